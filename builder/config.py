@@ -1,0 +1,89 @@
+"""Site settings from `[tool.trendsite]` in the site's pyproject.toml, validated once."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import BuildError, Problem
+from .model import SiteConfig
+
+CONFIG_FILE = "pyproject.toml"
+
+# Bounds keep a typo (per_page = 0, related_count = 500) from producing a broken site.
+_RANGES = {
+    "per_page": (1, 500),
+    "related_count": (0, 20),
+    "feed_size": (1, 500),
+    "toc_min_headings": (0, 100),
+    "words_per_minute": (50, 1000),
+    "max_file_bytes": (1_000, 1_000_000_000),
+}
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Return the site's settings; a site without pyproject.toml or without the table gets defaults."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return SiteConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BuildError([Problem(CONFIG_FILE, _toml_line(exc), f"not valid TOML: {exc}",
+                                  "check quotes and brackets near that line")]) from None
+    table = data.get("tool", {}).get("trendsite", {})
+    if not isinstance(table, dict):
+        raise BuildError([Problem(CONFIG_FILE, None, "[tool.trendsite] must be a table")])
+    return parse_config(table)
+
+
+def parse_config(table: dict) -> SiteConfig:
+    """Validate a `[tool.trendsite]` mapping, reporting every problem at once."""
+    known = {f.name: f for f in fields(SiteConfig)}
+    defaults = SiteConfig()
+    problems: list[Problem] = []
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            problems.append(Problem(CONFIG_FILE, None, f"unknown setting [tool.trendsite] {key!r}",
+                                    "known settings: " + ", ".join(sorted(known))))
+            continue
+        expected = type(getattr(defaults, key))
+        # bool is a subclass of int: `per_page = true` must not pass as 1.
+        if type(value) is not expected:
+            problems.append(Problem(CONFIG_FILE, None,
+                                    f"[tool.trendsite] {key} must be {_type_name(expected)}, "
+                                    f"got {value!r}"))
+            continue
+        if key in _RANGES and not _RANGES[key][0] <= value <= _RANGES[key][1]:
+            low, high = _RANGES[key]
+            problems.append(Problem(CONFIG_FILE, None,
+                                    f"[tool.trendsite] {key} must be between {low} and {high}, got {value}"))
+            continue
+        values[key] = value
+    base_url = values.get("base_url", defaults.base_url)
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append(Problem(CONFIG_FILE, None,
+                                f"[tool.trendsite] base_url must be an absolute http(s) URL, got {base_url!r}",
+                                'for example base_url = "https://example.org/trends/"'))
+    elif not base_url.endswith("/"):
+        values["base_url"] = base_url + "/"
+    if problems:
+        raise BuildError(problems)
+    return SiteConfig(**values)
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", int: "a whole number", bool: "true or false"}[kind]
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    # tomllib puts "(at line N, column M)" in its message and nowhere else.
+    text = str(exc)
+    marker = "at line "
+    if marker in text:
+        digits = text.split(marker, 1)[1].split(",", 1)[0]
+        return int(digits) if digits.isdigit() else None
+    return None

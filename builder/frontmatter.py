@@ -1,0 +1,171 @@
+"""Split a report into YAML front matter and body, and validate the fields into a FrontMatter."""
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, time, timezone, tzinfo
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+from .model import Document, FrontMatter, Source
+from .urls import is_valid_slug
+
+FIELDS = ("title", "date", "updated", "author", "summary", "tags", "highlights", "slug", "draft",
+          "image", "extra")
+REQUIRED = ("title", "date")
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: front matter never needs them, and they allow alias bombs."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in front matter",
+                                       event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def parse_document(source: Source, tz: tzinfo = timezone.utc) -> tuple[Document | None, list[Problem]]:
+    """Split and validate one source; on failure return None and every problem found."""
+    shown = f"content/{source.rel}"
+    text = source.text
+    if not text.strip():
+        return None, [Problem(shown, 1, "is empty", "start it with front matter: ---, title: ..., date: ..., ---")]
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, [Problem(shown, 1, "does not start with front matter",
+                              "put a line `---` first, then `title:` and `date:`, then a closing `---`")]
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        return None, [Problem(shown, 1, "front matter is never closed", "did you forget the closing `---`?")]
+    raw = "\n".join(lines[1:closing])
+    try:
+        data, key_lines = _load_yaml(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark else 1
+        what = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(shown, line, f"front matter is not valid YAML: {what}",
+                              "check indentation and quote values that contain ': '")]
+    except RecursionError:
+        return None, [Problem(shown, 2, "front matter is nested too deeply")]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [Problem(shown, 2, "front matter must be a mapping of `key: value` lines")]
+    meta, problems = _validate(data, key_lines, shown, tz)
+    if problems:
+        return None, problems
+    body = "\n".join(lines[closing + 1:])
+    return Document(source=source, meta=meta, body=body, body_line=closing + 2), []
+
+
+def _load_yaml(raw: str) -> tuple[Any, dict[str, int]]:
+    loader = _SafeLoader(raw)
+    try:
+        node = loader.get_single_node()
+        key_lines = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                # +2: the opening `---` is line 1 and marks count from 0.
+                key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, key_lines
+
+
+def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo):
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str, hint: str = "") -> None:
+        problems.append(Problem(shown, key_lines.get(key, 2), message, hint))
+
+    for key in data:
+        if str(key) not in FIELDS:
+            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "put custom values under `extra:`"
+            problem(str(key), f"unknown front matter field '{key}'", hint)
+    for key in REQUIRED:
+        if data.get(key) in (None, ""):
+            problems.append(Problem(shown, key_lines.get(key, 2), f"'{key}' is required",
+                                    f"add a line `{key}: ...` to the front matter"))
+
+    def text(key: str, default: str = "") -> str:
+        value = data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        problem(key, f"'{key}' must be text, got {_describe(value)}")
+        return default
+
+    def text_list(key: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            problem(key, f"'{key}' must be a list, got the text {value!r}", f"write `{key}: [{value}]`")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                                  for v in value):
+            problem(key, f"'{key}' must be a list of text items, got {_describe(value)}")
+            return ()
+        items = tuple(str(v).strip() for v in value if str(v).strip())
+        return tuple(dict.fromkeys(items))  # drop repeats, keep order
+
+    def moment(key: str) -> datetime | None:
+        value = data.get(key)
+        if value in (None, ""):
+            return None
+        parsed = _to_datetime(value, tz)
+        if parsed is None:
+            problem(key, f"'{key}' must be a date like 2026-11-24, got {value!r}",
+                    "use YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an optional +01:00")
+        return parsed
+
+    title = text("title")
+    when = moment("date")
+    updated = moment("updated")
+    if when and updated and updated < when:
+        problem("updated", "'updated' is earlier than 'date'", "swap them, or drop 'updated'")
+    slug = text("slug")
+    if slug and not is_valid_slug(slug):
+        problem("slug", f"'slug' must be lowercase words joined by hyphens, got {slug!r}",
+                "for example: slug: eu-network-vendors")
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        problem("draft", f"'draft' must be true or false, got {draft!r}")
+        draft = False
+    extra = data.get("extra") or {}
+    if not isinstance(extra, dict):
+        problem("extra", f"'extra' must be a mapping of key: value lines, got {_describe(extra)}")
+        extra = {}
+    meta = FrontMatter(
+        title=title, date=when or datetime.min.replace(tzinfo=timezone.utc), updated=updated,
+        author=text("author"), summary=text("summary"), tags=text_list("tags"),
+        highlights=text_list("highlights"), slug=slug, draft=draft, image=text("image") or None,
+        extra=extra,
+    )
+    return meta, problems
+
+
+def _to_datetime(value: Any, tz: tzinfo) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=tz)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    return None
+
+
+def _describe(value: Any) -> str:
+    kind = {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value))
+    return kind or repr(value)

@@ -1,0 +1,87 @@
+"""Plan every page of the site: home index, reports, topics, archive; ordering and pagination."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Mapping, Sequence
+
+from .model import Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef
+from .urls import paginate_url
+
+
+def sort_reports(reports: Sequence[Report]) -> tuple[Report, ...]:
+    """Newest first; reports from the same moment in slug order, so output is deterministic."""
+    by_slug = sorted(reports, key=lambda r: r.slug)
+    return tuple(sorted(by_slug, key=lambda r: r.date, reverse=True))
+
+
+def collect_topics(reports: Sequence[Report]) -> tuple[Topic, ...]:
+    """Every topic with its reports (newest first), sorted by name."""
+    grouped: dict[str, list[Report]] = defaultdict(list)
+    refs: dict[str, TopicRef] = {}
+    for report in reports:
+        for ref in report.topics:
+            grouped[ref.slug].append(report)
+            refs.setdefault(ref.slug, ref)
+    return tuple(Topic(ref=refs[slug], reports=tuple(grouped[slug]))
+                 for slug in sorted(refs, key=lambda s: (refs[s].name.lower(), s)))
+
+
+def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[Topic],
+               related: Mapping[str, tuple[RelatedCard, ...]]) -> list[Page]:
+    """Every HTML page, in a stable order; `reports` must already be newest first."""
+    pages = _paginated("", "home.html", reports, config.per_page, config.title, config.description, {})
+    for index, report in enumerate(reports):
+        newer = reports[index - 1] if index > 0 else None
+        older = reports[index + 1] if index + 1 < len(reports) else None
+        cards = related.get(report.slug, ())
+        pages.append(Page(
+            url=report.url, template="report.html", title=report.title, description=report.summary,
+            context={"kind": "report", "report": report, "related": cards, "newer": newer, "older": older,
+                     "show_toc": len(report.headings) >= config.toc_min_headings},
+            shows=(report.slug, *(c.report.slug for c in cards),
+                   *(r.slug for r in (newer, older) if r is not None)),
+        ))
+    pages.append(Page(url="topics/", template="topics.html", title="Topics",
+                      description=f"All topics covered by {config.title}.",
+                      context={"kind": "topics", "topics": tuple(topics)},
+                      shows=()))
+    for topic in topics:
+        pages += _paginated(topic.url, "topic.html", topic.reports, config.per_page, topic.name,
+                            f"Reports on {topic.name}.", {"topic": topic})
+    pages.append(Page(url="archive/", template="archive.html", title="Archive",
+                      description=f"Every report of {config.title} by month.",
+                      context={"kind": "archive", "years": archive(reports)},
+                      shows=tuple(r.slug for r in reports)))
+    pages.append(Page(url="404.html", template="404.html", title="Page not found",
+                      description="", context={"kind": "404"}))
+    return pages
+
+
+def archive(reports: Sequence[Report]) -> list[tuple[int, list[tuple[str, tuple[Report, ...]]]]]:
+    """Reports grouped by year, then month, newest first."""
+    years: dict[int, dict[int, list[Report]]] = defaultdict(lambda: defaultdict(list))
+    for report in reports:
+        years[report.date.year][report.date.month].append(report)
+    return [(year, [(months[m][0].date.strftime("%B %Y"), tuple(months[m]))
+                    for m in sorted(months, reverse=True)])
+            for year, months in sorted(years.items(), reverse=True)]
+
+
+def _paginated(base: str, template: str, reports: Sequence[Report], per_page: int, title: str,
+               description: str, extra: dict) -> list[Page]:
+    total = max(1, -(-len(reports) // per_page))
+    kind = "home" if base == "" else "topic"
+    pages = []
+    for number in range(1, total + 1):
+        chunk = tuple(reports[(number - 1) * per_page: number * per_page])
+        pagination = Pagination(
+            number=number, total=total,
+            prev_url=paginate_url(base, number - 1) if number > 1 else None,
+            next_url=paginate_url(base, number + 1) if number < total else None,
+        )
+        suffix = f" (page {number})" if number > 1 else ""
+        pages.append(Page(url=paginate_url(base, number), template=template, title=title + suffix,
+                          description=description,
+                          context={"kind": kind, "reports": chunk, "pagination": pagination, **extra},
+                          shows=tuple(r.slug for r in chunk)))
+    return pages

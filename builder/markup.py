@@ -1,0 +1,108 @@
+"""Markdown to HTML: the one place Python-Markdown is configured."""
+from __future__ import annotations
+
+import html as html_lib
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Heading
+from .urls import slugify
+
+SUMMARY_WORDS = 50
+# Links with these schemes can run script in the reader's browser.
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data(?!:image/(png|gif|jpe?g|webp);)):", re.I)
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_TAG = re.compile(r"<[^>]+>")
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What the Markdown stage gives for one report body."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    first_paragraph: str
+    text: str
+    word_count: int
+
+
+class _DropScriptUrls(Treeprocessor):
+    """Removes javascript: and similar URLs from links and images written in Markdown."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                # Browsers ignore control characters and spaces inside a scheme: "java\tscript:".
+                if value is not None and _UNSAFE_SCHEME.match(re.sub(r"[\x00-\x20]", "", value)):
+                    del element.attrib[attribute]
+
+
+def plain_text(html: str) -> str:
+    """The visible words of an HTML fragment, whitespace folded."""
+    html = _HEADERLINK.sub("", html)
+    return " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+
+
+def _create(safe: bool) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["extra", "toc", "smarty", "admonition", "codehilite", "sane_lists", "pymdownx.mark"],
+        extension_configs={
+            "codehilite": {"css_class": "codehilite", "guess_lang": False},
+            "toc": {"permalink": "#", "permalink_title": "Link to this section",
+                    "slugify": lambda value, separator: slugify(value) or "section", "toc_depth": "2-3"},
+            "smarty": {"smart_angled_quotes": False},
+        },
+        output_format="html",
+    )
+    if safe:
+        # Treat raw HTML as text, as Hugo does by default: it shows up escaped instead of running.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # After inline processing (priority 20), when every link exists as an element.
+        md.treeprocessors.register(_DropScriptUrls(md), "trendsite_drop_script_urls", 1)
+    return md
+
+
+class MarkdownRenderer:
+    """A reusable converter: building Python-Markdown once and resetting it is much cheaper."""
+
+    def __init__(self, unsafe_html: bool = False):
+        self._md = _create(safe=not unsafe_html)
+
+    def render(self, body: str) -> Rendered:
+        """Return the body's HTML, headings for a table of contents, plain text and word count."""
+        md = self._md
+        md.reset()
+        html = md.convert(body)
+        headings = tuple(_flatten(md.toc_tokens))
+        text = plain_text(html)
+        first = _FIRST_PARAGRAPH.search(html)
+        return Rendered(html=html, headings=headings, first_paragraph=plain_text(first.group(1)) if first else "",
+                        text=text, word_count=len(_WORD.findall(text)))
+
+
+def _flatten(tokens) -> list[Heading]:
+    out = []
+    for token in tokens:
+        out.append(Heading(level=token["level"], id=token["id"], title=_strip_tags(token["name"])))
+        out.extend(_flatten(token["children"]))
+    return out
+
+
+def _strip_tags(html: str) -> str:
+    return html_lib.unescape(_TAG.sub("", html))
+
+
+def summarize(text: str, words: int = SUMMARY_WORDS) -> str:
+    """The first `words` words of text, cut on a word boundary, with an ellipsis when cut."""
+    parts = text.split()
+    if len(parts) <= words:
+        return " ".join(parts)
+    return " ".join(parts[:words]).rstrip(",;:.-–—") + "…"

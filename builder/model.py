@@ -1,0 +1,161 @@
+"""Plain data that flows through the pipeline: each stage takes these values and returns new ones."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Settings from `[tool.trendsite]`; every field has a default so a bare content/ folder builds."""
+
+    title: str = "Trend reports"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    language: str = "en"
+    author: str = ""
+    per_page: int = 10
+    related_count: int = 5
+    feed_size: int = 20
+    toc_min_headings: int = 3
+    words_per_minute: int = 230
+    unsafe_html: bool = False
+    max_file_bytes: int = 2_000_000
+    timezone: str = "UTC"
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A Markdown file as read from disk."""
+
+    path: Path  # absolute
+    rel: str  # POSIX path relative to content/, e.g. "ai/open-models.md"
+    text: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The validated fields of a report's front matter; `extra` holds the free-form `extra:` mapping."""
+
+    title: str
+    date: datetime
+    updated: datetime | None = None
+    author: str = ""
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    highlights: tuple[str, ...] = ()
+    slug: str = ""
+    draft: bool = False
+    image: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source split into validated front matter and its Markdown body."""
+
+    source: Source
+    meta: FrontMatter
+    body: str
+    body_line: int  # line number of the body's first line in the file, for messages
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One published report. URLs are site-relative ("reports/x/"); templates prefix them with url()."""
+
+    source: str  # path relative to content/, for messages
+    slug: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    author: str
+    summary: str
+    topics: tuple[TopicRef, ...]
+    highlights: tuple[str, ...]
+    html: str
+    headings: tuple[Heading, ...]
+    word_count: int
+    reading_minutes: int
+    text: str  # plain text of the body, for search and related reports
+    image: str | None = None
+    draft: bool = False
+    future: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"reports/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class RelatedCard:
+    """An Explore-more card: the related report and the topics it shares with the page's report."""
+
+    report: Report
+    shared_topics: tuple[TopicRef, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    ref: TopicRef
+    reports: tuple[Report, ...]  # newest first
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    @property
+    def slug(self) -> str:
+        return self.ref.slug
+
+    @property
+    def url(self) -> str:
+        return self.ref.url
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A file to write: site-relative URL, the template that renders it and the template's context."""
+
+    url: str  # "reports/x/" or "feed.xml"
+    template: str
+    context: Mapping[str, Any]
+    title: str = ""
+    description: str = ""
+    # Which reports this page shows: the incremental rebuild uses it to know what a change touches.
+    shows: tuple[str, ...] = ()

@@ -1,0 +1,118 @@
+"""The Jinja2 environment and page rendering; no disk writes happen here."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import quote, urljoin
+
+import jinja2
+
+from .errors import BuildError, Problem
+from .model import Page, SiteConfig
+
+
+def default_theme() -> Path:
+    """The bundled theme: the repository's templates/, shipped in the package as builder.theme."""
+    spec = importlib.util.find_spec("builder.theme")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location)
+    raise FileNotFoundError("the default theme (builder.theme) is missing from the installation")
+
+
+def theme_dirs(root: Path) -> tuple[Path, ...]:
+    """Template folders in lookup order: the site's own templates/ first, then the default theme."""
+    own = root / "templates"
+    bundled = default_theme()
+    if own.is_dir() and own.resolve() != bundled.resolve():
+        return (own, bundled)
+    return (bundled,)
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    name: str  # as templates ask for it: "style.css"
+    url: str  # fingerprinted, site-relative: "static/style.1a2b3c4d.css"
+    data: bytes
+
+
+def collect_static(dirs: tuple[Path, ...]) -> dict[str, StaticFile]:
+    """Theme static files with content-hashed names, so browsers may cache them forever."""
+    found: dict[str, Path] = {}
+    for folder in reversed(dirs):  # the site's own files override the default theme's
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found[path.relative_to(static).as_posix()] = path
+    files = {}
+    for name, path in sorted(found.items()):
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+        files[name] = StaticFile(name=name, url=f"static/{hashed}", data=data)
+    return files
+
+
+class Renderer:
+    """Renders Pages with the theme; holds the Jinja2 environment, which is costly to build."""
+
+    def __init__(self, config: SiteConfig, dirs: tuple[Path, ...], static: dict[str, StaticFile]):
+        self.config = config
+        self.static_files = static
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static)
+
+    def url(self, path: str) -> str:
+        """Root-relative URL of a site-relative path, under the site's base path."""
+        return self.config.base_path + quote(path, safe="/#?=&%")
+
+    def absolute_url(self, path: str) -> str:
+        """Full URL of a site-relative path, for feeds, canonical links and social cards."""
+        return urljoin(self.config.base_url, quote(path, safe="/#?=&%"))
+
+    def static(self, name: str) -> str:
+        """URL of a theme static file by its plain name."""
+        try:
+            return self.url(self.static_files[name].url)
+        except KeyError:
+            raise jinja2.TemplateError(f"the theme has no static file {name!r}") from None
+
+    def render(self, page: Page) -> str:
+        """The page's HTML; a theme error becomes a BuildError naming the template file and line."""
+        try:
+            return self.env.get_template(page.template).render(page=page, **page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildError([Problem(_theme_path(exc.filename or exc.name or page.template), exc.lineno,
+                                      f"template syntax error: {exc.message}")]) from None
+        except jinja2.TemplateError as exc:
+            path, line = _template_frame(exc.__traceback__, page.template)
+            raise BuildError([Problem(path, line, f"template error while rendering /{page.url}: {exc}",
+                                      "check the variable names against the template context")]) from None
+
+
+def _template_frame(tb: TracebackType | None, fallback: str) -> tuple[str, int | None]:
+    # Jinja2 rewrites tracebacks so template lines appear as frames of the template file.
+    found: tuple[str, int | None] = (fallback, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (_theme_path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _theme_path(filename: str) -> str:
+    path = Path(filename)
+    return f"templates/{path.name}" if path.is_absolute() else filename

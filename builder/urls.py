@@ -1,0 +1,43 @@
+"""Slugs and URL rules: the one place that knows where a page lives."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from posixpath import normpath
+
+_NOT_WORD = re.compile(r"[^\w]+")
+SLUG_PATTERN = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: accents folded for Latin text, other scripts kept, everything else a hyphen."""
+    folded = unicodedata.normalize("NFKD", text)
+    # Drop combining marks (é -> e) but keep letters of every script, so CJK titles stay readable.
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    slug = _NOT_WORD.sub("-", unicodedata.normalize("NFKC", folded).lower())
+    return slug.replace("_", "-").strip("-")[:80].strip("-")
+
+
+def is_valid_slug(slug: str) -> bool:
+    """Whether a slug is one path segment of letters, digits and inner hyphens."""
+    return bool(SLUG_PATTERN.match(slug)) and "--" not in slug
+
+
+def output_path(url: str) -> str:
+    """The file a site-relative URL is written to: "a/b/" -> "a/b/index.html"."""
+    if url == "" or url.endswith("/"):
+        return url + "index.html"
+    return url
+
+
+def is_safe_relative(path: str) -> bool:
+    """Whether a site-relative path stays inside the output folder."""
+    if not path or path.startswith(("/", "\\")) or "\\" in path or "\x00" in path:
+        return False
+    normal = normpath(path)
+    return normal != ".." and not normal.startswith("../")
+
+
+def paginate_url(base: str, number: int) -> str:
+    """URL of page `number` of a listing whose first page is `base` ("" or "topics/ai/")."""
+    return base if number == 1 else f"{base}page/{number}/"
