@@ -1,0 +1,50 @@
+"""Shared helpers: whole sites written inline into tmp_path, and builds of them."""
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from builder.build import BuildOptions, BuildResult, build
+
+REPO = Path(__file__).resolve().parent.parent
+# A fixed clock keeps "future" and dates deterministic whatever day the tests run.
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+def report(title: str, date: str = "2026-05-01", tags: tuple[str, ...] = ("AI",), body: str = "Some text.",
+           **fields: str) -> str:
+    """The Markdown of one report with front matter."""
+    lines = ["---", f'title: "{title}"', f"date: {date}", f"tags: [{', '.join(tags)}]"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    return "\n".join(lines) + "\n---\n" + textwrap.dedent(body).strip() + "\n"
+
+
+def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (path relative to root -> text or bytes) and return root."""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def build_site(root: Path, output: Path | None = None, **options) -> BuildResult:
+    """Build root into root/output (or `output`) with the fixed clock."""
+    return build(BuildOptions(root=root, output=output or root / "output", now=NOW, **options))
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site({"content/a.md": "..."}) writes a site into a fresh folder and returns its root."""
+    counter = iter(range(1000))
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_site(tmp_path / f"site{next(counter)}", files)
+
+    return make
