@@ -1,0 +1,41 @@
+import pytest
+
+from builder.config import load_config, parse_config
+from builder.errors import BuildError
+
+
+def test_missing_pyproject_gives_defaults(tmp_path):
+    config = load_config(tmp_path)
+    assert config.per_page == 10 and config.related_count == 5
+
+
+def test_settings_are_read_from_the_tool_table(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.trendsite]\ntitle = "X"\nper_page = 3\n'
+                                             'base_url = "https://example.org/sub"\n')
+    config = load_config(tmp_path)
+    assert (config.title, config.per_page) == ("X", 3)
+    assert config.base_url == "https://example.org/sub/" and config.base_path == "/sub/"
+
+
+def test_every_bad_setting_is_reported_at_once():
+    with pytest.raises(BuildError) as error:
+        parse_config({"titel": "x", "per_page": "ten", "related_count": True, "feed_size": 0})
+    messages = [p.message for p in error.value.problems]
+    assert len(messages) == 4
+    assert any("unknown setting" in m and "titel" in m for m in messages)
+    assert any("per_page must be a whole number" in m for m in messages)
+    assert any("related_count must be a whole number, got True" in m for m in messages)
+    assert any("feed_size must be between 1 and 500" in m for m in messages)
+
+
+def test_relative_base_url_is_refused():
+    with pytest.raises(BuildError, match="base_url must be an absolute"):
+        parse_config({"base_url": "/trends/"})
+
+
+def test_broken_toml_names_the_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.trendsite]\ntitle = "unclosed\n')
+    with pytest.raises(BuildError) as error:
+        load_config(tmp_path)
+    assert error.value.problems[0].path == "pyproject.toml"
+    assert error.value.problems[0].line == 2

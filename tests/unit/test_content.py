@@ -1,0 +1,73 @@
+from datetime import datetime, timezone
+from pathlib import Path
+
+from builder.content import check_slugs, make_report, report_slug, resolve_links
+from builder.frontmatter import parse_document
+from builder.markup import MarkdownRenderer
+from builder.model import SiteConfig, Source
+
+NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+
+
+def reports_from(files: dict[str, str], config=SiteConfig()):
+    renderer = MarkdownRenderer()
+    out = []
+    for rel, text in files.items():
+        document, problems = parse_document(Source(Path(rel), rel, text))
+        assert problems == []
+        out.append(make_report(document, renderer.render(document.body), config, NOW))
+    return out
+
+
+def doc(title="T", date="2026-01-01", extra="", body="Body."):
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n"
+
+
+def test_slug_comes_from_front_matter_file_name_or_bundle_folder():
+    a, b, c = reports_from({"x.md": doc(extra="slug: chosen\n"), "Some File.md": doc(),
+                            "eu/vendors/index.md": doc()})
+    assert (a.slug, b.slug, c.slug) == ("chosen", "some-file", "vendors")
+    assert report_slug.__doc__
+
+
+def test_topics_summary_reading_time_and_flags():
+    words = " ".join(["word"] * 460)
+    (r,) = reports_from({"a.md": doc(date="2027-01-01", extra="tags: [AI, Law]\ndraft: true\n", body=words)})
+    assert [t.slug for t in r.topics] == ["ai", "law"]
+    assert r.reading_minutes == 2 and r.word_count == 460
+    assert r.summary.endswith("…") and len(r.summary.split()) == 50
+    assert r.draft and r.future
+
+
+def test_duplicate_slugs_name_both_files():
+    reports = reports_from({"a.md": doc(extra="slug: same\n"), "b.md": doc(extra="slug: same\n")})
+    problems = check_slugs(reports)
+    assert len(problems) == 2
+    assert all("content/a.md" in p.message and "content/b.md" in p.message for p in problems)
+
+
+def test_links_to_reports_headings_and_files_resolve():
+    files = {"a.md": doc(body="[b](b.md#part) [pic](img/p.png) [ext](https://x.org/a.md) [top](#x)"),
+             "b.md": doc(body="## Part\n\ntext")}
+    resolved, problems = resolve_links(reports_from(files), ["img/p.png"], files, "/sub/")
+    assert problems == []
+    html = resolved[0].html
+    assert 'href="/sub/reports/b/#part"' in html and 'href="/sub/img/p.png"' in html
+    assert 'href="https://x.org/a.md"' in html and 'href="#x"' in html
+
+
+def test_broken_links_are_errors_with_file_and_line():
+    files = {"a.md": doc(body="Intro.\n\n[gone](missing.md)\n\n[bad anchor](b.md#nope)\n\n![x](nothing.png)"),
+             "b.md": doc()}
+    _, problems = resolve_links(reports_from(files), [], files, "/")
+    found = sorted((p.line, p.message) for p in problems)
+    assert [line for line, _ in found] == [7, 9, 11]
+    assert "content/missing.md, which does not exist" in found[0][1]
+    assert "heading #nope" in found[1][1]
+    assert all(p.path == "content/a.md" for p in problems)
+
+
+def test_links_cannot_leave_the_content_folder():
+    files = {"a.md": doc(body="[x](../../etc/passwd)")}
+    _, problems = resolve_links(reports_from(files), [], files, "/")
+    assert "outside the content folder" in problems[0].message

@@ -1,0 +1,40 @@
+from datetime import datetime, timedelta, timezone
+
+from builder.listing import archive, collect_topics, plan_pages, sort_reports
+from builder.model import Report, SiteConfig, TopicRef
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def make(slug, days=0, topics=("AI",)):
+    return Report(source=f"{slug}.md", slug=slug, title=slug.title(), date=START + timedelta(days=days),
+                  updated=None, author="", summary="", topics=tuple(TopicRef(t, t.lower()) for t in topics),
+                  highlights=(), html="", headings=(), word_count=1, reading_minutes=1, text="")
+
+
+def test_newest_first_and_ties_by_slug():
+    ordered = sort_reports([make("b"), make("c", 5), make("a")])
+    assert [r.slug for r in ordered] == ["c", "a", "b"]
+
+
+def test_topics_are_sorted_by_name_with_their_reports():
+    topics = collect_topics(sort_reports([make("a", 1, ("Law", "AI")), make("b", 2, ("AI",))]))
+    assert [(t.name, [r.slug for r in t.reports]) for t in topics] == [("AI", ["b", "a"]), ("Law", ["a"])]
+
+
+def test_archive_groups_by_year_and_month():
+    years = archive(sort_reports([make("a", 0), make("b", 40), make("c", 400)]))
+    assert [y for y, _ in years] == [2027, 2026]
+    assert [label for label, _ in years[1][1]] == ["February 2026", "January 2026"]
+
+
+def test_pages_cover_every_listing_with_pagination():
+    reports = sort_reports([make(f"r{i}", i) for i in range(5)])
+    pages = plan_pages(SiteConfig(per_page=2), reports, collect_topics(reports), {})
+    urls = [p.url for p in pages]
+    assert urls[:3] == ["", "page/2/", "page/3/"]
+    assert {"reports/r0/", "topics/", "topics/ai/", "topics/ai/page/3/", "archive/", "404.html"} <= set(urls)
+    last = next(p for p in pages if p.url == "page/3/")
+    assert last.context["pagination"].next_url is None and last.context["pagination"].prev_url == "page/2/"
+    report_page = next(p for p in pages if p.url == "reports/r2/")
+    assert report_page.context["newer"].slug == "r3" and report_page.context["older"].slug == "r1"
