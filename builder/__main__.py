@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
+from . import check, preview, scaffold
 from .build import BuildOptions, build
 from .errors import BuildError
 
@@ -15,8 +17,24 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     _site_arguments(build_cmd)
-    build_cmd.add_argument("--drafts", action="store_true", help="include reports marked draft: true")
-    build_cmd.add_argument("--future", action="store_true", help="include reports dated in the future")
+    _draft_arguments(build_cmd)
+    serve_cmd = commands.add_parser("serve", help="build, serve the site and rebuild it on every change")
+    _site_arguments(serve_cmd)
+    _draft_arguments(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve_cmd.set_defaults(run=_serve)
+    new_cmd = commands.add_parser("new", help="create content/<slug>.md for a new report")
+    new_cmd.add_argument("title", help="the report's title, in quotes")
+    new_cmd.add_argument("--topic", action="append", default=[], help="a topic of the report (repeatable)")
+    new_cmd.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: .)")
+    new_cmd.set_defaults(run=_new)
+    check_cmd = commands.add_parser("check", help="lint content and the built site without writing output")
+    check_cmd.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: .)")
+    _draft_arguments(check_cmd)
+    check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print findings")
+    check_cmd.set_defaults(run=_check)
     args = parser.parse_args(argv)
     try:
         return args.run(args) if hasattr(args, "run") else _build(args)
@@ -26,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; the previous output is unchanged.", file=sys.stderr)
+        print("interrupted; the output folder holds a complete site (the previous one unless writing had "
+              "finished).", file=sys.stderr)
         return 130
 
 
@@ -35,13 +54,39 @@ def _site_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--output", type=Path, default=None, help="where to write (default: ROOT/output)")
 
 
-def _build(args: argparse.Namespace) -> int:
+def _draft_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--drafts", action="store_true", help="include reports marked draft: true")
+    command.add_argument("--future", action="store_true", help="include reports dated in the future")
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
     root = args.root.resolve()
-    output = (args.output or root / "output").resolve()
-    result = build(BuildOptions(root=root, output=output, drafts=args.drafts, future=args.future))
+    output = (getattr(args, "output", None) or root / "output").resolve()
+    return BuildOptions(root=root, output=output, drafts=args.drafts, future=args.future)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    return preview.serve(_options(args), host=args.host, port=args.port)
+
+
+def _new(args: argparse.Namespace) -> int:
+    path = scaffold.create_report(args.root.resolve(), args.title, args.topic, date.today())
+    print(path)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    findings = check.check_site(_options(args))
+    print(check.format_findings(findings, args.format))
+    return 1 if any(p.severity == "error" for p in findings) else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    options = _options(args)
+    result = build(options)
     summary = result.summary
     print(f"built {len(result.site.reports)} reports: {summary.written} files written, "
-          f"{summary.unchanged} unchanged, {summary.removed} removed in {result.seconds:.2f}s -> {output}")
+          f"{summary.unchanged} unchanged, {summary.removed} removed in {result.seconds:.2f}s -> {options.output}")
     return 0
 
 

@@ -1,12 +1,33 @@
-"""Write the built site: only files whose bytes changed, stale files removed, nothing outside output/."""
+"""Write the built site: only files whose bytes changed, stale files removed, nothing outside output/.
+
+How a build stays safe to kill. Every byte is rendered in memory before this module runs, so the
+only window is the apply phase here, and it is journaled:
+
+1. stage: changed files go into output/.trendsite-staging/ (the live site is not touched);
+2. commit: a journal listing every move and removal is renamed into place, atomically;
+3. apply: staged files are renamed over their targets, stale files removed, the manifest written;
+4. the staging folder (journal included) is removed.
+
+Killed before the commit, output/ is the previous site untouched and the next build throws the
+staging folder away; killed after it, the next build finishes the journal before doing anything
+else. Every file is replaced by rename, so no reader ever sees half a file, and new files land
+before changed pages that may link to them, stale files go last.
+
+Why not build a whole new tree and swap it in: the new tree must hold the unchanged files too.
+Hard-linking 20,000 files into a staging tree took 0.76 s and removing the old tree 1.2 s on our
+machine (benchmarks/, see the issue 6 report), for every build, even a one-word edit. The journal
+costs one small file plus work proportional to what changed, and unchanged files keep their mtimes.
+We guard against the process dying, not the machine: no fsync, which would cost milliseconds a file.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Collection, Mapping
 
 from .errors import BuildError, Problem
 from .urls import is_safe_relative
@@ -14,6 +35,8 @@ from .urls import is_safe_relative
 # Marks a folder as made by trendsite, and records what it holds so the next build can skip
 # unchanged files and delete stale ones without reading the whole tree.
 MANIFEST = ".trendsite-manifest.json"
+STAGING = ".trendsite-staging"
+JOURNAL = "journal.json"
 
 
 @dataclass(frozen=True)
@@ -34,10 +57,16 @@ def check_output_folder(output: Path, root: Path) -> None:
     root = root.resolve()
     home = Path.home().resolve()
     protected = {root, root / "content", root / "templates", home, Path(output.anchor)}
-    if output in protected or root.is_relative_to(output) or (root / "content").resolve().is_relative_to(output):
+    if output in protected or root.is_relative_to(output) or (root / "content").resolve().is_relative_to(output) \
+            or home.is_relative_to(output):
         raise BuildError([Problem(str(output), None, "cannot be the output folder: it holds the site or your files",
                                   "choose a new folder such as ./output")])
-    if output.is_dir() and not (output / MANIFEST).is_file() and any(output.iterdir()):
+    if output.exists() and not output.is_dir():
+        raise BuildError([Problem(str(output), None, "is a file, not a folder",
+                                  "choose another --output folder")])
+    # A staging folder alone marks a first build that was interrupted.
+    ours = (output / MANIFEST).is_file() or (output / STAGING).is_dir()
+    if output.is_dir() and not ours and any(output.iterdir()):
         raise BuildError([Problem(str(output), None,
                                   "is not empty and was not made by trendsite, so it will not be overwritten",
                                   "empty it yourself, or choose another --output folder")])
@@ -55,43 +84,96 @@ def read_manifest(output: Path) -> dict[str, str]:
     return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def write_site(output: Path, files: Mapping[str, bytes]) -> WriteSummary:
-    """Make output/ hold exactly `files`, touching only those whose bytes changed."""
+def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = ()) -> WriteSummary:
+    """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
+
+    `kept` are output paths the build did not re-render because their inputs did not change: the
+    file from the previous build stays, with its manifest entry.
+    """
     for rel in files:
-        if not is_safe_relative(rel):
-            raise BuildError([Problem(rel, None, "would be written outside the output folder")])
-    output.mkdir(parents=True, exist_ok=True)
-    previous = read_manifest(output)
-    current: dict[str, str] = {}
-    written = unchanged = 0
-    for rel in sorted(files):
-        data = files[rel]
-        current[rel] = digest(data)
-        target = output / rel
-        if previous.get(rel) == current[rel] and target.is_file():
-            unchanged += 1
-            continue
-        _atomic_write(target, data)
-        written += 1
-    removed = 0
-    for rel in sorted(set(previous) - set(current)):
-        if is_safe_relative(rel):
+        if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
+            raise BuildError([Problem(rel, None, "would be written outside the output folder or over its records")])
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        recover(output)
+        previous = read_manifest(output)
+        current = {rel: digest(data) for rel, data in files.items()}
+        current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
+        changed = [rel for rel in sorted(files)
+                   if previous.get(rel) != current[rel] or not (output / rel).is_file()]
+        stale = sorted(rel for rel in set(previous) - set(current) if is_safe_relative(rel))
+        if changed or set(previous) != set(current):
+            # New files first, so a changed page never links to a file not there yet.
+            changed.sort(key=lambda rel: rel in previous)
             try:
-                (output / rel).unlink()
-                removed += 1
-            except FileNotFoundError:
-                pass
-            _remove_empty_parents(output / rel, output)
-    _atomic_write(output / MANIFEST, json.dumps({"files": current}, sort_keys=True, indent=0).encode())
-    return WriteSummary(written=written, unchanged=unchanged, removed=removed)
+                _stage(output, {rel: files[rel] for rel in changed}, stale, current)
+                recover(output)
+            except KeyboardInterrupt:
+                # Ctrl-C: leave a whole site, the new one if the journal was committed, else the old one.
+                recover(output)
+                raise
+    except OSError as exc:
+        raise BuildError([Problem(str(exc.filename or output), None, f"cannot be written: {exc.strerror or exc}",
+                                  "check the disk space and permissions; the previous site is unchanged "
+                                  "or will be repaired by the next build")]) from None
+    return WriteSummary(written=len(changed), unchanged=len(current) - len(changed), removed=len(stale))
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    # A reader (the dev server, a sync tool) sees the old file or the new one, never half of one.
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    temp.write_bytes(data)
-    os.replace(temp, target)
+def recover(output: Path) -> None:
+    """Finish a committed write that was interrupted, or drop an uncommitted one."""
+    staging = output / STAGING
+    if not staging.is_dir():
+        return
+    try:
+        journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        journal = None  # never committed: the live site was not touched
+    if journal is not None:
+        _apply(output, staging, journal)
+    shutil.rmtree(staging)
+
+
+def _stage(output: Path, changed: Mapping[str, bytes], stale: list[str], manifest: dict[str, str]) -> None:
+    staging = output / STAGING
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    moves = []
+    for number, (rel, data) in enumerate(changed.items()):
+        (staging / str(number)).write_bytes(data)
+        moves.append([str(number), rel])
+    (staging / MANIFEST).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), encoding="utf-8")
+    moves.append([MANIFEST, MANIFEST])  # last: the manifest describes the finished site
+    journal = json.dumps({"moves": moves, "remove": stale})
+    (staging / f"{JOURNAL}.tmp").write_text(journal, encoding="utf-8")
+    os.replace(staging / f"{JOURNAL}.tmp", staging / JOURNAL)  # the commit point
+
+
+def _apply(output: Path, staging: Path, journal: dict) -> None:
+    real_output = output.resolve()
+    for name, rel in journal.get("moves", []):
+        source = staging / name
+        if not source.exists():
+            continue  # moved before the interruption
+        target = _inside(output, real_output, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    for rel in journal.get("remove", []):
+        target = _inside(output, real_output, rel)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        _remove_empty_parents(target, output)
+
+
+def _inside(output: Path, real_output: Path, rel: str) -> Path:
+    # A folder inside output/ may be a link someone made; never write or delete through it.
+    target = output / rel
+    if not is_safe_relative(rel) or not target.parent.resolve().is_relative_to(real_output):
+        raise BuildError([Problem(str(target), None, "leads outside the output folder through a link",
+                                  "remove the link from the output folder")])
+    return target
 
 
 def _remove_empty_parents(path: Path, stop: Path) -> None:

@@ -1,0 +1,161 @@
+"""Faults: a build killed (SIGKILL) or interrupted (Ctrl-C) at any moment never loses the published site."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.write import MANIFEST, STAGING
+from conftest import NOW, REPO, build_site, report, write_site
+
+# The child builds like the CLI but announces each disk operation of the write phase and slows it
+# down, so the parent can kill it at a chosen step; no test switch lives in the production code.
+CHILD = """
+import os, sys, time
+from pathlib import Path
+from builder import build as pipeline, write
+from builder.__main__ import main
+
+real_replace, real_write, real_render = os.replace, Path.write_bytes, pipeline.render_files
+
+def announce(what):
+    print(what, flush=True)
+    time.sleep(0.004)
+
+def replace(source, target):
+    announce("replace")
+    real_replace(source, target)
+
+def write_bytes(self, data):
+    announce("stage")
+    return real_write(self, data)
+
+def render_files(*args):
+    announce("render")
+    return real_render(*args)
+
+write.os.replace, Path.write_bytes, pipeline.render_files = replace, write_bytes, render_files
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def site_files(version: str) -> dict[str, str]:
+    """Two versions of one site: B edits, adds and removes reports, so every kind of write happens."""
+    files = {"pyproject.toml": f'[tool.trendsite]\ntitle = "Site {version}"\nbase_url = "https://example.org/"\n'}
+    numbers = range(12) if version == "A" else range(3, 15)
+    for n in numbers:
+        edited = version == "B" and n % 3 == 0
+        files[f"content/r{n}.md"] = report(f"Report {n}{' (edited)' if edited else ''}", date=f"2026-03-{n + 1:02d}",
+                                           tags=(f"T{n % 4}", "Shared"), body=f"Report {n} body {version if edited else ''}.")
+    return files
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST and STAGING not in p.parts}
+
+
+def start_child(root: Path, output: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-c", CHILD, "build", "--root", str(root), "--output", str(output)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=root)
+
+
+def run_until(child: subprocess.Popen, marker: str, count: int) -> bool:
+    """Read the child's announcements until the count-th `marker`; False if it finished first."""
+    seen = 0
+    for line in child.stdout:
+        seen += line.strip() == marker
+        if seen == count:
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    base = tmp_path_factory.mktemp("faults")
+    roots = {v: write_site(base / f"site{v}", site_files(v)) for v in "AB"}
+    for root in roots.values():
+        # A private copy of the theme: the expected trees must not move if templates/ is edited meanwhile.
+        shutil.copytree(REPO / "templates", root / "templates")
+    expected = {}
+    for version, root in roots.items():
+        build_site(root, base / f"expected{version}")
+        expected[version] = tree(base / f"expected{version}")
+    assert expected["A"] != expected["B"]
+    return roots, expected
+
+
+def kill_points(old: dict[str, bytes], new: dict[str, bytes]) -> list[tuple[str, int]]:
+    """Every phase: rendering, staging files, the journal commit, moves, the manifest move."""
+    changed = sum(old.get(rel) != data for rel, data in new.items())
+    points = [("render", 1), ("stage", 1), ("stage", changed)]
+    return points + [("replace", n) for n in (1, 2, changed // 2, changed + 1, changed + 2)]
+
+
+def test_a_killed_build_leaves_a_whole_site_and_the_next_build_repairs_it(sites, tmp_path):
+    roots, expected = sites
+    output = tmp_path / "output"
+    build_site(roots["A"], output)
+    # Alternate between the versions: A -> B, then B -> A, ... at chosen steps, then at a few random
+    # moments to catch what the chosen steps miss (seeded, so reproducible).
+    points = kill_points(expected["A"], expected["B"])
+    points = [p if i % 2 == 0 else kill_points(expected["B"], expected["A"])[i] for i, p in enumerate(points)]
+    points += [("time", m) for m in random.Random(6).sample(range(5, 50), 3)]
+    old, new = "A", "B"
+    for marker, count in points:
+        assert tree(output) == expected[old]
+        child = start_child(roots[new], output)
+        if marker == "time":
+            time.sleep(count / 100)
+            reached = True  # finishing first is fine too
+        else:
+            reached = run_until(child, marker, count)
+        child.send_signal(signal.SIGKILL)
+        child.communicate()
+        assert reached, f"the build finished before {marker} #{count}"
+        state = tree(output)
+        # Every file is whole, either its old or its new version; nothing old is gone before the commit.
+        for rel, data in state.items():
+            assert data in (expected[old].get(rel), expected[new].get(rel)), rel
+        if not (output / STAGING / "journal.json").exists():
+            assert state in (expected[old], expected[new]), f"killed at {marker} #{count}"
+        build_site(roots[new], output)
+        assert tree(output) == expected[new], f"not repaired after a kill at {marker} #{count}"
+        assert not (output / STAGING).exists()
+        old, new = new, old
+
+
+@pytest.mark.parametrize("marker, count", [("render", 1), ("stage", 2), ("replace", 3)])
+def test_ctrl_c_exits_cleanly_and_leaves_a_whole_site(sites, tmp_path, marker, count):
+    roots, expected = sites
+    output = tmp_path / "output"
+    build_site(roots["A"], output)
+    child = start_child(roots["B"], output)
+    assert run_until(child, marker, count)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=30)
+    assert child.returncode == 130
+    assert "Traceback" not in stderr
+    assert "interrupted" in stderr
+    # Before the commit the old site stays; after it the write is finished: whole either way, no litter.
+    assert tree(output) == (expected["B"] if marker == "replace" else expected["A"])
+    assert not (output / STAGING).exists()
+
+
+def test_a_failed_build_writes_nothing(sites, tmp_path):
+    roots, expected = sites
+    output = tmp_path / "output"
+    build_site(roots["A"], output)
+    broken = write_site(tmp_path / "broken", {**site_files("B"), "content/bad.md": "---\ntitle: [unclosed\n---\n"})
+    child = subprocess.run([sys.executable, "-m", "builder", "build", "--root", str(broken), "--output", str(output)],
+                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert child.returncode == 1
+    assert tree(output) == expected["A"]

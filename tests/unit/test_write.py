@@ -1,0 +1,223 @@
+"""write.py: only changed files written, stale ones removed, interrupted writes repaired, foreign folders refused."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from builder import write
+from builder.errors import BuildError
+from builder.write import MANIFEST, STAGING, check_output_folder, read_manifest, recover, write_site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder except trendsite's own records."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST and STAGING not in p.parts}
+
+
+def test_writes_files_and_manifest(tmp_path):
+    out = tmp_path / "out"
+    summary = write_site(out, {"index.html": b"home", "reports/a/index.html": b"a"})
+    assert tree(out) == {"index.html": b"home", "reports/a/index.html": b"a"}
+    assert set(read_manifest(out)) == {"index.html", "reports/a/index.html"}
+    assert (summary.written, summary.unchanged, summary.removed) == (2, 0, 0)
+    assert not (out / STAGING).exists()
+
+
+def test_unchanged_files_keep_their_mtimes(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a", "b.html": b"b"})
+    old = 1_000_000_000
+    for name in ("a.html", "b.html", MANIFEST):
+        os.utime(out / name, (old, old))
+    summary = write_site(out, {"a.html": b"a", "b.html": b"B"})
+    assert (out / "a.html").stat().st_mtime == old
+    assert (out / "b.html").read_bytes() == b"B"
+    assert (summary.written, summary.unchanged) == (1, 1)
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a"})
+    old = 1_000_000_000
+    os.utime(out / MANIFEST, (old, old))
+    summary = write_site(out, {"a.html": b"a"})
+    assert summary.written == 0
+    assert (out / MANIFEST).stat().st_mtime == old
+
+
+def test_stale_files_and_their_empty_folders_are_removed(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"index.html": b"home", "reports/old/index.html": b"old"})
+    summary = write_site(out, {"index.html": b"home"})
+    assert tree(out) == {"index.html": b"home"}
+    assert not (out / "reports").exists()
+    assert summary.removed == 1
+
+
+def test_a_deleted_output_file_is_written_again(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a"})
+    (out / "a.html").unlink()
+    assert write_site(out, {"a.html": b"a"}).written == 1
+    assert (out / "a.html").read_bytes() == b"a"
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/etc/passwd", "a/../../b", "a\\b", MANIFEST,
+                                 f"{STAGING}/journal.json"])
+def test_paths_outside_the_output_or_over_its_records_are_refused(tmp_path, rel):
+    with pytest.raises(BuildError, match="outside the output folder"):
+        write_site(tmp_path / "out", {rel: b"x"})
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_a_manifest_naming_paths_outside_is_not_obeyed(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a"})
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    (out / MANIFEST).write_text(json.dumps({"files": {"../victim.txt": "0", "a.html": "0"}}))
+    write_site(out, {"a.html": b"a"})
+    assert victim.read_text() == "keep"
+
+
+def test_a_link_inside_the_output_is_never_written_through(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "reports").symlink_to(elsewhere)
+    with pytest.raises(BuildError, match="through a link"):
+        write_site(out, {"a.html": b"a", "reports/x/index.html": b"x"})
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "a.html").read_bytes() == b"a"
+
+
+def test_an_uncommitted_stage_is_thrown_away(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a"})
+    (out / STAGING).mkdir()
+    (out / STAGING / "0").write_bytes(b"half-built")
+    recover(out)
+    assert tree(out) == {"a.html": b"a"}
+    assert not (out / STAGING).exists()
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing in write.py may catch it."""
+
+
+def die_at(monkeypatch, step: int, exception: type[BaseException]) -> None:
+    """Make the step-th os.replace raise: the 1st commits the journal, the next ones move files."""
+    real_replace = os.replace
+    calls = []
+
+    def replace(source, target):
+        calls.append(target)
+        if len(calls) == step:
+            monkeypatch.setattr(write.os, "replace", real_replace)
+            raise exception
+        real_replace(source, target)
+
+    monkeypatch.setattr(write.os, "replace", replace)
+
+
+def test_a_committed_write_killed_midway_is_finished_by_the_next_build(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a", "b.html": b"b", "old.html": b"old"})
+    die_at(monkeypatch, 3, Killed)
+    with pytest.raises(Killed):
+        write_site(out, {"a.html": b"A", "b.html": b"B", "new.html": b"new"})
+    assert (out / STAGING / "journal.json").is_file()
+    # Every file is whole, old or new, and nothing was removed yet.
+    assert (out / "a.html").read_bytes() in (b"a", b"A") and (out / "old.html").exists()
+    summary = write_site(out, {"a.html": b"A", "b.html": b"B", "new.html": b"new"})
+    assert tree(out) == {"a.html": b"A", "b.html": b"B", "new.html": b"new"}
+    assert summary.written == 0
+    assert not (out / STAGING).exists()
+
+
+@pytest.mark.parametrize("step, expected", [(1, {"a.html": b"a"}), (2, {"a.html": b"A", "new.html": b"new"})])
+def test_ctrl_c_leaves_the_old_site_before_the_commit_and_the_new_one_after(tmp_path, monkeypatch, step, expected):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a"})
+    die_at(monkeypatch, step, KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(out, {"a.html": b"A", "new.html": b"new"})
+    assert tree(out) == expected
+    assert not (out / STAGING).exists()
+
+
+def test_new_files_are_placed_before_changed_ones(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_site(out, {"index.html": b"home"})
+    order = []
+    real_replace = os.replace
+    monkeypatch.setattr(write.os, "replace", lambda s, t: (order.append(Path(t).name), real_replace(s, t)))
+    write_site(out, {"index.html": b"home links new", "new.html": b"new"})
+    assert order.index("new.html") < order.index("index.html") < order.index(MANIFEST)
+
+
+def test_a_write_error_is_a_clean_build_error(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_site(out, {"a.html": b"a"})
+
+    def full_disk(self, data):
+        raise OSError(28, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(BuildError, match="No space left"):
+        write_site(out, {"a.html": b"changed"})
+    monkeypatch.undo()
+    assert (out / "a.html").read_bytes() == b"a"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    (home / "notes" / "diary.txt").write_text("precious")
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    return home
+
+
+@pytest.mark.parametrize("choice", ["home", "parent of home", "root", "content", "templates", "filesystem root"])
+def test_refuses_output_folders_that_hold_the_site_or_your_files(tmp_path, home, choice):
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    output = {"home": home, "parent of home": tmp_path, "root": root, "content": root / "content",
+              "templates": root / "templates", "filesystem root": Path("/")}[choice]
+    with pytest.raises(BuildError, match="cannot be the output folder"):
+        check_output_folder(output, root)
+
+
+def test_refuses_a_folder_with_files_trendsite_did_not_make(tmp_path, home):
+    with pytest.raises(BuildError, match="not made by trendsite"):
+        check_output_folder(home / "notes", tmp_path / "site")
+
+
+def test_refuses_an_output_that_is_a_file(tmp_path, home):
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(BuildError, match="is a file"):
+        check_output_folder(tmp_path / "out", tmp_path / "site")
+
+
+def test_accepts_a_new_an_empty_and_its_own_folder(tmp_path, home):
+    root = tmp_path / "site"
+    check_output_folder(tmp_path / "new", root)
+    (tmp_path / "empty").mkdir()
+    check_output_folder(tmp_path / "empty", root)
+    write_site(tmp_path / "ours", {"a.html": b"a"})
+    check_output_folder(tmp_path / "ours", root)
+
+
+def test_a_first_build_killed_while_staging_is_still_ours(tmp_path, home):
+    out = tmp_path / "out"
+    (out / STAGING).mkdir(parents=True)
+    (out / STAGING / "0").write_bytes(b"x")
+    check_output_folder(out, tmp_path / "site")
+    write_site(out, {"a.html": b"a"})
+    assert tree(out) == {"a.html": b"a"}
