@@ -1,0 +1,177 @@
+"""`trendsite check`: the build's errors plus what an editor wants to know, without writing output/."""
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import re
+from collections import defaultdict
+from datetime import timezone
+from typing import Sequence
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from .build import BuildOptions, Site, generate
+from .config import load_config
+from .errors import BuildError, Problem
+from .frontmatter import parse_document
+from .load import load_content
+from .model import Document
+from .urls import output_path, slugify
+
+MAX_TITLE = 90
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_IMAGE_NO_ALT = re.compile(r"!\[\s*\]\(")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def check_site(options: BuildOptions) -> list[Problem]:
+    """Every error `build` would report, editor warnings and broken internal links, sorted by file."""
+    findings: list[Problem] = []
+    try:
+        site = generate(options)
+    except BuildError as error:
+        findings += error.problems
+        site = None
+    findings += editor_warnings(options)
+    if site is not None:
+        findings += broken_links(site)
+    return sorted(findings, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
+
+
+def editor_warnings(options: BuildOptions) -> list[Problem]:
+    """Warnings about reports that build but could read better; files with errors are skipped."""
+    try:
+        config = load_config(options.root)
+    except BuildError:
+        return []  # the build's errors already name the settings problem
+    tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
+    documents = [d for s in load_content(options.root, config.max_file_bytes).sources
+                 if (d := parse_document(s, tz)[0]) is not None]
+    found: list[Problem] = []
+    for document in documents:
+        found += _report_warnings(document)
+    return found + _topic_typos(documents) + _duplicate_titles(documents)
+
+
+def _report_warnings(document: Document) -> list[Problem]:
+    shown = f"content/{document.source.rel}"
+    meta = document.meta
+    found = []
+    if not meta.summary:
+        found.append(_warning(shown, 1, "has no summary", "add `summary:` with one or two sentences for listings"))
+    if not meta.highlights:
+        found.append(_warning(shown, 1, "has no highlights", "add `highlights:` with two or three key points"))
+    if len(meta.title) > MAX_TITLE:
+        found.append(_warning(shown, _field_line(document, "title"),
+                              f"the title is {len(meta.title)} characters, over {MAX_TITLE}",
+                              "shorten it; long titles are cut off in search results and cards"))
+    for number, line in _body_lines(document):
+        bare_tag = any("alt=" not in m.group(0).lower() for m in _HTML_IMAGE.finditer(line))
+        if _IMAGE_NO_ALT.search(line) or bare_tag:
+            found.append(_warning(shown, number, "an image has no alt text",
+                                  "describe the picture in the brackets: ![what it shows](file.png)"))
+    return found
+
+
+def _topic_typos(documents: Sequence[Document]) -> list[Problem]:
+    users: dict[str, list[Document]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for document in documents:
+        for tag in document.meta.tags:
+            slug = slugify(tag)
+            users[slug].append(document)
+            names.setdefault(slug, tag)
+    found = []
+    for slug, using in sorted(users.items()):
+        if len(using) != 1:
+            continue
+        others = [s for s in users if s != slug]
+        close = difflib.get_close_matches(slug, others, n=1, cutoff=0.8)
+        if close:
+            document = using[0]
+            found.append(_warning(f"content/{document.source.rel}", _field_line(document, "tags"),
+                                  f"the topic '{names[slug]}' is used only here and looks like "
+                                  f"'{names[close[0]]}' ({len(users[close[0]])} report(s))",
+                                  f"if it is a typo, write '{names[close[0]]}'"))
+    return found
+
+
+def _duplicate_titles(documents: Sequence[Document]) -> list[Problem]:
+    by_title: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        by_title[" ".join(document.meta.title.lower().split())].append(document)
+    found = []
+    for same in by_title.values():
+        if len(same) < 2:
+            continue
+        files = ", ".join(sorted(f"content/{d.source.rel}" for d in same))
+        found += [_warning(f"content/{d.source.rel}", _field_line(d, "title"),
+                           f"has the same title as another report ({files})",
+                           "readers cannot tell them apart in listings; make each title distinct")
+                  for d in same]
+    return found
+
+
+def broken_links(site: Site) -> list[Problem]:
+    """Links and sources in the built HTML that point at a site path no file is written to."""
+    base = site.config.base_path
+    pages = {output_path(p.url): p for p in site.pages}
+    found = []
+    for path, data in sorted(site.files.items()):
+        if not path.endswith(".html"):
+            continue
+        missing = sorted({target for target in _LINK.findall(data.decode("utf-8"))
+                          if (rel := _site_path(html.unescape(target), base)) is not None
+                          and output_path(rel) not in site.files and rel not in site.files})
+        page = pages.get(path)
+        report = page.context.get("report") if page else None
+        where = f"content/{report.source}" if report is not None else f"templates/{page.template if page else path}"
+        found += [Problem(where, None, f"the page /{path} links to {target}, which the site does not have",
+                          "fix the link, or publish what it points to (is it a draft?)")
+                  for target in missing]
+    return found
+
+
+def _site_path(target: str, base: str) -> str | None:
+    """The output path a root-relative link names; None for links off the site or within the page.
+
+    Templates and resolved Markdown links are all root-relative (url() adds the base path), so a
+    relative link in the output can only be one the build has already checked.
+    """
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(base):
+        return None
+    return unquote(parts.path[len(base):])
+
+
+def _field_line(document: Document, key: str) -> int:
+    lines = document.source.text.split("\n")[: document.body_line]
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+
+
+def _body_lines(document: Document):
+    """(line number, text) of body lines outside fenced code, where Markdown images can be."""
+    fenced = False
+    for number, line in enumerate(document.body.split("\n"), document.body_line):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            yield number, line
+
+
+def _warning(path: str, line: int | None, message: str, hint: str) -> Problem:
+    return Problem(path, line, message, hint, severity="warning")
+
+
+def format_findings(findings: Sequence[Problem], style: str) -> str:
+    """The findings as text lines with a count, or as a JSON document."""
+    errors = sum(p.severity == "error" for p in findings)
+    warnings = len(findings) - errors
+    if style == "json":
+        return json.dumps({"findings": [p.as_dict() for p in findings], "errors": errors, "warnings": warnings},
+                          indent=2, ensure_ascii=False)
+    lines = [f"{p.severity}: {p}" for p in findings]
+    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines)

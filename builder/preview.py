@@ -1,0 +1,191 @@
+"""`trendsite serve`: build, serve, and on every burst of saves rebuild with the same pipeline and tell pages."""
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Sequence, TextIO
+
+from .build import BuildOptions, Site, build
+from .config import load_config
+from .errors import BuildError, Problem
+from .model import Page
+from .serve import DevServer, Hub
+from .urls import output_path
+from .watch import CONFIG, STATIC, STYLE, TEMPLATE, ChangeSet, Watcher
+from .write import read_manifest
+
+_STYLESHEET = re.compile(r"^static/(.+)\.[0-9a-f]{10}\.css$")
+_SHOWN = 4  # paths named in a log line before "and N more"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One rebuild: the new site (None if it failed), what it wrote, and the log lines about it."""
+
+    site: Site | None
+    problems: tuple[Problem, ...]
+    written: tuple[str, ...]  # output paths whose bytes changed, new ones included
+    removed: tuple[str, ...]
+    seconds: float
+    log: tuple[str, ...]
+
+
+class Preview:
+    """The state `serve` keeps between rebuilds: the last good site and what output/ holds."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.site: Site | None = None
+        self._manifest = read_manifest(options.output)
+
+    def rebuild(self, changes: ChangeSet | None) -> Outcome:
+        """Run the build pipeline once; on failure output/ keeps the last good site."""
+        started = time.perf_counter()
+        try:
+            result = build(self.options)
+        except BuildError as error:
+            seconds = time.perf_counter() - started
+            log = [f"{len(error.problems)} problem(s); still serving the last good site:",
+                   *(f"  {p}" for p in error.problems)]
+            return Outcome(None, tuple(error.problems), (), (), seconds, tuple(log))
+        seconds = time.perf_counter() - started
+        manifest = read_manifest(self.options.output)
+        written = tuple(sorted(p for p, d in manifest.items() if self._manifest.get(p) != d))
+        removed = tuple(sorted(set(self._manifest) - set(manifest)))
+        log = explain(changes, self.site, result.site, written, removed)
+        log.append(f"  {len(written)} written, {len(removed)} removed, {len(manifest) - len(written)} unchanged "
+                   f"in {seconds * 1000:.0f} ms")
+        self.site, self._manifest = result.site, manifest
+        return Outcome(result.site, (), written, removed, seconds, tuple(log))
+
+
+def notify(hub: Hub, outcome: Outcome, changes: ChangeSet | None) -> None:
+    """Tell open pages about a rebuild: an overlay for problems, else a style swap or a reload."""
+    if outcome.site is None:
+        hub.problem([p.as_dict() for p in outcome.problems])
+        return
+    hub.fixed()
+    styles = {f"{m.group(1)}.css": path for path in outcome.written if (m := _STYLESHEET.match(path))}
+    if changes is not None and changes.styles_only and styles:
+        hub.swap_styles(styles)
+    elif outcome.written or outcome.removed:
+        hub.reload([*outcome.written, *outcome.removed])
+
+
+def explain(changes: ChangeSet | None, before: Site | None, after: Site, written: Sequence[str],
+            removed: Sequence[str]) -> list[str]:
+    """Log lines: what changed, and for each changed report which pages were re-rendered because of it."""
+    if changes is None:
+        return [f"built {len(after.reports)} reports"]
+    lines = [f"changed: {_sample(changes.paths)}"]
+    pages = {output_path(p.url): p for p in after.pages}
+    rendered = [pages[path] for path in written if path in pages]
+    explained: set[str] = set()
+    for slug, what in _changed_reports(changes, before, after):
+        own = f"reports/{slug}/"
+        reasons = [what]
+        cards = [p for p in rendered if p.url != own and slug in _card_slugs(p)]
+        neighbours = [p for p in rendered if p.template == "report.html" and p.url != own
+                      and slug in p.shows and p not in cards]
+        listings = [p for p in rendered if p.template != "report.html" and slug in p.shows]
+        if cards:
+            reasons.append(f"Explore more of {len(cards)} report(s) shows its title")
+        if neighbours:
+            reasons.append(f"the newer/older links of {len(neighbours)} report(s) show it")
+        if listings:
+            reasons.append(f"{len(listings)} listing(s) show it: {_sample([p.url or '/' for p in listings])}")
+        explained |= {own, *(p.url for p in cards + neighbours + listings)}
+        lines.append(f"  {own}: " + "; ".join(reasons))
+    rest = [p.url or "/" for p in rendered if p.url not in explained]
+    if rest:
+        why = " (theme or settings changed)" if changes.kinds & {TEMPLATE, CONFIG, STYLE, STATIC} else ""
+        lines.append(f"  {len(rest)} more page(s) re-rendered{why}: {_sample(rest)}")
+    other = [path for path in written if path not in pages]
+    if other:
+        lines.append(f"  also written: {_sample(other)}")
+    if removed:
+        lines.append(f"  removed: {_sample(removed)}")
+    return lines
+
+
+def _changed_reports(changes: ChangeSet, before: Site | None, after: Site) -> list[tuple[str, str]]:
+    """(slug, what happened) for each report the change set touched, sorted by slug."""
+    new = {r.slug: r for r in after.reports}
+    # After a failed first build there is nothing to compare with: name only what was touched.
+    old = {r.slug: r for r in before.reports} if before else new
+    touched = [p[len("content/"):] for p in changes.paths if p.startswith("content/")]
+
+    def is_touched(source: str) -> bool:
+        # A folder moved in or out touches every report inside it.
+        return any(source == t or source.startswith(t + "/") for t in touched)
+
+    found = {slug: "new page" for slug in new.keys() - old.keys()}
+    found |= {slug: "page removed" for slug in old.keys() - new.keys()}
+    found |= {slug: "its own page" for slug, r in new.items() if slug in old and is_touched(r.source)}
+    return sorted(found.items())
+
+
+def _card_slugs(page: Page) -> set[str]:
+    return {card.report.slug for card in page.context.get("related", ())}
+
+
+def _sample(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:_SHOWN])
+    return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
+
+
+def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out: TextIO = sys.stdout) -> int:
+    """Build, serve output/ and rebuild on every change until Ctrl-C; returns the exit code."""
+    preview = Preview(options)
+    hub = Hub()
+    first = preview.rebuild(None)
+    notify(hub, first, None)
+    _print(out, first.log)
+    base_path = first.site.config.base_path if first.site else _base_path(options)
+    try:
+        server = DevServer(options.output, base_path, hub, host, port)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        print("choose another port with --port", file=sys.stderr)
+        return 1
+    thread = threading.Thread(target=server.serve_forever, name="trendsite-http", daemon=True)
+    thread.start()
+    _print(out, [f"serving {options.output} at {server.url} (Ctrl-C to stop)"])
+    watcher = Watcher(options.root)
+    try:
+        watcher.start()
+        while True:
+            # A timeout keeps Ctrl-C responsive on every platform.
+            changes = watcher.next_changes(timeout=0.5)
+            if changes is None:
+                continue
+            outcome = preview.rebuild(changes)
+            if outcome.site is not None:
+                server.base_path = outcome.site.config.base_path
+            notify(hub, outcome, changes)
+            _print(out, outcome.log)
+    except KeyboardInterrupt:
+        _print(out, ["stopped"])
+        return 0
+    finally:
+        watcher.stop()
+        hub.close()
+        server.shutdown()
+        server.server_close()
+
+
+def _base_path(options: BuildOptions) -> str:
+    try:
+        return load_config(options.root).base_path
+    except BuildError:
+        return "/"
+
+
+def _print(out: TextIO, lines: Sequence[str]) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    for line in lines:
+        print(f"{stamp} {line}" if not line.startswith(" ") else f"{' ' * len(stamp)} {line}", file=out)
+    out.flush()
