@@ -152,11 +152,11 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
         print("choose another port with --port", file=sys.stderr)
         return 1
     thread = threading.Thread(target=server.serve_forever, name="trendsite-http", daemon=True)
-    thread.start()
-    _print(out, [f"serving {options.output} at {server.url} (Ctrl-C to stop)"])
     watcher = Watcher(options.root)
     try:
+        thread.start()
         watcher.start()
+        _print(out, [f"serving {options.output} at {server.url} (Ctrl-C to stop)"])
         while True:
             # A timeout keeps Ctrl-C responsive on every platform.
             changes = watcher.next_changes(timeout=0.5)

@@ -109,8 +109,9 @@ class Hub:
         self._send("problem", {"problems": problems}, bump=False)
 
     def fixed(self) -> None:
-        """Remove the overlay."""
-        self._send("fixed", {}, bump=False)
+        """Remove the overlay, if one is shown."""
+        if self._problem is not None:
+            self._send("fixed", {}, bump=False)
 
     def close(self) -> None:
         """End every event stream, so their threads return."""

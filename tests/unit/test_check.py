@@ -1,0 +1,100 @@
+"""`trendsite check`: the build's errors and an editor's warnings, as text or JSON, writing nothing."""
+from __future__ import annotations
+
+import json
+
+from builder.__main__ import main
+from builder.build import BuildOptions
+from builder.check import check_site, format_findings
+from conftest import NOW, report
+
+
+def findings_of(root, **options):
+    return check_site(BuildOptions(root=root, output=root / "output", now=NOW, **options))
+
+
+def complete(title: str, tags=("AI",), body: str = "Text.") -> str:
+    return report(title, tags=tags, body=body, summary="A summary.", highlights="[One point]")
+
+
+def messages(findings, path: str) -> list[str]:
+    return [f.message for f in findings if f.path == path]
+
+
+def test_a_complete_site_has_no_findings_and_nothing_is_written(make_site):
+    root = make_site({"content/a.md": complete("Alpha", ("AI", "Law")), "content/b.md": complete("Beta", ("AI", "Law"))})
+    assert findings_of(root) == []
+    assert not (root / "output").exists()
+
+
+def test_missing_summary_and_highlights_are_warnings(make_site):
+    root = make_site({"content/a.md": report("Alpha")})
+    found = findings_of(root)
+    assert {f.message for f in found} == {"has no summary", "has no highlights"}
+    assert {f.severity for f in found} == {"warning"}
+
+
+def test_a_long_title_is_a_warning_on_its_line(make_site):
+    root = make_site({"content/a.md": complete("Word " * 20)})
+    (title,) = findings_of(root)
+    assert "over 90" in title.message and title.line == 2
+
+
+def test_a_topic_used_once_that_looks_like_another_is_flagged(make_site):
+    root = make_site({
+        "content/a.md": complete("Alpha", ("Telecoms",)), "content/b.md": complete("Beta", ("Telecoms",)),
+        "content/c.md": complete("Gamma", ("Telecom",)), "content/d.md": complete("Delta", ("Law",)),
+    })
+    (typo,) = findings_of(root)
+    assert typo.path == "content/c.md" and typo.line == 4
+    assert "'Telecom' is used only here and looks like 'Telecoms'" in typo.message
+
+
+def test_images_without_alt_text_are_warnings_outside_code(make_site):
+    body = "![](chart.png)\n\n![A chart](chart.png)\n\n```\n![](not-an-image.png)\n```\n"
+    root = make_site({"content/a.md": complete("Alpha", body=body), "content/chart.png": b"png"})
+    (image,) = findings_of(root)
+    assert image.message == "an image has no alt text" and image.line == 8
+
+
+def test_duplicate_titles_name_both_files(make_site):
+    root = make_site({"content/a.md": complete("Same Title"), "content/b.md": complete("same  title")})
+    found = findings_of(root)
+    assert [f.path for f in found] == ["content/a.md", "content/b.md"]
+    assert all("content/a.md, content/b.md" in f.message for f in found)
+
+
+def test_build_errors_are_errors_alongside_warnings(make_site):
+    root = make_site({"content/a.md": "---\ntitle: x\n---\n", "content/b.md": report("Beta")})
+    found = findings_of(root)
+    assert ("content/a.md", "error") in {(f.path, f.severity) for f in found}
+    assert "has no summary" in messages(found, "content/b.md")
+
+
+def test_a_link_to_a_draft_is_a_broken_link_in_the_built_site(make_site):
+    root = make_site({"content/a.md": complete("Alpha", body="See [the draft](b.md)."),
+                      "content/b.md": report("Beta", draft="true", summary="S", highlights="[H]")})
+    (broken,) = findings_of(root)
+    assert broken.path == "content/a.md" and broken.severity == "error"
+    assert "/reports/b/" in broken.message
+    assert findings_of(root, drafts=True) == []
+
+
+def test_json_output_lists_file_line_severity_and_message(make_site, capsys):
+    root = make_site({"content/a.md": "---\ntitle: x\n---\n"})
+    assert main(["check", "--root", str(root), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["errors"] == 1
+    assert data["findings"][0] == {"file": "content/a.md", "line": 2, "severity": "error",
+                                   "message": "'date' is required", "hint": "add a line `date: ...` to the front matter"}
+
+
+def test_warnings_alone_exit_zero_and_text_output_counts_them(make_site, capsys):
+    root = make_site({"content/a.md": report("Alpha")})
+    assert main(["check", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: content/a.md:1: has no summary" in out and out.rstrip().endswith("0 error(s), 2 warning(s)")
+
+
+def test_format_findings_counts_errors_and_warnings():
+    assert format_findings([], "text") == "0 error(s), 0 warning(s)"

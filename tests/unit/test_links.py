@@ -1,0 +1,40 @@
+"""Links between reports: a report's .md file (and #heading) becomes its URL; a wrong one is an error."""
+from __future__ import annotations
+
+import pytest
+
+from builder.errors import BuildError
+from conftest import build_site, report
+
+
+def test_a_link_to_a_report_file_and_heading_becomes_its_url(make_site):
+    root = make_site({
+        "content/ai/a.md": report("Alpha", body="See [beta](../b.md#the-outlook) and [gamma](c.md)."),
+        "content/b.md": report("Beta", body="## The outlook\n\nText."),
+        "content/ai/c.md": report("Gamma"),
+    })
+    build_site(root)
+    page = (root / "output" / "reports" / "a" / "index.html").read_text()
+    assert 'href="/reports/b/#the-outlook"' in page and 'href="/reports/c/"' in page
+
+
+def test_a_link_follows_the_base_path(make_site):
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/trends/"\n',
+                      "content/a.md": report("Alpha", body="[b](b.md)"), "content/b.md": report("Beta")})
+    build_site(root)
+    assert 'href="/trends/reports/b/"' in (root / "output" / "reports" / "a" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("link, message", [
+    ("gone.md", "links to content/gone.md, which does not exist"),
+    ("b.md#nowhere", "links to a heading #nowhere that content/b.md does not have"),
+])
+def test_a_link_to_a_missing_report_or_heading_is_an_error_with_file_and_line(make_site, link, message):
+    root = make_site({"content/a.md": report("Alpha", body=f"Intro.\n\nSee [it]({link})."),
+                      "content/b.md": report("Beta")})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == ("content/a.md", 8)
+    assert message in problem.message
+    assert not (root / "output").exists()

@@ -1,0 +1,136 @@
+"""The serve loop's rebuilds: what they report, and what they tell open pages."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from builder.build import BuildOptions
+from builder.preview import Preview, notify
+from builder.serve import Hub
+from builder.watch import ChangeSet
+from conftest import NOW, report
+
+
+def site_with_reports(make_site, count: int = 4):
+    files = {f"content/r{n}.md": report(f"Report {n}", f"2026-0{n + 1}-01", ("AI",)) for n in range(count)}
+    files["pyproject.toml"] = "[tool.trendsite]\nrelated_count = 3\n"
+    return make_site(files)
+
+
+def preview_of(root, **options) -> Preview:
+    return Preview(BuildOptions(root=root, output=root / "output", now=NOW, **options))
+
+
+def events(hub: Hub) -> list[bytes]:
+    listener = hub.subscribe()
+    hub_events = []
+    while not listener.empty():
+        hub_events.append(listener.get())
+    return hub_events
+
+
+def test_a_title_change_explains_which_pages_show_it(make_site):
+    root = site_with_reports(make_site)
+    preview = preview_of(root)
+    preview.rebuild(None)
+    (root / "content" / "r1.md").write_text(report("A new title", "2026-02-01", ("AI",)))
+    outcome = preview.rebuild(ChangeSet.of(["content/r1.md"]))
+    log = "\n".join(outcome.log)
+    assert "changed: content/r1.md" in log
+    assert "reports/r1/: its own page; Explore more of 3 report(s) shows its title" in log
+    assert "listing(s) show it" in log
+    assert "reports/r1/index.html" in outcome.written and "feed.xml" in outcome.written
+    assert "A new title" in (root / "output" / "reports" / "r0" / "index.html").read_text()
+
+
+def test_a_deleted_report_is_named_and_its_page_removed(make_site):
+    root = site_with_reports(make_site)
+    preview = preview_of(root)
+    preview.rebuild(None)
+    (root / "content" / "r2.md").unlink()
+    outcome = preview.rebuild(ChangeSet.of(["content/r2.md"]))
+    assert "reports/r2/index.html" in outcome.removed
+    assert any(line.strip().startswith("reports/r2/: page removed") for line in outcome.log)
+
+
+def test_a_failed_rebuild_keeps_the_last_good_site_and_shows_the_overlay(make_site):
+    root = site_with_reports(make_site)
+    preview = preview_of(root)
+    preview.rebuild(None)
+    before = (root / "output" / "reports" / "r1" / "index.html").read_bytes()
+    (root / "content" / "r1.md").write_text("---\ntitle: [unclosed\n---\n")
+    hub = Hub()
+    failed = preview.rebuild(ChangeSet.of(["content/r1.md"]))
+    notify(hub, failed, ChangeSet.of(["content/r1.md"]))
+    assert failed.site is None and failed.problems[0].path == "content/r1.md"
+    assert (root / "output" / "reports" / "r1" / "index.html").read_bytes() == before
+    sent = events(hub)
+    assert b"event: problem" in sent[1] and b'"line": 2' in sent[1]
+    (root / "content" / "r1.md").write_text(report("Fixed", "2026-02-01"))
+    fixed = preview.rebuild(ChangeSet.of(["content/r1.md"]))
+    notify(hub, fixed, ChangeSet.of(["content/r1.md"]))
+    assert fixed.site is not None
+    assert len(events(hub)) == 1  # a page opened now sees no overlay, just the hello
+
+
+def test_a_stylesheet_change_swaps_styles_instead_of_reloading(make_site):
+    root = site_with_reports(make_site, 2)
+    (root / "templates" / "static").mkdir(parents=True)
+    (root / "templates" / "static" / "style.css").write_text("body { color: red }")
+    preview = preview_of(root)
+    preview.rebuild(None)
+    hub = Hub()
+    listener = hub.subscribe()
+    listener.get()  # hello
+    (root / "templates" / "static" / "style.css").write_text("body { color: blue }")
+    changes = ChangeSet.of(["templates/static/style.css"])
+    notify(hub, preview.rebuild(changes), changes)
+    sent = listener.get_nowait().decode()
+    assert sent.startswith("event: styles") and '"style.css": "static/style.' in sent
+    assert listener.empty()
+
+
+def test_a_content_change_reloads_the_pages_it_wrote(make_site):
+    root = site_with_reports(make_site, 2)
+    preview = preview_of(root)
+    preview.rebuild(None)
+    hub = Hub()
+    listener = hub.subscribe()
+    listener.get()
+    (root / "content" / "r0.md").write_text(report("Other", "2026-01-01"))
+    changes = ChangeSet.of(["content/r0.md"])
+    notify(hub, preview.rebuild(changes), changes)
+    sent = listener.get_nowait().decode()
+    assert sent.startswith("event: reload") and "reports/r0/index.html" in sent
+
+
+def test_serve_with_drafts_shows_drafts_and_build_does_not(make_site):
+    root = make_site({"content/a.md": report("Draft one", draft="true"), "content/b.md": report("Public")})
+    preview_of(root, drafts=True).rebuild(None)
+    assert (root / "output" / "reports" / "a" / "index.html").is_file()
+    result = subprocess.run([sys.executable, "-m", "builder", "build", "--root", str(root)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    assert not (root / "output" / "reports" / "a").exists()
+
+
+def test_ctrl_c_stops_serve_cleanly(make_site):
+    root = site_with_reports(make_site, 2)
+    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        deadline = time.monotonic() + 30
+        while "serving" not in line and time.monotonic() < deadline:
+            line = process.stdout.readline()
+        assert "http://127.0.0.1:" in line
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+    assert process.returncode == 0
+    assert "Traceback" not in err and "stopped" in out

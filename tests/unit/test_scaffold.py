@@ -1,0 +1,43 @@
+"""`trendsite new`: a report file with front matter that builds, never overwriting."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from builder.__main__ import main
+from builder.errors import BuildError
+from builder.scaffold import create_report
+from conftest import build_site
+
+TODAY = date(2026, 11, 20)
+
+
+def test_new_report_has_front_matter_filled_in_and_builds(tmp_path):
+    path = create_report(tmp_path, 'AI chips: "the next" wave', ["AI", "Chips"], TODAY)
+    assert path == tmp_path / "content" / "ai-chips-the-next-wave.md"
+    text = path.read_text()
+    assert text.startswith('---\ntitle: "AI chips: \\"the next\\" wave"\ndate: 2026-11-20\n'
+                           'tags: ["AI", "Chips"]\nsummary: ""\nhighlights: []\n---\n')
+    result = build_site(tmp_path)
+    (report,) = result.site.reports
+    assert report.title == 'AI chips: "the next" wave' and [t.name for t in report.topics] == ["AI", "Chips"]
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path):
+    create_report(tmp_path, "Same", [], TODAY)
+    (tmp_path / "content" / "same.md").write_text("mine")
+    with pytest.raises(BuildError) as error:
+        create_report(tmp_path, "Same", ["AI"], TODAY)
+    assert "already exists" in str(error.value)
+    assert (tmp_path / "content" / "same.md").read_text() == "mine"
+
+
+def test_a_title_without_letters_is_refused(tmp_path):
+    with pytest.raises(BuildError):
+        create_report(tmp_path, "???", [], TODAY)
+
+
+def test_the_command_prints_the_path(tmp_path, capsys):
+    assert main(["new", "Open RAN friction", "--topic", "Telecoms", "--root", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "content" / "open-ran-friction.md")
