@@ -52,6 +52,8 @@ def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[T
                       description=f"Every report of {config.title} by month.",
                       context={"kind": "archive", "years": archive(reports)},
                       shows=tuple(r.slug for r in reports)))
+    pages.append(Page(url="search/", template="search.html", title="Search",
+                      description=f"Search every report of {config.title}.", context={"kind": "search"}))
     pages.append(Page(url="404.html", template="404.html", title="Page not found",
                       description="", context={"kind": "404"}))
     return pages

@@ -1,0 +1,138 @@
+"""The search index that static/search.js queries: a manifest, term shards and one small file per report.
+
+Layout, all under search/:
+- index.json: the number of reports, the stopwords, and every term shard as key -> content hash.
+  Its name never changes, so the script fetches it revalidated; everything it points to is
+  fingerprinted and cacheable forever.
+- terms/<hash>.json: term -> postings, for the terms starting with the shard's key. A key is a term's
+  first 2 characters; a shard over SHARD_BYTES splits by one more character (terms as long as the key
+  stay behind), so a query fetches the shard of the longest key its word starts with.
+- docs/<id>.txt: what a result shows: URL, title, date, topics, summary and the plain text that the
+  snippet comes from, one field a line. A query fetches these for the results on screen only.
+
+Postings are one string per term: for each report in id order, the id's distance from the previous
+one as a base-32 varint (digits from ALPHABET, continuation digits from its upper half), then one
+character whose value is the code below. Report ids count from the oldest report, so publishing a
+new report leaves every other id, and so every shard it doesn't touch, byte for byte the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict, deque
+from itertools import repeat
+from operator import and_, rshift, sub
+from typing import Mapping, Sequence
+
+from .model import Report
+from .terms import STOPWORDS, tokenize
+
+# 64 characters that need no escaping in JSON or URLs; search.js holds the same string.
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+# A posting's code: where the term occurs. Bits 0-3 count body occurrences (capped: the 16th use of
+# a word says nothing new); search.js weighs a title hit above any number of body hits.
+IN_TITLE = 32
+IN_META = 16  # the summary or a topic name
+BODY_MAX = 15
+# A shard above this many bytes splits by one more character; at 10,000 reports it keeps the
+# first query of a common word within a few tens of kilobytes (benchmarks/search_index.py).
+SHARD_BYTES = 48_000
+MAX_KEY = 6
+# Snippets come from the text; a very long report's tail is still indexed but not shown.
+TEXT_CHARS = 20_000
+INDEX = "search/index.json"
+
+# A report's terms grouped by code: ((code, (term, ...)), ...), codes ascending.
+IndexTerms = tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def report_index_terms(report: Report) -> IndexTerms:
+    """The report's distinct terms grouped by their code; pure, so a build cache may keep it."""
+    codes = {term: min(count, BODY_MAX) for term, count in Counter(tokenize(report.text)).items()}
+    meta = " ".join((report.summary, *(t.name for t in report.topics)))
+    for mark, text in ((IN_META, meta), (IN_TITLE, report.title)):
+        for term in dict.fromkeys(tokenize(text)):  # not a set: its order would vary from run to run
+            codes[term] = codes.get(term, 0) | mark
+    groups: dict[int, list[str]] = defaultdict(list)
+    for term, code in codes.items():
+        groups[code].append(term)
+    return tuple((code, tuple(terms)) for code, terms in sorted(groups.items()))
+
+
+def search_files(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> dict[str, bytes]:
+    """Output path -> bytes of the whole search index; index_terms maps each slug to report_index_terms()."""
+    ordered = sorted(reports, key=lambda r: (r.date, r.slug))
+    # term -> [id * 64 + code, ...]: one number per posting, appended at C speed a group at a time;
+    # a plain loop over (term, code) pairs took twice as long, ~1 s at 10,000 reports.
+    values: dict[str, list[int]] = defaultdict(list)
+    for number, report in enumerate(ordered):
+        for code, terms in index_terms[report.slug]:
+            deque(map(list.append, map(values.__getitem__, terms), repeat(number * 64 + code)), maxlen=0)
+    varints = [_varint(n) for n in range(len(ordered) + 1)]
+    postings = {}
+    for term, numbers in values.items():
+        ids = list(map(rshift, numbers, repeat(6)))
+        gaps = map(sub, ids, [0, *ids[:-1]])  # the first "gap" is the id itself
+        chars = map(ALPHABET.__getitem__, map(and_, numbers, repeat(63)))
+        postings[term] = "".join(map(str.__add__, map(varints.__getitem__, gaps), chars))
+    files: dict[str, bytes] = {}
+    shards = {}
+    for key, entries in _shards(postings).items():
+        data = _json(dict(sorted(entries.items())))
+        shards[key] = hashlib.sha256(data).hexdigest()[:10]
+        files[f"search/terms/{shards[key]}.json"] = data
+    for number, report in enumerate(ordered):
+        files[f"search/docs/{number}.txt"] = _document(report)
+    files[INDEX] = _json({"version": 1, "count": len(ordered), "stopwords": sorted(STOPWORDS),
+                          "shards": dict(sorted(shards.items()))})
+    return files
+
+
+def _varint(n: int) -> str:
+    digits = [ALPHABET[n % 32]]
+    n //= 32
+    while n:
+        digits.append(ALPHABET[32 + n % 32])
+        n //= 32
+    return "".join(reversed(digits))
+
+
+def _shards(postings: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Shard key -> {term: postings}; keys are 2-character prefixes, longer where a shard grew too big."""
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for term, posting in postings.items():
+        groups[term[:2]][term] = posting
+    out: dict[str, dict[str, str]] = {}
+    for key, entries in groups.items():
+        _split(key, entries, out)
+    return out
+
+
+def _split(key: str, entries: dict[str, str], out: dict[str, dict[str, str]]) -> None:
+    size = sum(len(term) + len(posting) + 6 for term, posting in entries.items())  # 6: quotes, colon, comma
+    if size <= SHARD_BYTES or len(key) >= MAX_KEY:
+        out[key] = entries
+        return
+    longer: dict[str, dict[str, str]] = defaultdict(dict)
+    for term, posting in entries.items():
+        if len(term) == len(key):
+            out.setdefault(key, {})[term] = posting
+        else:
+            longer[term[: len(key) + 1]][term] = posting
+    for child, child_entries in longer.items():
+        _split(child, child_entries, out)
+
+
+def _document(report: Report) -> bytes:
+    # One field a line, topics split by tabs: YAML titles may hold line breaks, so fold all whitespace.
+    lines = (report.url, _fold(report.title), f"{report.date.day} {report.date:%B %Y}",
+             "\t".join(_fold(t.name) for t in report.topics), _fold(report.summary), report.text[:TEXT_CHARS])
+    return "\n".join(lines).encode("utf-8")
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,369 @@
+/* trendsite search: queries the static index that builder/search.py writes (its docstring describes the
+   files). Every form[data-search] gets results as you type: the header form in a panel under the field, the
+   /search/ page in its list. Without JavaScript the forms are plain GET forms to /search/. No dependencies. */
+(function () {
+  "use strict";
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VALUE = {};
+  for (var a = 0; a < ALPHABET.length; a++) VALUE[ALPHABET.charAt(a)] = a;
+  // The tokeniser of builder/terms.py: letters and digits of any script, inner apostrophes kept.
+  var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
+  var SNIPPET_WORDS = 28;
+  var COMPLETION = 0.8; // a word the typed prefix completes to counts a little less than the word itself
+
+  var indexes = {};
+
+  function fetchOk(url, options) {
+    return fetch(url, options).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r;
+    });
+  }
+
+  /* One index per site root, shared by the forms of the page; files are fetched once. */
+  function Index(root) {
+    this.root = root;
+    this.shards = {};
+    this.docs = {};
+    this.manifest = null;
+  }
+  Index.prototype.load = function () {
+    // index.json keeps its name from build to build, so ask the server whether it changed.
+    if (!this.manifest) {
+      var self = this;
+      this.manifest = fetchOk(this.root + "index.json", { cache: "no-cache" }).then(function (r) {
+        return r.json();
+      }, function (error) {
+        self.manifest = null; // try again on the next keystroke
+        throw error;
+      });
+    }
+    return this.manifest;
+  };
+  Index.prototype.shard = function (key, hash) {
+    if (!this.shards[key]) {
+      this.shards[key] = fetchOk(this.root + "terms/" + hash + ".json").then(function (r) { return r.json(); });
+    }
+    return this.shards[key];
+  };
+  Index.prototype.doc = function (id) {
+    if (!this.docs[id]) {
+      this.docs[id] = fetchOk(this.root + "docs/" + id + ".txt", { cache: "no-cache" }).then(function (r) {
+        return r.text();
+      }).then(function (text) {
+        var f = text.split("\n");
+        return { url: f[0], title: f[1], date: f[2], topics: f[3] ? f[3].split("\t") : [], summary: f[4],
+                 text: f.slice(5).join("\n") };
+      });
+    }
+    return this.docs[id];
+  };
+
+  function normalize(word) {
+    word = word.normalize("NFKC").toLowerCase().replace(/\u2019/g, "'");
+    if (word.slice(-2) === "'s") word = word.slice(0, -2);
+    return word.replace(/'/g, "");
+  }
+
+  /* The query's words, as the index spells them; the last is a prefix while it is still being typed. */
+  function parse(query, stopwords) {
+    var raw = query.match(WORD) || [];
+    var words = [];
+    raw.forEach(function (w, i) {
+      var word = normalize(w);
+      var typing = i === raw.length - 1 && !/[\s.,;:!?"')\]]$/.test(query);
+      // A word being typed may be the start of a longer one ("the" -> "theory"), so keep it.
+      if (Array.from(word).length > 1 && (typing || !stopwords[word])) words.push({ text: word, prefix: typing });
+    });
+    return words;
+  }
+
+  function decode(postings) {
+    var ids = [], codes = [], id = 0, gap = 0;
+    for (var i = 0; i < postings.length; i++) {
+      var v = VALUE[postings.charAt(i)];
+      if (v >= 32) { gap = gap * 32 + v - 32; continue; }
+      id += gap * 32 + v;
+      gap = 0;
+      ids.push(id);
+      codes.push(VALUE[postings.charAt(++i)]);
+    }
+    return { ids: ids, codes: codes };
+  }
+
+  // Title above summary and topics, both above any number of body mentions (builder/search.py codes).
+  function weight(code) {
+    var body = code & 15;
+    return (code & 32 ? 6 : 0) + (code & 16 ? 3 : 0) + (body ? 1 + Math.log(body) : 0);
+  }
+
+  /* Shard keys that hold the word (the longest key it starts with) or, for a prefix, its completions. */
+  function shardKeys(shards, word) {
+    var keys = [], best = "";
+    for (var key in shards) {
+      if (word.text.indexOf(key) === 0 && key.length > best.length) best = key;
+      else if (word.prefix && key.indexOf(word.text) === 0) keys.push(key);
+    }
+    if (best) keys.push(best);
+    return keys;
+  }
+
+  /* id -> score for one word: the best of the terms it matches, weighted by their rarity. */
+  function scores(word, tables, count) {
+    var out = new Map();
+    tables.forEach(function (table) {
+      for (var term in table) {
+        if (term === word.text || (word.prefix && term.indexOf(word.text) === 0)) {
+          var p = decode(table[term]);
+          var idf = Math.log(1 + count / p.ids.length) * (term === word.text ? 1 : COMPLETION);
+          for (var i = 0; i < p.ids.length; i++) {
+            var s = weight(p.codes[i]) * idf;
+            if (!(out.get(p.ids[i]) >= s)) out.set(p.ids[i], s);
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /* Ranked [id, score] of the reports that match every word. */
+  Index.prototype.search = function (words) {
+    var self = this;
+    return this.load().then(function (m) {
+      return Promise.all(words.map(function (word) {
+        return Promise.all(shardKeys(m.shards, word).map(function (key) { return self.shard(key, m.shards[key]); }));
+      })).then(function (tablesPerWord) {
+        var lists = words.map(function (word, i) { return scores(word, tablesPerWord[i], m.count); });
+        lists.sort(function (x, y) { return x.size - y.size; });
+        var ranked = [];
+        lists[0].forEach(function (score, id) {
+          for (var i = 1; i < lists.length; i++) {
+            var s = lists[i].get(id);
+            if (s === undefined) return;
+            score += s;
+          }
+          ranked.push([id, score]);
+        });
+        // Ids count from the oldest report: on a tie the newer report comes first.
+        return ranked.sort(function (x, y) { return y[1] - x[1] || y[0] - x[0]; });
+      });
+    });
+  };
+
+  function matcher(words) {
+    return function (raw) {
+      var w = normalize(raw);
+      for (var i = 0; i < words.length; i++) {
+        if (w === words[i].text || (words[i].prefix && w.indexOf(words[i].text) === 0)) return i;
+      }
+      return -1;
+    };
+  }
+
+  /* Append `text` to `parent` with the matching words in <mark>; `limit` words around the best match
+     (the window with the most different query words), or all of it. Returns whether anything matched. */
+  function highlight(parent, text, match, limit) {
+    var found = [], re = new RegExp(WORD.source, "gu"), m;
+    while ((m = re.exec(text))) found.push({ start: m.index, end: re.lastIndex, hit: match(m[0]) });
+    var first = 0, last = found.length, best = -1;
+    if (limit) {
+      for (var i = 0; i < found.length; i++) {
+        if (found[i].hit < 0) continue;
+        var seen = {}, n = 0;
+        for (var j = i; j < found.length && j < i + limit; j++) {
+          if (found[j].hit >= 0 && !seen[found[j].hit]) { seen[found[j].hit] = 1; n++; }
+        }
+        if (n > best) { best = n; first = Math.max(0, i - 6); }
+      }
+      if (best < 0) return false;
+      last = Math.min(found.length, first + limit);
+    }
+    var pos = first < found.length && first > 0 ? found[first].start : 0;
+    var end = last < found.length ? found[last - 1].end : text.length;
+    var any = false;
+    if (pos > 0) parent.appendChild(document.createTextNode("\u2026 "));
+    for (var k = first; k < last; k++) {
+      if (found[k].hit < 0) continue;
+      any = true;
+      parent.appendChild(document.createTextNode(text.slice(pos, found[k].start)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(found[k].start, found[k].end);
+      parent.appendChild(mark);
+      pos = found[k].end;
+    }
+    parent.appendChild(document.createTextNode(text.slice(pos, end) + (end < text.length ? " \u2026" : "")));
+    return any;
+  }
+
+  function resultItem(doc, words, base, headingTag) {
+    var match = matcher(words);
+    var li = document.createElement("li");
+    li.className = "search-result";
+    var heading = document.createElement(headingTag);
+    heading.className = "search-result-title";
+    var link = document.createElement("a");
+    link.href = base + doc.url;
+    highlight(link, doc.title, match, 0);
+    heading.appendChild(link);
+    li.appendChild(heading);
+    var meta = document.createElement("p");
+    meta.className = "search-result-meta";
+    meta.textContent = [doc.date].concat(doc.topics).join(" \u00b7 ");
+    li.appendChild(meta);
+    var snippet = document.createElement("p");
+    snippet.className = "search-result-snippet";
+    if (!highlight(snippet, doc.text, match, SNIPPET_WORDS)) {
+      snippet.textContent = "";
+      highlight(snippet, doc.summary || doc.text, match, doc.summary ? 0 : SNIPPET_WORDS);
+    }
+    li.appendChild(snippet);
+    return li;
+  }
+
+  function plural(n) { return n + (n === 1 ? " result" : " results"); }
+
+  /* Wire one search form: its input, status line, result list and, optionally, panel and "more" button. */
+  function attach(form) {
+    var root = form.getAttribute("data-search");
+    var index = indexes[root] || (indexes[root] = new Index(root));
+    var base = form.getAttribute("data-base");
+    var input = form.querySelector("input[type=search]");
+    var byId = function (name) { return document.getElementById(form.getAttribute("data-" + name)); };
+    var status = byId("status"), list = byId("results"), more = byId("more"), panel = byId("panel");
+    var all = form.querySelector(".search-all");
+    var pageSize = parseInt(form.getAttribute("data-limit"), 10) || 10;
+    var heading = form.getAttribute("data-heading") || "p";
+    var onPage = form.hasAttribute("data-page");
+    var current = { seq: 0, ranked: [], words: [], shown: 0 };
+    var timer;
+
+    function say(text) { status.textContent = text; }
+
+    function show(open) { if (panel) panel.hidden = !open; }
+
+    function renderMore() {
+      var seq = current.seq, from = current.shown, ids = current.ranked.slice(from, from + pageSize);
+      current.shown += ids.length;
+      return Promise.all(ids.map(function (r) { return index.doc(r[0]); })).then(function (docs) {
+        if (seq !== current.seq) return;
+        docs.forEach(function (doc) { list.appendChild(resultItem(doc, current.words, base, heading)); });
+        if (more) more.hidden = current.shown >= current.ranked.length;
+      });
+    }
+
+    function run() {
+      var query = input.value;
+      var seq = ++current.seq;
+      if (onPage) {
+        var url = new URL(window.location.href);
+        if (query.trim()) url.searchParams.set("q", query); else url.searchParams.delete("q");
+        window.history.replaceState(null, "", url);
+      }
+      index.load().then(function (m) {
+        var stop = {};
+        m.stopwords.forEach(function (w) { stop[w] = 1; });
+        var words = parse(query, stop);
+        if (!words.length) {
+          list.textContent = "";
+          if (more) more.hidden = true;
+          show(false);
+          say(query.trim() ? "Type a longer word to search." : "");
+          return;
+        }
+        return index.search(words).then(function (ranked) {
+          if (seq !== current.seq) return;
+          current.ranked = ranked;
+          current.words = words;
+          current.shown = 0;
+          list.textContent = "";
+          return renderMore().then(function () {
+            if (seq !== current.seq) return;
+            var quoted = "\u201c" + query.trim() + "\u201d";
+            say(ranked.length ? plural(ranked.length) + " for " + quoted : "No reports match " + quoted + ".");
+            if (panel && !ranked.length) {
+              var empty = document.createElement("li");
+              empty.className = "search-empty";
+              empty.textContent = "No reports match " + quoted + ".";
+              list.appendChild(empty);
+            }
+            if (all) {
+              all.href = form.action + "?q=" + encodeURIComponent(query.trim());
+              all.textContent = ranked.length > pageSize ? "All " + plural(ranked.length) : "Open on the search page";
+            }
+            show(document.activeElement === input || form.contains(document.activeElement));
+          });
+        });
+      }).catch(function () {
+        if (seq === current.seq) say("Search is unavailable: its index could not be loaded.");
+      });
+    }
+
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a")).concat(all ? [all] : []); }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    form.addEventListener("submit", function (event) {
+      // On the search page the results are already there; elsewhere go to the page with the query.
+      if (onPage) {
+        event.preventDefault();
+        clearTimeout(timer);
+        run();
+      }
+    });
+    form.addEventListener("keydown", function (event) {
+      var items = links(), at = items.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && (event.target === input || at >= 0) && items.length && (!panel || !panel.hidden)) {
+        event.preventDefault();
+        items[Math.min(at + 1, items.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault();
+        (at === 0 ? input : items[at - 1]).focus();
+      } else if (event.key === "Escape" && panel && !panel.hidden) {
+        input.focus();
+        show(false);
+      }
+    });
+    if (onPage) {
+      // The page's list sits outside the form: give it the same arrow keys.
+      list.addEventListener("keydown", function (event) {
+        var items = links(), at = items.indexOf(document.activeElement);
+        if (at < 0 || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
+        event.preventDefault();
+        if (event.key === "ArrowUp") (at === 0 ? input : items[at - 1]).focus();
+        else items[Math.min(at + 1, items.length - 1)].focus();
+      });
+      var q = new URLSearchParams(window.location.search).get("q");
+      if (q) { input.value = q; run(); }
+    }
+    if (panel) {
+      input.addEventListener("focus", function () {
+        index.load().catch(function () { /* reported when a search runs */ });
+        if (list.firstChild) show(true);
+      });
+      form.addEventListener("focusout", function (event) {
+        if (!form.contains(event.relatedTarget)) show(false);
+      });
+    }
+    if (more) more.addEventListener("click", function () {
+      var next = current.shown;
+      renderMore().then(function () {
+        var link = list.querySelectorAll("a")[next];
+        if (link) link.focus();
+      });
+    });
+  }
+
+  var forms = document.querySelectorAll("form[data-search]");
+  for (var f = 0; f < forms.length; f++) attach(forms[f]);
+
+  // "/" jumps to search from anywhere but a text field, as on many sites.
+  document.addEventListener("keydown", function (event) {
+    var t = event.target;
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || !forms.length) return;
+    if (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
+    event.preventDefault();
+    forms[forms.length - 1].querySelector("input[type=search]").focus();
+  });
+})();

@@ -1,0 +1,136 @@
+import json
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from itertools import accumulate
+
+from builder.model import Report, TopicRef
+from builder.search import ALPHABET, IN_META, IN_TITLE, INDEX, SHARD_BYTES, report_index_terms, search_files
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def make(slug, days=0, title="", summary="", text="", topics=("AI",)):
+    return Report(source=f"{slug}.md", slug=slug, title=title or slug.title(), date=START + timedelta(days=days),
+                  updated=None, author="", summary=summary, topics=tuple(TopicRef(t, t.lower()) for t in topics),
+                  highlights=(), html="", headings=(), word_count=1, reading_minutes=1, text=text)
+
+
+def index(reports):
+    return search_files(reports, {r.slug: report_index_terms(r) for r in reports})
+
+
+def decode(postings: str) -> list[tuple[int, int]]:
+    """(report id, code) pairs: the reading search.js does."""
+    out, number, gap, chars = [], 0, 0, iter(postings)
+    for char in chars:
+        value = ALPHABET.index(char)
+        if value >= 32:
+            gap = gap * 32 + value - 32
+            continue
+        number += gap * 32 + value
+        gap = 0
+        out.append((number, ALPHABET.index(next(chars))))
+    return out
+
+
+def shards_for(files, word, prefix=False):
+    """The shards search.js fetches for a word: the longest key it starts with, and for a prefix its completions."""
+    keys = json.loads(files[INDEX])["shards"]
+    best = max((k for k in keys if word.startswith(k)), key=len, default=None)
+    chosen = [k for k in keys if prefix and k.startswith(word) and k != best] + ([best] if best else [])
+    return [json.loads(files[f"search/terms/{keys[k]}.json"]) for k in chosen]
+
+
+def find(files, word, prefix=False):
+    """Slugs of the reports holding `word` (or a word it starts), with their codes."""
+    found = {}
+    for shard in shards_for(files, word, prefix):
+        for term, postings in shard.items():
+            if term == word or (prefix and term.startswith(word)):
+                for number, code in decode(postings):
+                    url = files[f"search/docs/{number}.txt"].decode().split("\n")[0]
+                    found[url.split("/")[1]] = max(found.get(url.split("/")[1], 0), code)
+    return found
+
+
+def test_a_word_only_in_the_body_finds_its_report():
+    files = index([make("a", text="Operators cite interoperability."), make("b", text="Nothing here.")])
+    assert find(files, "interoperability") == {"a": 1}
+    assert find(files, "nothing") == {"b": 1}
+
+
+def test_the_last_word_is_searched_as_a_prefix():
+    files = index([make("a", text="Interoperability tests."), make("b", text="Interest rates."),
+                   make("c", text="Intranet access.")])
+    assert set(find(files, "inter", prefix=True)) == {"a", "b"}
+    assert find(files, "inter") == {}
+
+
+def test_codes_say_where_a_word_occurs_so_a_title_ranks_above_the_body():
+    files = index([make("a", title="Spectrum auctions", summary="Cheap spectrum.", text="spectrum " * 20),
+                   make("b", title="Other", text="Spectrum spectrum."), make("c", topics=("Spectrum",))])
+    codes = find(files, "spectrum")
+    assert codes == {"a": IN_TITLE | IN_META | 15, "b": 2, "c": IN_META}
+
+
+def test_stopwords_and_possessives_follow_the_shared_tokeniser():
+    assert report_index_terms(make("a", title="The EU's plan", topics=())) == ((IN_TITLE, ("eu", "plan")),)
+    assert "the" in json.loads(index([make("a")])[INDEX])["stopwords"]
+
+
+def test_documents_hold_what_a_result_shows():
+    report = make("a", title="Two\nlines", summary="Short.", text="Body text.", topics=("AI", "Law"))
+    doc = index([report])["search/docs/0.txt"].decode().split("\n")
+    assert doc == ["reports/a/", "Two lines", "1 January 2026", "AI\tLaw", "Short.", "Body text."]
+
+
+def test_ids_count_from_the_oldest_report():
+    files = index([make("new", days=5), make("old", days=1)])
+    assert files["search/docs/0.txt"].startswith(b"reports/old/")
+
+
+def test_the_same_reports_give_the_same_bytes():
+    reports = [make(f"r{i}", i, text=f"word{i} shared") for i in range(30)]
+    assert index(reports) == index(list(reversed(reports)))
+
+
+def generated(count: int, seed: int = 3) -> list[Report]:
+    """Reports of ~300 words drawn Zipf-like from a 5,000-word vocabulary, with a few words everywhere."""
+    rng = random.Random(seed)
+    vocab = ["".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+             for _ in range(5000)]
+    cumulative = list(accumulate(1 / (rank + 1) for rank in range(len(vocab))))
+
+    def words(k: int) -> str:
+        return " ".join(rng.choices(vocab, cum_weights=cumulative, k=k))
+
+    return [make(f"r{i}", i, title=words(6), summary=words(20), text=words(300)) for i in range(count)]
+
+
+def test_shards_stay_small_at_2000_reports():
+    files = index(generated(2000))
+    shards = {path: data for path, data in files.items() if path.startswith("search/terms/")}
+    assert len(shards) > 50
+    assert max(len(data) for data in shards.values()) <= SHARD_BYTES + 200  # 200: the JSON around the entries
+    assert len(files[INDEX]) < 20_000
+
+
+def test_one_edited_report_changes_only_the_shards_of_its_changed_words():
+    reports = generated(300)
+    before = index(reports)
+    edited = replace(reports[10], text=reports[10].text + " zyzzyva")
+    after = index([*reports[:10], edited, *reports[11:]])
+    changed = {path for path in after if before.get(path) != after[path]}
+    added = {path for path in after if path not in before}
+    removed = {path for path in before if path not in after}
+    zy_shard = json.loads(after[INDEX])["shards"]["zy"]
+    assert changed == {INDEX, "search/docs/10.txt", f"search/terms/{zy_shard}.json"}
+    assert added == {f"search/terms/{zy_shard}.json"} and len(removed) <= 1
+
+
+def test_a_new_report_leaves_the_other_documents_alone():
+    reports = generated(50)
+    before = index(reports)
+    after = index([*reports, make("newest", 400, text="fresh words")])
+    assert all(after[path] == data for path, data in before.items() if path.startswith("search/docs/"))
