@@ -71,10 +71,32 @@ def _load_yaml(raw: str) -> tuple[Any, dict[str, int]]:
             for key_node, _ in node.value:
                 # +2: the opening `---` is line 1 and marks count from 0.
                 key_lines[str(key_node.value)] = key_node.start_mark.line + 2
-        data = loader.construct_document(node) if node is not None else None
+        try:
+            data = loader.construct_document(node) if node is not None else None
+        except (ValueError, OverflowError) as exc:
+            # PyYAML raises bare ValueErrors for impossible dates such as 2026-13-45.
+            raise yaml.MarkedYAMLError(None, None, f"a value cannot be read: {exc}",
+                                       _unreadable_mark(loader, node)) from None
     finally:
         loader.dispose()
     return data, key_lines
+
+
+def _unreadable_mark(loader: yaml.SafeLoader, node: yaml.Node):
+    """Where the first scalar that YAML cannot construct is, else the document's start."""
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                loader.construct_object(current)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return current.start_mark
+        elif isinstance(current, yaml.MappingNode):
+            pending += [part for pair in current.value for part in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            pending += current.value
+    return node.start_mark
 
 
 def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo):

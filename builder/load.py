@@ -38,9 +38,11 @@ def load_content(root: Path, max_file_bytes: int) -> ContentTree:
     for rel, path in _walk(content):
         shown = f"content/{rel}"
         if not _inside(path, real_root):
-            problems.append(Problem(shown, None, "is a link to a file outside the site folder",
-                                    "copy the file into content/ instead of linking to it"))
+            problems.append(Problem(shown, None, "is a link to something outside content/",
+                                    "copy it into content/ instead of linking to it"))
             continue
+        if path.is_dir():
+            continue  # a link to a folder inside content/, whose files are read where they are
         if not rel.endswith(".md"):
             assets.append((rel, path))
             continue
@@ -62,6 +64,9 @@ def _walk(content: Path):
     for folder, dirs, files in os.walk(content, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not is_ignored(d))
         base = Path(folder)
+        for name in dirs:
+            if (base / name).is_symlink():
+                yield (base / name).relative_to(content).as_posix(), base / name  # checked, never followed
         for name in sorted(files):
             if is_ignored(name):
                 continue

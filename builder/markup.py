@@ -19,6 +19,20 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _TAG = re.compile(r"<[^>]+>")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+# Python-Markdown recurses once per level of nesting and slows sharply past a hundred levels
+# (500 nested lists: 18 s, then RecursionError; 10,000 nested brackets: 43 s), while no real
+# report nests past a handful. Deeper bodies are refused before parsing.
+MAX_NESTING = 32
+_DEEP_PREFIX = re.compile(r"^[ \t>]{%d,}" % (MAX_NESTING + 1), re.M)  # a quick filter: depth <= length
+_BRACKET_OR_BLANK = re.compile(r"[\[\]]|\n[ \t]*\n")
+
+
+class NestingError(RecursionError):
+    """A body nested deeper than MAX_NESTING; `line` counts from the body's first line, 1."""
+
+    def __init__(self, line: int):
+        super().__init__(f"nested more than {MAX_NESTING} levels deep at line {line} of the body")
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,9 @@ class MarkdownRenderer:
 
     def render(self, body: str) -> Rendered:
         """Return the body's HTML, headings for a table of contents, plain text and word count."""
+        line = nesting_line(body)
+        if line is not None:
+            raise NestingError(line)
         md = self._md
         md.reset()
         html = md.convert(body)
@@ -86,6 +103,23 @@ class MarkdownRenderer:
         first = _FIRST_PARAGRAPH.search(html)
         return Rendered(html=html, headings=headings, first_paragraph=plain_text(first.group(1)) if first else "",
                         text=text, word_count=len(_WORD.findall(text)))
+
+
+def nesting_line(body: str) -> int | None:
+    """The first line (from 1) where quotes, lists or brackets nest deeper than MAX_NESTING, else None."""
+    for match in _DEEP_PREFIX.finditer(body):
+        prefix = match.group(0)
+        levels = prefix.count(">") + len(prefix.replace(">", "").expandtabs(4)) // 4
+        if levels > MAX_NESTING:
+            return body.count("\n", 0, match.start()) + 1
+    if body.count("[") > MAX_NESTING:
+        depth = 0
+        for match in _BRACKET_OR_BLANK.finditer(body):
+            token = match.group(0)
+            depth = depth + 1 if token == "[" else max(depth - 1, 0) if token == "]" else 0
+            if depth > MAX_NESTING:
+                return body.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _flatten(tokens) -> list[Heading]:

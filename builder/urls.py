@@ -15,7 +15,12 @@ def slugify(text: str) -> str:
     # Drop combining marks (é -> e) but keep letters of every script, so CJK titles stay readable.
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     slug = _NOT_WORD.sub("-", unicodedata.normalize("NFKC", folded).lower())
-    return slug.replace("_", "-").strip("-")[:80].strip("-")
+    slug = slug.replace("_", "-").strip("-")[:80].strip("-")
+    if not slug and text:
+        # A title of only emoji or symbols still deserves a readable slug: "🚀" -> "rocket".
+        names = " ".join(unicodedata.name(ch, "") for ch in text if unicodedata.category(ch).startswith("S"))
+        slug = slugify(names) if names.strip() else ""
+    return slug
 
 
 def is_valid_slug(slug: str) -> bool:

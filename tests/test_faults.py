@@ -21,6 +21,7 @@ CHILD = """
 import os, sys, time
 from pathlib import Path
 from builder import build as pipeline, write
+from builder.write import STAGING
 from builder.__main__ import main
 
 real_replace, real_write, real_render = os.replace, Path.write_bytes, pipeline.render_files
@@ -30,11 +31,13 @@ def announce(what):
     time.sleep(0.004)
 
 def replace(source, target):
-    announce("replace")
+    if STAGING in str(source):  # the write phase, not a cache file
+        announce("replace")
     real_replace(source, target)
 
 def write_bytes(self, data):
-    announce("stage")
+    if STAGING in str(self):
+        announce("stage")
     return real_write(self, data)
 
 def render_files(*args):
@@ -80,17 +83,26 @@ def run_until(child: subprocess.Popen, marker: str, count: int) -> bool:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
+    """The site whose content the tests switch between versions, and each version's expected output."""
     base = tmp_path_factory.mktemp("faults")
-    roots = {v: write_site(base / f"site{v}", site_files(v)) for v in "AB"}
-    for root in roots.values():
-        # A private copy of the theme: the expected trees must not move if templates/ is edited meanwhile.
-        shutil.copytree(REPO / "templates", root / "templates")
+    # A private copy of the theme: the expected trees must not move if templates/ is edited meanwhile.
+    theme = base / "theme"
+    shutil.copytree(REPO / "templates", theme)
     expected = {}
-    for version, root in roots.items():
+    for version in "AB":
+        root = write_site(base / f"site{version}", site_files(version))
+        shutil.copytree(theme, root / "templates")
         build_site(root, base / f"expected{version}")
         expected[version] = tree(base / f"expected{version}")
     assert expected["A"] != expected["B"]
-    return roots, expected
+    return base / "siteA", expected
+
+
+def switch(root: Path, version: str) -> Path:
+    """Edit the site in place into `version`, as a writer would."""
+    for old in (root / "content").glob("*.md"):
+        old.unlink()
+    return write_site(root, site_files(version))
 
 
 def kill_points(old: dict[str, bytes], new: dict[str, bytes]) -> list[tuple[str, int]]:
@@ -101,9 +113,9 @@ def kill_points(old: dict[str, bytes], new: dict[str, bytes]) -> list[tuple[str,
 
 
 def test_a_killed_build_leaves_a_whole_site_and_the_next_build_repairs_it(sites, tmp_path):
-    roots, expected = sites
+    root, expected = sites
     output = tmp_path / "output"
-    build_site(roots["A"], output)
+    build_site(switch(root, "A"), output)
     # Alternate between the versions: A -> B, then B -> A, ... at chosen steps, then at a few random
     # moments to catch what the chosen steps miss (seeded, so reproducible).
     points = kill_points(expected["A"], expected["B"])
@@ -112,7 +124,7 @@ def test_a_killed_build_leaves_a_whole_site_and_the_next_build_repairs_it(sites,
     old, new = "A", "B"
     for marker, count in points:
         assert tree(output) == expected[old]
-        child = start_child(roots[new], output)
+        child = start_child(switch(root, new), output)
         if marker == "time":
             time.sleep(count / 100)
             reached = True  # finishing first is fine too
@@ -127,7 +139,7 @@ def test_a_killed_build_leaves_a_whole_site_and_the_next_build_repairs_it(sites,
             assert data in (expected[old].get(rel), expected[new].get(rel)), rel
         if not (output / STAGING / "journal.json").exists():
             assert state in (expected[old], expected[new]), f"killed at {marker} #{count}"
-        build_site(roots[new], output)
+        build_site(root, output)
         assert tree(output) == expected[new], f"not repaired after a kill at {marker} #{count}"
         assert not (output / STAGING).exists()
         old, new = new, old
@@ -135,10 +147,10 @@ def test_a_killed_build_leaves_a_whole_site_and_the_next_build_repairs_it(sites,
 
 @pytest.mark.parametrize("marker, count", [("render", 1), ("stage", 2), ("replace", 3)])
 def test_ctrl_c_exits_cleanly_and_leaves_a_whole_site(sites, tmp_path, marker, count):
-    roots, expected = sites
+    root, expected = sites
     output = tmp_path / "output"
-    build_site(roots["A"], output)
-    child = start_child(roots["B"], output)
+    build_site(switch(root, "A"), output)
+    child = start_child(switch(root, "B"), output)
     assert run_until(child, marker, count)
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=30)
@@ -151,10 +163,10 @@ def test_ctrl_c_exits_cleanly_and_leaves_a_whole_site(sites, tmp_path, marker, c
 
 
 def test_a_failed_build_writes_nothing(sites, tmp_path):
-    roots, expected = sites
+    root, expected = sites
     output = tmp_path / "output"
-    build_site(roots["A"], output)
-    broken = write_site(tmp_path / "broken", {**site_files("B"), "content/bad.md": "---\ntitle: [unclosed\n---\n"})
+    build_site(switch(root, "A"), output)
+    broken = write_site(switch(root, "B"), {"content/bad.md": "---\ntitle: [unclosed\n---\n"})
     child = subprocess.run([sys.executable, "-m", "builder", "build", "--root", str(broken), "--output", str(output)],
                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert child.returncode == 1

@@ -1,0 +1,64 @@
+"""load.py: sorted discovery, editor litter skipped, UTF-8 with BOM and any line ending, nothing from outside."""
+from __future__ import annotations
+
+from builder.load import load_content, read_source
+
+LIMIT = 100_000
+
+
+def site(tmp_path, files: dict[str, bytes]):
+    for rel, data in files.items():
+        path = tmp_path / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return tmp_path
+
+
+def test_sources_and_assets_in_sorted_order_without_litter(tmp_path):
+    root = site(tmp_path, {"b.md": b"b", "a/z.md": b"z", "a/pic.png": b"p", ".a.md.swp": b"", "c.md~": b"",
+                           "#c.md#": b"", "_draft/x.md": b"", ".git/config": b""})
+    tree = load_content(root, LIMIT)
+    assert [s.rel for s in tree.sources] == ["b.md", "a/z.md"]  # each folder's files, then its folders
+    assert [rel for rel, _ in tree.assets] == ["a/pic.png"]
+    assert tree.problems == ()
+
+
+def test_a_bom_and_crlf_or_cr_line_endings_are_normalised(tmp_path):
+    root = site(tmp_path, {"a.md": "\ufeff---\r\ntitle: T\r---\n".encode()})
+    assert load_content(root, LIMIT).sources[0].text == "---\ntitle: T\n---\n"
+
+
+def test_non_utf8_names_line_and_byte(tmp_path):
+    root = site(tmp_path, {"a.md": b"line one\nline two \x80\n"})
+    problem, = load_content(root, LIMIT).problems
+    assert (problem.path, problem.line) == ("content/a.md", 2)
+    assert "byte 0x80 at offset 18" in problem.message
+
+
+def test_files_over_the_limit_are_not_read(tmp_path):
+    root = site(tmp_path, {"a.md": b"x" * 2000})
+    tree = load_content(root, 1000)
+    assert tree.sources == ()
+    assert "over the limit of 1,000" in tree.problems[0].message
+
+
+def test_links_outside_content_are_problems_and_never_read(tmp_path):
+    root = site(tmp_path, {"a.md": b"a"})
+    (tmp_path / "secret.md").write_text("secret")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "b.md").write_text("b")
+    (root / "content" / "leak.md").symlink_to(tmp_path / "secret.md")
+    (root / "content" / "dir").symlink_to(tmp_path / "private")
+    tree = load_content(root, LIMIT)
+    assert [s.rel for s in tree.sources] == ["a.md"]
+    assert sorted(p.path for p in tree.problems) == ["content/dir", "content/leak.md"]
+
+
+def test_a_missing_content_folder_is_a_problem(tmp_path):
+    assert load_content(tmp_path, LIMIT).problems[0].message == "no content/ folder"
+
+
+def test_read_source_reads_one_file_with_the_same_rules(tmp_path):
+    root = site(tmp_path, {"a.md": b"\xff"})
+    source, found = read_source(root, "a.md", LIMIT)
+    assert source is None and "not UTF-8" in found[0].message
