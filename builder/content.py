@@ -98,7 +98,10 @@ def resolve_links(reports: Sequence[Report], assets: Iterable[str], sources: Map
 
         html = _LINK.sub(rewrite, report.html)
         image = report.image
-        if image and not urlsplit(image).scheme and not image.startswith("/"):
+        if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
+            problems.append(Problem(f"content/{report.source}", 1, f"'image' has an unsafe address {image!r}",
+                                    "give a file beside the report, or an http(s) URL"))
+        elif image and not urlsplit(image).scheme and not image.startswith("/"):
             image_path = posixpath.normpath(posixpath.join(folder, image))
             if image_path in published:
                 image = image_path

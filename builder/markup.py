@@ -53,8 +53,10 @@ class _DropScriptUrls(Treeprocessor):
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
-                # Browsers ignore control characters and spaces inside a scheme: "java\tscript:".
-                if value is not None and _UNSAFE_SCHEME.match(re.sub(r"[\x00-\x20]", "", value)):
+                # Browsers decode character references in attributes ("&#106;avascript:", "&colon;"),
+                # then ignore control characters and spaces inside a scheme: "java\tscript:".
+                if value is not None and _UNSAFE_SCHEME.match(
+                        re.sub(r"[\x00-\x20]", "", html_lib.unescape(value))):
                     del element.attrib[attribute]
 
 
