@@ -6,7 +6,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
 
@@ -79,7 +79,9 @@ class Renderer:
         return self.config.base_path + quote(path, safe="/#?=&%")
 
     def absolute_url(self, path: str) -> str:
-        """Full URL of a site-relative path, for feeds, canonical links and social cards."""
+        """Full URL of a site-relative path (an absolute URL is kept), for feeds, canonical links and cards."""
+        if urlsplit(path).scheme:
+            return path
         return urljoin(self.config.base_url, quote(path, safe="/#?=&%"))
 
     def static(self, name: str) -> str:

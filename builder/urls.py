@@ -12,8 +12,10 @@ SLUG_PATTERN = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 def slugify(text: str) -> str:
     """A URL-safe slug: accents folded for Latin text, other scripts kept, everything else a hyphen."""
     folded = unicodedata.normalize("NFKD", text)
-    # Drop combining marks (é -> e) but keep letters of every script, so CJK titles stay readable.
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # Fold accents off Latin letters (é -> e) only: in Indic and other scripts the combining marks
+    # are vowels, and dropping them would mangle the word.
+    folded = "".join(ch for i, ch in enumerate(folded)
+                     if not (unicodedata.combining(ch) and i and folded[i - 1].isascii()))
     slug = _NOT_WORD.sub("-", unicodedata.normalize("NFKC", folded).lower())
     slug = slug.replace("_", "-").strip("-")[:80].strip("-")
     if not slug and text:
@@ -25,7 +27,7 @@ def slugify(text: str) -> str:
 
 def is_valid_slug(slug: str) -> bool:
     """Whether a slug is one path segment of letters, digits and inner hyphens."""
-    return bool(SLUG_PATTERN.match(slug)) and "--" not in slug
+    return bool(SLUG_PATTERN.match(slug)) and "--" not in slug and slug == slug.lower()
 
 
 def output_path(url: str) -> str:

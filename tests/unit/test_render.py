@@ -46,3 +46,9 @@ def test_template_errors_name_the_template_file_and_line(tmp_path):
     assert (problem.path, problem.line) == ("templates/bad.html", 2) and "missing" in problem.message
     with pytest.raises(BuildError, match="template syntax error"):
         renderer.render(Page(url="x/", template="syntax.html", context={}))
+
+
+def test_absolute_urls_are_kept_and_paths_are_made_absolute(tmp_path):
+    renderer = renderer_for(tmp_path, {})
+    assert renderer.absolute_url("reports/a b/") == "https://example.org/sub/reports/a%20b/"
+    assert renderer.absolute_url("https://cdn.example.org/p.png") == "https://cdn.example.org/p.png"

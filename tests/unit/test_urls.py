@@ -10,6 +10,7 @@ from builder.urls import is_safe_relative, is_valid_slug, output_path, paginate_
     ("تحليل الاتجاهات", "تحليل-الاتجاهات"),
     ("🚀🚀", "rocket-rocket"),  # only emoji: their Unicode names, so the slug is still usable
     ("snake_case_name", "snake-case-name"),
+    ("हिन्दी समाचार", "हिन्दी-समाचार"),
 ])
 def test_slugify(text, slug):
     assert slugify(text) == slug
@@ -17,7 +18,7 @@ def test_slugify(text, slug):
 
 def test_valid_slugs_are_single_path_segments():
     assert is_valid_slug("eu-vendors") and is_valid_slug("5g")
-    assert not any(is_valid_slug(s) for s in ("../x", "a/b", "-a", "a-", "a--b", "A B", ""))
+    assert not any(is_valid_slug(s) for s in ("../x", "a/b", "-a", "a-", "a--b", "A B", "", "Upper"))
 
 
 def test_output_paths_are_pretty_urls():
