@@ -5,7 +5,6 @@ import re
 import unicodedata
 from posixpath import normpath
 
-_NOT_WORD = re.compile(r"[^\w]+")
 SLUG_PATTERN = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 
 
@@ -16,7 +15,10 @@ def slugify(text: str) -> str:
     # are vowels, and dropping them would mangle the word.
     folded = "".join(ch for i, ch in enumerate(folded)
                      if not (unicodedata.combining(ch) and i and folded[i - 1].isascii()))
-    slug = _NOT_WORD.sub("-", unicodedata.normalize("NFKC", folded).lower())
+    normal = unicodedata.normalize("NFKC", folded).lower()
+    # Marks that remain (vowel signs) belong to their letter, so they count as part of the word.
+    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " " for ch in normal)
+    slug = "-".join(kept.split())
     slug = slug.replace("_", "-").strip("-")[:80].strip("-")
     if not slug and text:
         # A title of only emoji or symbols still deserves a readable slug: "🚀" -> "rocket".
