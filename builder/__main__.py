@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from . import check, preview, scaffold
 from .build import BuildOptions, build
 from .errors import BuildError
+from .progress import ProgressBar, summary_line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,11 +84,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    options = _options(args)
-    result = build(options)
-    summary = result.summary
-    print(f"built {len(result.site.reports)} reports: {summary.written} files written, "
-          f"{summary.unchanged} unchanged, {summary.removed} removed in {result.seconds:.2f}s -> {options.output}")
+    bar = ProgressBar(sys.stderr)
+    options = replace(_options(args), skip_unchanged=True, progress=bar)
+    try:
+        result = build(options)
+    finally:
+        bar.clear()
+    print(summary_line(result, options.output))
     return 0
 
 

@@ -5,22 +5,27 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable, Collection, Mapping
 from zoneinfo import ZoneInfo
 
 from . import feeds
+from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
 from .config import load_config
 from .content import check_slugs, make_report, resolve_links
 from .errors import BuildError, Problem
-from .frontmatter import parse_document
+from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
 from .load import load_content
-from .markup import MarkdownRenderer
 from .model import Page, Report, SiteConfig
+from .prepare import prepare_reports
 from .related import related_reports
 from .render import Renderer, collect_static, theme_dirs
-from .terms import report_terms
+from .search import search_files
 from .urls import output_path
-from .write import WriteSummary, check_output_folder, write_site
+from .write import WriteSummary, check_output_folder, read_manifest, write_site
+
+# Called with (stage, done, total) as long stages progress, for a progress bar.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class BuildOptions:
     drafts: bool = False  # include `draft: true` reports
     future: bool = False  # include reports dated after `now`
     now: datetime | None = None  # injectable clock, for tests
+    # Skip the whole build when no input changed since the last build into output (the command line).
+    skip_unchanged: bool = False
+    progress: Progress | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,15 @@ class Site:
     pages: tuple[Page, ...]
     files: dict[str, bytes]
     warnings: tuple[Problem, ...] = field(default=())
+    kept: frozenset[str] = frozenset()  # output paths not re-rendered: their inputs did not change
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # page URL -> digest of its inputs
+    reports_from_cache: int = 0
+    next_change: datetime | None = None  # when a scheduled report is due, which changes the site
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    site: Site | None  # None when skip_unchanged found nothing changed and the build was skipped
     summary: WriteSummary
     seconds: float
 
@@ -54,28 +66,52 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the site into options.output; raises BuildError listing every problem, writing nothing."""
     started = time.perf_counter()
     check_output_folder(options.output, options.root)
-    site = generate(options)
-    summary = write_site(options.output, site.files)
+    state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
+    previous = state_file.load()
+    inputs = ""
+    if options.skip_unchanged:
+        inputs = inputs_digest(options.root, theme_dirs(options.root),
+                               (f"drafts={options.drafts}", f"future={options.future}"))
+        unchanged = _unchanged_output(options, previous, inputs)
+        if unchanged is not None:
+            return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
+    site = generate(options, previous.pages)
+    state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
+    summary = write_site(options.output, site.files, site.kept)
+    until = site.next_change.timestamp() if site.next_change else None
+    state_file.save(OutputState(inputs=inputs, until=until, pages=site.fingerprints))
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
 
 
-def generate(options: BuildOptions) -> Site:
-    """Run every stage up to, not including, writing to disk."""
+def _unchanged_output(options: BuildOptions, previous: OutputState, inputs: str) -> WriteSummary | None:
+    """The summary of a skipped build when the inputs, the clock and output/ allow one, else None."""
+    now = options.now or datetime.now(timezone.utc)
+    if not previous.inputs or previous.inputs != inputs or (previous.until and now.timestamp() >= previous.until):
+        return None
+    manifest = read_manifest(options.output)
+    if not manifest or not all((options.output / rel).is_file() for rel in manifest):
+        return None
+    return WriteSummary(written=0, unchanged=len(manifest), removed=0)
+
+
+def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -> Site:
+    """Run every stage up to, not including, writing to disk.
+
+    `previous` maps page URLs to their input fingerprints in the last build into options.output;
+    a page whose fingerprint is unchanged and whose file is there is kept, not rendered again.
+    """
     root = options.root
     now = options.now or datetime.now(timezone.utc)
     config = load_config(root)                                      # settings
     tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
     tree = load_content(root, config.max_file_bytes)                # files under content/
     problems = list(tree.problems)
-    documents = []
-    for source in tree.sources:                                     # front matter
-        document, found = parse_document(source, tz)
-        problems += found
-        if document is not None:
-            documents.append(document)
-    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
-    reports = [make_report(d, _render_body(markdown, d, problems), config, now)  # Markdown -> reports
-               for d in documents]
+    cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone))
+    progress = options.progress
+    prepared, found = prepare_reports(                              # front matter, Markdown, terms
+        tree.sources, config, tz, now, cache, progress and (lambda done, total: progress("reports", done, total)))
+    problems += found
+    reports = [make_report(p.document(), p.rendered, config, now) for p in prepared]  # reports
     problems += check_slugs(reports)
     asset_paths = [rel for rel, _ in tree.assets]
     reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
@@ -86,37 +122,52 @@ def generate(options: BuildOptions) -> Site:
     published = sort_reports([r for r in reports                     # drafts and scheduling
                               if (options.drafts or not r.draft) and (options.future or not r.future)])
     topics = collect_topics(published)
-    terms = {r.slug: report_terms(r.title, r.summary, r.text) for r in published}
+    by_source = {p.source.rel: p for p in prepared}
+    terms = {r.slug: by_source[r.source].terms for r in published}
     related = related_reports(published, terms, config.related_count)  # Explore more
     pages = plan_pages(config, published, topics, related)          # every HTML page
     dirs = theme_dirs(root)
     renderer = Renderer(config, dirs, collect_static(dirs))
-    files = render_files(renderer, pages, published, topics)        # HTML, feeds, sitemap
+    fingerprints = page_fingerprints(                               # what each page is made from
+        pages, theme_digest(dirs, [s.url for s in renderer.static_files.values()], config),
+        report_digests(published, {rel: p.key for rel, p in by_source.items()},
+                       {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
+    kept = _reusable(options.output, fingerprints, previous or {})
+    files = render_files(renderer, pages, published, topics, kept, progress)  # HTML, feeds, sitemap
+    files.update(search_files(published, {r.slug: by_source[r.source].index_terms for r in published}))  # search
     for rel, path in tree.assets:                                    # files beside reports
-        if rel in files:
+        if rel in files or rel in kept:
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
                                     "rename or move the file"))
         files[rel] = path.read_bytes()
     if problems:
         raise BuildError(problems)
-    return Site(config=config, reports=published, pages=tuple(pages), files=files)
+    cache.prune()
+    scheduled = [r.date for r in reports if r.future] if not options.future else []
+    return Site(config=config, reports=published, pages=tuple(pages), files=files, kept=frozenset(kept),
+                fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None))
 
 
-def _render_body(markdown: MarkdownRenderer, document, problems: list[Problem]):
-    try:
-        return markdown.render(document.body)
-    except RecursionError:
-        problems.append(Problem(f"content/{document.source.rel}", document.body_line,
-                                "the Markdown is nested too deeply to render",
-                                "reduce the levels of nested lists or quotes"))
-        return markdown.render("")
+def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str]) -> set[str]:
+    """Output paths of pages whose inputs match the last build's and whose file is still in output/."""
+    if not previous:
+        return set()
+    manifest = read_manifest(output)
+    return {path for url, fingerprint in fingerprints.items()
+            if previous.get(url) == fingerprint and (path := output_path(url)) in manifest
+            and (output / path).is_file()}
 
 
-def render_files(renderer: Renderer, pages, reports, topics) -> dict[str, bytes]:
-    """Output path -> bytes for every page, feed, sitemap entry and static file."""
+def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[str] = (),
+                 progress: Progress | None = None) -> dict[str, bytes]:
+    """Output path -> bytes for every page not in `kept`, feed, sitemap entry and static file."""
     files: dict[str, bytes] = {}
-    for page in pages:
-        files[output_path(page.url)] = renderer.render(page).encode("utf-8")
+    for number, page in enumerate(pages, 1):
+        path = output_path(page.url)
+        if path not in kept:
+            files[path] = renderer.render(page).encode("utf-8")
+        if progress and number % 100 == 0:
+            progress("pages", number, len(pages))
     config = renderer.config
     absolute = renderer.absolute_url
     files["feed.xml"] = feeds.atom_feed(config, reports, "feed.xml", "", config.title, absolute)

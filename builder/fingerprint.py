@@ -1,0 +1,124 @@
+"""Fingerprints of build inputs: per page, to skip re-rendering it, and of the whole site, to skip the build.
+
+A page's fingerprint covers everything its HTML can depend on: the theme (every template file,
+the static files' URLs, the site settings, trendsite's code) and every value in the page's context,
+with each report reduced to a digest of all its fields. Two builds that give a page the same
+fingerprint render it to the same bytes, so the second may keep the file it already wrote.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from .cache import code_digest, text_digest
+from .load import is_ignored
+from .model import Page, Report, SiteConfig
+
+_CODE = tuple(sorted(p.name for p in Path(__file__).parent.glob("*.py")))
+
+
+class Unfingerprintable(TypeError):
+    """A context value of a type the fingerprint does not know: the page is always rendered."""
+
+
+def theme_digest(dirs: Sequence[Path], static_urls: Iterable[str], config: SiteConfig) -> str:
+    """A hash of the templates, static file URLs, site settings and trendsite's code."""
+    parts: list[str | bytes] = [code_digest(_CODE), repr(config)]
+    for folder in dirs:
+        parts += [f"{rel}\0".encode() + data for rel, data in _files(folder, skip_ignored=False)]
+    parts += sorted(static_urls)
+    return text_digest(*parts)
+
+
+def report_digests(reports: Sequence[Report], keys: Mapping[str, str],
+                   rendered: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """slug -> digest of every field of the report.
+
+    `keys` maps a report's source to its cache key, which already covers its source text; `rendered`
+    maps it to the (html, text) the Markdown stage made, so those long strings are hashed only when a
+    later stage (link resolution) replaced them.
+    """
+    digests = {}
+    for report in reports:
+        html, text = rendered[report.source]
+        parts = [keys[report.source]]
+        for f in dataclasses.fields(report):
+            value = getattr(report, f.name)
+            if f.name == "html" and value is html or f.name == "text" and value is text:
+                parts.append("=")
+            else:
+                parts.append(_describe(value, {}, {}))
+        digests[report.slug] = text_digest(*parts)
+    return digests
+
+
+def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, str]) -> dict[str, str]:
+    """URL -> fingerprint of each page whose context can be fingerprinted."""
+    memo: dict[int, str] = {}
+    out = {}
+    for page in pages:
+        try:
+            out[page.url] = text_digest(theme, _describe(page, digests, memo))
+        except Unfingerprintable:
+            continue
+    return out
+
+
+def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> str:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return repr(value)
+    if isinstance(value, Report) and value.slug in digests:
+        return "R" + digests[value.slug]
+    known = memo.get(id(value))
+    if known is not None:
+        return known
+    if isinstance(value, datetime):
+        described = f"T{value.isoformat()}{value.tzname()}"
+    elif isinstance(value, date):
+        described = f"D{value.isoformat()}"
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        described = type(value).__name__ + "(" + ",".join(
+            _describe(getattr(value, f.name), digests, memo) for f in dataclasses.fields(value)) + ")"
+    elif isinstance(value, (tuple, list)):
+        described = "[" + ",".join(_describe(v, digests, memo) for v in value) + "]"
+    elif isinstance(value, Mapping):
+        described = "{" + ",".join(f"{k!r}:{_describe(value[k], digests, memo)}"
+                                   for k in sorted(value, key=repr)) + "}"
+    else:
+        raise Unfingerprintable(type(value).__name__)
+    if len(described) > 64:
+        # Topics and long tuples recur on many pages: describe each once, by a short digest.
+        described = "H" + text_digest(described)
+        memo[id(value)] = described
+    return described
+
+
+def inputs_digest(root: Path, dirs: Sequence[Path], options: Iterable[str]) -> str:
+    """A hash of every input of a build: content/, settings, theme, trendsite's code and the options."""
+    parts: list[str | bytes] = [code_digest(_CODE), *options]
+    config = root / "pyproject.toml"
+    parts.append(config.read_bytes() if config.is_file() else b"")
+    for folder in (root / "content", *dirs):
+        parts.append(str(folder))
+        # Editor litter in content/ is not content; in a theme, "_macros.html" is a real template.
+        parts += [f"{rel}\0".encode() + data for rel, data in _files(folder, skip_ignored=folder == root / "content")]
+    return text_digest(*parts)
+
+
+def _files(folder: Path, skip_ignored: bool) -> list[tuple[str, bytes]]:
+    out = []
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not (skip_ignored and is_ignored(d)))
+        for name in sorted(names):
+            if skip_ignored and is_ignored(name):
+                continue
+            path = os.path.join(base, name)
+            try:
+                with open(path, "rb") as handle:
+                    out.append((os.path.relpath(path, folder), handle.read()))
+            except OSError:
+                out.append((os.path.relpath(path, folder), b"\0unreadable"))
+    return out
