@@ -1,4 +1,4 @@
-"""The search index that static/search.js queries: a manifest, term shards and one small file per report.
+"""The search index that static/search.js queries: a manifest, term shards and two small files per report.
 
 Layout, all under search/:
 - index.json: the number of reports, the stopwords, and every term shard as key -> content hash.
@@ -7,13 +7,15 @@ Layout, all under search/:
 - terms/<hash>.json: term -> postings, for the terms starting with the shard's key. A key is a term's
   first 2 characters; a shard over SHARD_BYTES splits by one more character (terms as long as the key
   stay behind), so a query fetches the shard of the longest key its word starts with.
-- docs/<id>.txt: what a result shows: URL, title, date, topics, summary and the plain text that the
-  snippet comes from, one field a line. A query fetches these for the results on screen only.
+- docs/<id>.txt: what a result lists: URL, title, date, topics (tab-separated) and summary, a line
+  each, a few hundred bytes; text/<id>.txt: the report's plain text, which snippets come from. The
+  script fetches both for the results on screen only, the texts once typing pauses.
 
-Postings are one string per term: for each report in id order, the id's distance from the previous
-one as a base-32 varint (digits from ALPHABET, continuation digits from its upper half), then one
-character whose value is the code below. Report ids count from the oldest report, so publishing a
-new report leaves every other id, and so every shard it doesn't touch, byte for byte the same.
+Postings are one string per term: for each report holding it, in id order, the id as `width` digits
+of ALPHABET (base 64, most significant first) and one character whose value is the code below. Ids
+count from the oldest report, so publishing a new report leaves every other id, and so every shard
+it doesn't touch, byte for byte the same. Fixed-width ids (rather than varint gaps, about half the
+bytes for common words) make the index a string join per term: gaps took twice as long to encode.
 """
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ import hashlib
 import json
 from collections import Counter, defaultdict, deque
 from itertools import repeat
-from operator import and_, rshift, sub
 from typing import Mapping, Sequence
 
 from .model import Report
@@ -62,19 +63,14 @@ def report_index_terms(report: Report) -> IndexTerms:
 def search_files(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> dict[str, bytes]:
     """Output path -> bytes of the whole search index; index_terms maps each slug to report_index_terms()."""
     ordered = sorted(reports, key=lambda r: (r.date, r.slug))
-    # term -> [id * 64 + code, ...]: one number per posting, appended at C speed a group at a time;
-    # a plain loop over (term, code) pairs took twice as long, ~1 s at 10,000 reports.
-    values: dict[str, list[int]] = defaultdict(list)
+    width = max(1, -(-(len(ordered) - 1).bit_length() // 6))
+    pieces: dict[str, list[str]] = defaultdict(list)
     for number, report in enumerate(ordered):
+        digits = "".join(ALPHABET[(number >> shift) & 63] for shift in range(6 * (width - 1), -1, -6))
+        # A whole group of terms at C speed: a Python loop over every (term, report) is twice as slow.
         for code, terms in index_terms[report.slug]:
-            deque(map(list.append, map(values.__getitem__, terms), repeat(number * 64 + code)), maxlen=0)
-    varints = [_varint(n) for n in range(len(ordered) + 1)]
-    postings = {}
-    for term, numbers in values.items():
-        ids = list(map(rshift, numbers, repeat(6)))
-        gaps = map(sub, ids, [0, *ids[:-1]])  # the first "gap" is the id itself
-        chars = map(ALPHABET.__getitem__, map(and_, numbers, repeat(63)))
-        postings[term] = "".join(map(str.__add__, map(varints.__getitem__, gaps), chars))
+            deque(map(list.append, map(pieces.__getitem__, terms), repeat(digits + ALPHABET[code])), maxlen=0)
+    postings = {term: "".join(parts) for term, parts in pieces.items()}
     files: dict[str, bytes] = {}
     shards = {}
     for key, entries in _shards(postings).items():
@@ -83,18 +79,10 @@ def search_files(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms
         files[f"search/terms/{shards[key]}.json"] = data
     for number, report in enumerate(ordered):
         files[f"search/docs/{number}.txt"] = _document(report)
-    files[INDEX] = _json({"version": 1, "count": len(ordered), "stopwords": sorted(STOPWORDS),
+        files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
+    files[INDEX] = _json({"version": 1, "count": len(ordered), "width": width, "stopwords": sorted(STOPWORDS),
                           "shards": dict(sorted(shards.items()))})
     return files
-
-
-def _varint(n: int) -> str:
-    digits = [ALPHABET[n % 32]]
-    n //= 32
-    while n:
-        digits.append(ALPHABET[32 + n % 32])
-        n //= 32
-    return "".join(reversed(digits))
 
 
 def _shards(postings: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -126,7 +114,7 @@ def _split(key: str, entries: dict[str, str], out: dict[str, dict[str, str]]) ->
 def _document(report: Report) -> bytes:
     # One field a line, topics split by tabs: YAML titles may hold line breaks, so fold all whitespace.
     lines = (report.url, _fold(report.title), f"{report.date.day} {report.date:%B %Y}",
-             "\t".join(_fold(t.name) for t in report.topics), _fold(report.summary), report.text[:TEXT_CHARS])
+             "\t".join(_fold(t.name) for t in report.topics), _fold(report.summary))
     return "\n".join(lines).encode("utf-8")
 
 

@@ -9,6 +9,7 @@
   // The tokeniser of builder/terms.py: letters and digits of any script, inner apostrophes kept.
   var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
   var SNIPPET_WORDS = 28;
+  var SETTLE = 300; // ms without a keystroke before the shown results' texts are fetched for snippets
   var COMPLETION = 0.8; // a word the typed prefix completes to counts a little less than the word itself
 
   var indexes = {};
@@ -46,17 +47,21 @@
     }
     return this.shards[key];
   };
-  Index.prototype.doc = function (id) {
-    if (!this.docs[id]) {
-      this.docs[id] = fetchOk(this.root + "docs/" + id + ".txt", { cache: "no-cache" }).then(function (r) {
+  // Named by id, not by content, so revalidated: an id may change hands when a report is removed.
+  Index.prototype.file = function (folder, id) {
+    var key = folder + id;
+    if (!this.docs[key]) {
+      this.docs[key] = fetchOk(this.root + folder + "/" + id + ".txt", { cache: "no-cache" }).then(function (r) {
         return r.text();
-      }).then(function (text) {
-        var f = text.split("\n");
-        return { url: f[0], title: f[1], date: f[2], topics: f[3] ? f[3].split("\t") : [], summary: f[4],
-                 text: f.slice(5).join("\n") };
       });
     }
-    return this.docs[id];
+    return this.docs[key];
+  };
+  Index.prototype.doc = function (id) {
+    return this.file("docs", id).then(function (text) {
+      var f = text.split("\n");
+      return { id: id, url: f[0], title: f[1], date: f[2], topics: f[3] ? f[3].split("\t") : [], summary: f[4] };
+    });
   };
 
   function normalize(word) {
@@ -78,15 +83,14 @@
     return words;
   }
 
-  function decode(postings) {
-    var ids = [], codes = [], id = 0, gap = 0;
+  /* Postings: per report, its id in `width` base-64 digits, then its code (builder/search.py). */
+  function decode(postings, width) {
+    var ids = [], codes = [];
     for (var i = 0; i < postings.length; i++) {
-      var v = VALUE[postings.charAt(i)];
-      if (v >= 32) { gap = gap * 32 + v - 32; continue; }
-      id += gap * 32 + v;
-      gap = 0;
+      var id = 0;
+      for (var end = i + width; i < end; i++) id = id * 64 + VALUE[postings.charAt(i)];
       ids.push(id);
-      codes.push(VALUE[postings.charAt(++i)]);
+      codes.push(VALUE[postings.charAt(i)]);
     }
     return { ids: ids, codes: codes };
   }
@@ -109,12 +113,12 @@
   }
 
   /* id -> score for one word: the best of the terms it matches, weighted by their rarity. */
-  function scores(word, tables, count) {
+  function scores(word, tables, count, width) {
     var out = new Map();
     tables.forEach(function (table) {
       for (var term in table) {
         if (term === word.text || (word.prefix && term.indexOf(word.text) === 0)) {
-          var p = decode(table[term]);
+          var p = decode(table[term], width);
           var idf = Math.log(1 + count / p.ids.length) * (term === word.text ? 1 : COMPLETION);
           for (var i = 0; i < p.ids.length; i++) {
             var s = weight(p.codes[i]) * idf;
@@ -133,7 +137,7 @@
       return Promise.all(words.map(function (word) {
         return Promise.all(shardKeys(m.shards, word).map(function (key) { return self.shard(key, m.shards[key]); }));
       })).then(function (tablesPerWord) {
-        var lists = words.map(function (word, i) { return scores(word, tablesPerWord[i], m.count); });
+        var lists = words.map(function (word, i) { return scores(word, tablesPerWord[i], m.count, m.width); });
         lists.sort(function (x, y) { return x.size - y.size; });
         var ranked = [];
         lists[0].forEach(function (score, id) {
@@ -210,14 +214,27 @@
     meta.className = "search-result-meta";
     meta.textContent = [doc.date].concat(doc.topics).join(" \u00b7 ");
     li.appendChild(meta);
+    // The summary until the report's text arrives (see showSnippets), and if the text has no match.
     var snippet = document.createElement("p");
     snippet.className = "search-result-snippet";
-    if (!highlight(snippet, doc.text, match, SNIPPET_WORDS)) {
-      snippet.textContent = "";
-      highlight(snippet, doc.summary || doc.text, match, doc.summary ? 0 : SNIPPET_WORDS);
-    }
+    highlight(snippet, doc.summary, match, 0);
     li.appendChild(snippet);
     return li;
+  }
+
+  /* Replace each result's summary by the words around its best match in the report's text. */
+  function showSnippets(index, items, words, current) {
+    var match = matcher(words);
+    items.forEach(function (item) {
+      if (item.seq !== current()) return; // typed on: these results are gone, don't fetch their texts
+      index.file("text", item.id).then(function (text) {
+        var p = document.createElement("p");
+        p.className = "search-result-snippet";
+        if (item.seq === current() && highlight(p, text, match, SNIPPET_WORDS)) {
+          item.li.querySelector(".search-result-snippet").replaceWith(p);
+        }
+      }).catch(function () { /* the summary stays */ });
+    });
   }
 
   function plural(n) { return n + (n === 1 ? " result" : " results"); }
@@ -236,22 +253,30 @@
     var onPage = form.hasAttribute("data-page");
     var current = { seq: 0, ranked: [], words: [], shown: 0 };
     var timer;
+    function seq() { return current.seq; }
 
     function say(text) { status.textContent = text; }
 
     function show(open) { if (panel) panel.hidden = !open; }
 
-    function renderMore() {
-      var seq = current.seq, from = current.shown, ids = current.ranked.slice(from, from + pageSize);
+    /* Append the next page of results; their snippets come now, or once typing pauses. */
+    function renderMore(now) {
+      var at = current.seq, from = current.shown, ids = current.ranked.slice(from, from + pageSize);
       current.shown += ids.length;
       return Promise.all(ids.map(function (r) { return index.doc(r[0]); })).then(function (docs) {
-        if (seq !== current.seq) return;
-        docs.forEach(function (doc) { list.appendChild(resultItem(doc, current.words, base, heading)); });
+        if (at !== current.seq) return;
+        var items = docs.map(function (doc) {
+          var li = resultItem(doc, current.words, base, heading);
+          list.appendChild(li);
+          return { li: li, id: doc.id, seq: at };
+        });
         if (more) more.hidden = current.shown >= current.ranked.length;
+        var words = current.words;
+        setTimeout(function () { showSnippets(index, items, words, seq); }, now ? 0 : SETTLE);
       });
     }
 
-    function run() {
+    function run(now) {
       var query = input.value;
       var seq = ++current.seq;
       if (onPage) {
@@ -276,7 +301,7 @@
           current.words = words;
           current.shown = 0;
           list.textContent = "";
-          return renderMore().then(function () {
+          return renderMore(now).then(function () {
             if (seq !== current.seq) return;
             var quoted = "\u201c" + query.trim() + "\u201d";
             say(ranked.length ? plural(ranked.length) + " for " + quoted : "No reports match " + quoted + ".");
@@ -309,7 +334,7 @@
       if (onPage) {
         event.preventDefault();
         clearTimeout(timer);
-        run();
+        run(true);
       }
     });
     form.addEventListener("keydown", function (event) {
@@ -321,6 +346,7 @@
         event.preventDefault();
         (at === 0 ? input : items[at - 1]).focus();
       } else if (event.key === "Escape" && panel && !panel.hidden) {
+        event.preventDefault(); // close the panel only; a second Escape clears the field as usual
         input.focus();
         show(false);
       }
@@ -335,7 +361,7 @@
         else items[Math.min(at + 1, items.length - 1)].focus();
       });
       var q = new URLSearchParams(window.location.search).get("q");
-      if (q) { input.value = q; run(); }
+      if (q) { input.value = q; run(true); }
     }
     if (panel) {
       input.addEventListener("focus", function () {
@@ -348,7 +374,7 @@
     }
     if (more) more.addEventListener("click", function () {
       var next = current.shown;
-      renderMore().then(function () {
+      renderMore(true).then(function () {
         var link = list.querySelectorAll("a")[next];
         if (link) link.focus();
       });

@@ -20,17 +20,14 @@ def index(reports):
     return search_files(reports, {r.slug: report_index_terms(r) for r in reports})
 
 
-def decode(postings: str) -> list[tuple[int, int]]:
+def decode(postings: str, width: int) -> list[tuple[int, int]]:
     """(report id, code) pairs: the reading search.js does."""
-    out, number, gap, chars = [], 0, 0, iter(postings)
-    for char in chars:
-        value = ALPHABET.index(char)
-        if value >= 32:
-            gap = gap * 32 + value - 32
-            continue
-        number += gap * 32 + value
-        gap = 0
-        out.append((number, ALPHABET.index(next(chars))))
+    out = []
+    for start in range(0, len(postings), width + 1):
+        number = 0
+        for char in postings[start:start + width]:
+            number = number * 64 + ALPHABET.index(char)
+        out.append((number, ALPHABET.index(postings[start + width])))
     return out
 
 
@@ -44,11 +41,11 @@ def shards_for(files, word, prefix=False):
 
 def find(files, word, prefix=False):
     """Slugs of the reports holding `word` (or a word it starts), with their codes."""
-    found = {}
+    found, width = {}, json.loads(files[INDEX])["width"]
     for shard in shards_for(files, word, prefix):
         for term, postings in shard.items():
             if term == word or (prefix and term.startswith(word)):
-                for number, code in decode(postings):
+                for number, code in decode(postings, width):
                     url = files[f"search/docs/{number}.txt"].decode().split("\n")[0]
                     found[url.split("/")[1]] = max(found.get(url.split("/")[1], 0), code)
     return found
@@ -81,8 +78,10 @@ def test_stopwords_and_possessives_follow_the_shared_tokeniser():
 
 def test_documents_hold_what_a_result_shows():
     report = make("a", title="Two\nlines", summary="Short.", text="Body text.", topics=("AI", "Law"))
-    doc = index([report])["search/docs/0.txt"].decode().split("\n")
-    assert doc == ["reports/a/", "Two lines", "1 January 2026", "AI\tLaw", "Short.", "Body text."]
+    files = index([report])
+    assert files["search/docs/0.txt"].decode().split("\n") == ["reports/a/", "Two lines", "1 January 2026", "AI\tLaw",
+                                                               "Short."]
+    assert files["search/text/0.txt"] == b"Body text."
 
 
 def test_ids_count_from_the_oldest_report():
@@ -119,18 +118,19 @@ def test_shards_stay_small_at_2000_reports():
 def test_one_edited_report_changes_only_the_shards_of_its_changed_words():
     reports = generated(300)
     before = index(reports)
-    edited = replace(reports[10], text=reports[10].text + " zyzzyva")
-    after = index([*reports[:10], edited, *reports[11:]])
+    edited = replace(reports[200], text=reports[200].text + " zyzzyva")
+    after = index([*reports[:200], edited, *reports[201:]])
     changed = {path for path in after if before.get(path) != after[path]}
     added = {path for path in after if path not in before}
     removed = {path for path in before if path not in after}
     zy_shard = json.loads(after[INDEX])["shards"]["zy"]
-    assert changed == {INDEX, "search/docs/10.txt", f"search/terms/{zy_shard}.json"}
+    assert changed == {INDEX, "search/text/200.txt", f"search/terms/{zy_shard}.json"}
     assert added == {f"search/terms/{zy_shard}.json"} and len(removed) <= 1
+    assert find(after, "zyzzyva") == {"r200": 1}  # ids past 64 take two digits
 
 
 def test_a_new_report_leaves_the_other_documents_alone():
     reports = generated(50)
     before = index(reports)
     after = index([*reports, make("newest", 400, text="fresh words")])
-    assert all(after[path] == data for path, data in before.items() if path.startswith("search/docs/"))
+    assert all(after[path] == data for path, data in before.items() if path.startswith(("search/docs/", "search/text/")))

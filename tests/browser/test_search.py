@@ -1,0 +1,81 @@
+"""Search in Chromium on the bundled sample site: results as you type, marked snippets, ranking, keyboard."""
+from __future__ import annotations
+
+from collections import Counter
+
+from builder.terms import tokenize
+
+
+def body_only_word(reports):
+    """A word of one report's body that no other report uses anywhere, nor its own title or summary."""
+    everywhere = Counter(t for r in reports for t in set(tokenize(f"{r.title} {r.summary} {r.text}")))
+    for report in reports:
+        heading = set(tokenize(f"{report.title} {report.summary}"))
+        words = sorted(t for t in set(tokenize(report.text)) if everywhere[t] == 1 and t not in heading and t.isalpha())
+        if words:
+            return report, max(words, key=len)
+    raise AssertionError("no report has a word of its own")
+
+
+def test_a_word_only_in_one_body_finds_that_report_with_the_word_marked(sample_site, open_page):
+    base, page = sample_site.url, open_page()
+    report, word = body_only_word(sample_site.site.reports)
+    fetched = []
+    page.on("requestfinished", lambda r: fetched.append(r.sizes()["responseBodySize"]) if "/search/" in r.url else None)
+    page.goto(base)
+    page.click("#site-search-input")
+    page.keyboard.type(word, delay=20)
+    page.wait_for_selector(f"#site-search-status:has-text('1 result for')")
+    results = page.locator("#site-search-results .search-result")
+    assert results.count() == 1
+    assert results.locator("a").first.evaluate("a => a.href") == f"{base}{report.url}"
+    # The snippet comes from the report's text once typing pauses; the summary stands in until then.
+    page.wait_for_selector("#site-search-results .search-result-snippet mark")
+    marks = results.locator(".search-result-snippet mark").all_inner_texts()
+    assert [m.lower() for m in marks] == [word]
+    # The whole first query, typed key by key: manifest, shards and the shown reports' texts.
+    assert 0 < sum(fetched) < 300_000
+
+
+def test_the_keyboard_moves_through_results_and_escape_closes_them(sample_site, open_page):
+    base, page = sample_site.url, open_page()
+    page.goto(base)
+    page.click("#site-search-input")
+    page.keyboard.type("model", delay=20)
+    page.wait_for_selector("#site-search-panel:not([hidden]) .search-result")
+    page.keyboard.press("ArrowDown")
+    first = page.locator("#site-search-results a").first
+    assert page.evaluate("document.activeElement.href") == first.evaluate("a => a.href")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    page.keyboard.press("Escape")
+    assert page.locator("#site-search-panel").is_hidden()
+    page.keyboard.press("Enter")  # the header form takes the query to the search page
+    page.wait_for_url("**/search/?q=model")
+    page.wait_for_selector("#search-results .search-result")
+    assert "for “model”" in page.inner_text("#search-status")
+
+
+def test_a_title_match_ranks_above_a_body_match(sample_site, open_page):
+    base, page, reports = sample_site.url, open_page(), sample_site.site.reports
+    for term in sorted({t for r in reports for t in tokenize(r.title)}):
+        in_title = [r for r in reports if term in tokenize(r.title)]
+        in_body_only = [r for r in reports if term in tokenize(r.text)
+                        and term not in tokenize(f"{r.title} {r.summary} {' '.join(t.name for t in r.topics)}")]
+        if len(in_title) == 1 and in_body_only:
+            break
+    else:
+        raise AssertionError("the sample has no word in one title and in other bodies")
+    page.goto(f"{base}search/?q={term}")
+    page.wait_for_selector("#search-results .search-result")
+    assert page.locator("#search-results a").first.evaluate("a => a.href") == f"{base}{in_title[0].url}"
+
+
+def test_without_javascript_the_search_page_says_where_else_to_look(sample_site, open_page):
+    base, page = sample_site.url, open_page(java_script_enabled=False)
+    page.goto(base)
+    page.fill("#site-search-input", "model")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=model")
+    assert "needs JavaScript" in page.inner_text("main")
+    assert page.locator("main a[href$='/archive/']").count() == 1
