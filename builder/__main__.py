@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from datetime import date
@@ -85,7 +86,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr)
-    options = replace(_options(args), skip_unchanged=True, progress=bar)
+    options = replace(_options(args), skip_unchanged=True, workers=os.cpu_count() or 1, progress=bar)
     try:
         result = build(options)
     finally:

@@ -37,6 +37,7 @@ class BuildOptions:
     now: datetime | None = None  # injectable clock, for tests
     # Skip the whole build when no input changed since the last build into output (the command line).
     skip_unchanged: bool = False
+    workers: int = 1  # processes for rendering Markdown on a cold build; > 1 needs an importable __main__
     progress: Progress | None = field(default=None, compare=False)
 
 
@@ -109,7 +110,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone))
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms
-        tree.sources, config, tz, now, cache, progress and (lambda done, total: progress("reports", done, total)))
+        tree.sources, config, tz, now, cache, options.workers,
+        progress and (lambda done, total: progress("reports", done, total)))
     problems += found
     reports = [make_report(p.document(), p.rendered, config, now) for p in prepared]  # reports
     problems += check_slugs(reports)

@@ -8,6 +8,7 @@ fingerprint render it to the same bytes, so the second may keep the file it alre
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -45,9 +46,9 @@ def report_digests(reports: Sequence[Report], keys: Mapping[str, str],
     for report in reports:
         html, text = rendered[report.source]
         parts = [keys[report.source]]
-        for f in dataclasses.fields(report):
-            value = getattr(report, f.name)
-            if f.name == "html" and value is html or f.name == "text" and value is text:
+        for name in _field_names(Report):
+            value = getattr(report, name)
+            if name == "html" and value is html or name == "text" and value is text:
                 parts.append("=")
             else:
                 parts.append(_describe(value, {}, {}))
@@ -67,6 +68,11 @@ def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, s
     return out
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> str:
     if value is None or isinstance(value, (str, int, float, bool)):
         return repr(value)
@@ -81,7 +87,7 @@ def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> s
         described = f"D{value.isoformat()}"
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         described = type(value).__name__ + "(" + ",".join(
-            _describe(getattr(value, f.name), digests, memo) for f in dataclasses.fields(value)) + ")"
+            _describe(getattr(value, name), digests, memo) for name in _field_names(type(value))) + ")"
     elif isinstance(value, (tuple, list)):
         described = "[" + ",".join(_describe(v, digests, memo) for v in value) + "]"
     elif isinstance(value, Mapping):

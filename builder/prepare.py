@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -48,9 +47,14 @@ class Prepared:
 
 
 def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, now: datetime,
-                    cache: ReportCache, progress: Progress | None = None
+                    cache: ReportCache, workers: int = 1, progress: Progress | None = None
                     ) -> tuple[list[Prepared], list[Problem]]:
-    """Every source parsed, rendered and reduced to terms, in source order, with the problems found."""
+    """Every source parsed, rendered and reduced to terms, in source order, with the problems found.
+
+    With workers > 1, reports missing from the cache are rendered in that many processes when there
+    are enough of them; the process that calls this must then be importable, as `spawn` requires
+    (`python -m builder` is).
+    """
     keys = [cache.key(s.text) for s in sources]
     found: list[Prepared | None] = []
     todo = []
@@ -61,7 +65,7 @@ def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, n
             todo.append(index)
     problems: list[Problem] = []
     done = len(sources) - len(todo)
-    for indices, results in _compute([sources[i] for i in todo], todo, config, tz, now):
+    for indices, results in _compute([sources[i] for i in todo], todo, config, tz, now, workers):
         for index, (result, found_problems) in zip(indices, results):
             problems += found_problems
             if isinstance(result, tuple):
@@ -81,10 +85,11 @@ def _prepared(source: Source, entry: Entry, key: str) -> Prepared:
                     terms=entry.terms, index_terms=entry.index_terms, key=key)
 
 
-def _compute(sources: list[Source], indices: list[int], config: SiteConfig, tz: tzinfo, now: datetime):
+def _compute(sources: list[Source], indices: list[int], config: SiteConfig, tz: tzinfo, now: datetime,
+             workers: int):
     """Yield (indices, results) per chunk, from worker processes when there is enough work."""
     chunks = [(indices[i:i + CHUNK], sources[i:i + CHUNK]) for i in range(0, len(sources), CHUNK)]
-    workers = min(os.cpu_count() or 1, len(chunks))
+    workers = min(workers, len(chunks))
     if len(sources) < PARALLEL_MIN or workers < 2:
         for chunk_indices, chunk in chunks:
             yield chunk_indices, render_chunk(chunk, config, tz, now)

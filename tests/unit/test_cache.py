@@ -150,5 +150,5 @@ def test_workers_prepare_the_same_reports_as_one_process(monkeypatch, tmp_path):
     alone, _ = prepare.prepare_reports(sources, config, timezone.utc, NOW, ReportCache(tmp_path / "a", "s"))
     monkeypatch.setattr(prepare, "PARALLEL_MIN", 2)
     monkeypatch.setattr(prepare, "CHUNK", 2)
-    shared, _ = prepare.prepare_reports(sources, config, timezone.utc, NOW, ReportCache(tmp_path / "b", "s"))
+    shared, _ = prepare.prepare_reports(sources, config, timezone.utc, NOW, ReportCache(tmp_path / "b", "s"), workers=2)
     assert shared == alone
