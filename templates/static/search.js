@@ -11,6 +11,9 @@
   var SNIPPET_WORDS = 28;
   var SETTLE = 300; // ms without a keystroke before the shown results' texts are fetched for snippets
   var COMPLETION = 0.8; // a word the typed prefix completes to counts a little less than the word itself
+  // A prefix whose completions would take more than this to fetch ("re" on a big site) is matched as
+  // a whole word until one more letter narrows it, which keeps a first query within ~300 KB.
+  var PREFIX_BYTES = 100000;
 
   var indexes = {};
 
@@ -101,13 +104,15 @@
     return (code & 32 ? 6 : 0) + (code & 16 ? 3 : 0) + (body ? 1 + Math.log(body) : 0);
   }
 
-  /* Shard keys that hold the word (the longest key it starts with) or, for a prefix, its completions. */
+  /* Shard keys that hold the word (the longest key it starts with) and, for a prefix, its completions;
+     a prefix whose completions cost more than PREFIX_BYTES becomes a whole word (word.prefix = false). */
   function shardKeys(shards, word) {
-    var keys = [], best = "";
+    var keys = [], best = "", bytes = 0;
     for (var key in shards) {
       if (word.text.indexOf(key) === 0 && key.length > best.length) best = key;
-      else if (word.prefix && key.indexOf(word.text) === 0) keys.push(key);
+      else if (word.prefix && key.indexOf(word.text) === 0) { keys.push(key); bytes += shards[key][1]; }
     }
+    if (bytes > PREFIX_BYTES) { keys = []; word.prefix = false; word.cut = true; }
     if (best) keys.push(best);
     return keys;
   }
@@ -135,7 +140,7 @@
     var self = this;
     return this.load().then(function (m) {
       return Promise.all(words.map(function (word) {
-        return Promise.all(shardKeys(m.shards, word).map(function (key) { return self.shard(key, m.shards[key]); }));
+        return Promise.all(shardKeys(m.shards, word).map(function (key) { return self.shard(key, m.shards[key][0]); }));
       })).then(function (tablesPerWord) {
         var lists = words.map(function (word, i) { return scores(word, tablesPerWord[i], m.count, m.width); });
         lists.sort(function (x, y) { return x.size - y.size; });
@@ -304,8 +309,10 @@
           return renderMore(now).then(function () {
             if (seq !== current.seq) return;
             var quoted = "\u201c" + query.trim() + "\u201d";
-            say(ranked.length ? plural(ranked.length) + " for " + quoted : "No reports match " + quoted + ".");
-            if (panel && !ranked.length) {
+            var cut = words.some(function (w) { return w.cut; });
+            say(ranked.length ? plural(ranked.length) + " for " + quoted
+                : cut ? "Keep typing to search." : "No reports match " + quoted + ".");
+            if (panel && !ranked.length && !cut) {
               var empty = document.createElement("li");
               empty.className = "search-empty";
               empty.textContent = "No reports match " + quoted + ".";
@@ -363,6 +370,11 @@
       var q = new URLSearchParams(window.location.search).get("q");
       if (q) { input.value = q; run(true); }
     }
+    if (document.activeElement === input) {
+      // Loaded by the header's first focus: the reader may have typed already.
+      index.load().catch(function () { /* reported when a search runs */ });
+      if (input.value) run();
+    }
     if (panel) {
       input.addEventListener("focus", function () {
         index.load().catch(function () { /* reported when a search runs */ });
@@ -383,13 +395,4 @@
 
   var forms = document.querySelectorAll("form[data-search]");
   for (var f = 0; f < forms.length; f++) attach(forms[f]);
-
-  // "/" jumps to search from anywhere but a text field, as on many sites.
-  document.addEventListener("keydown", function (event) {
-    var t = event.target;
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || !forms.length) return;
-    if (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
-    event.preventDefault();
-    forms[forms.length - 1].querySelector("input[type=search]").focus();
-  });
 })();
