@@ -38,14 +38,15 @@ BUDGET_BYTES = 300_000
 BUDGET_SECONDS = 1.0
 
 
-def timed(function, repeat: int) -> tuple[float, object]:
-    """Median seconds of `repeat` calls, and the last result."""
-    times, result = [], None
+def timed(function, repeat: int) -> tuple[float, float, object]:
+    """Median wall-clock and CPU seconds of `repeat` calls (CPU time tells on a busy machine), and the last result."""
+    walls, cpus, result = [], [], None
     for _ in range(repeat):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -130,13 +131,14 @@ def main() -> int:
         result = build(BuildOptions(root=site, output=site / "output", future=True))  # generated dates run past today
         print(f"full build: {time.perf_counter() - started:.1f} s, {len(result.site.reports)} reports")
         reports = result.site.reports
-        tokenise, terms = timed(lambda: {r.slug: report_index_terms(r) for r in reports}, args.repeat)
-        assemble, files = timed(lambda: search_files(reports, terms), args.repeat)
+        tokenise, tokenise_cpu, terms = timed(lambda: {r.slug: report_index_terms(r) for r in reports}, args.repeat)
+        assemble, assemble_cpu, files = timed(lambda: search_files(reports, terms), args.repeat)
         shards = [len(d) for p, d in files.items() if p.startswith("search/terms/")]
         docs = [len(d) for p, d in files.items() if p.startswith("search/docs/")]
         texts = [len(d) for p, d in files.items() if p.startswith("search/text/")]
-        print(f"report_index_terms, all reports: {tokenise:.2f} s (cached per report by the build cache)")
-        print(f"search_files (assemble the index): {assemble:.2f} s")
+        print(f"report_index_terms, all reports: {tokenise:.2f} s, {tokenise_cpu:.2f} s CPU "
+              "(kept per report by the build cache)")
+        print(f"search_files (assemble the index): {assemble:.2f} s, {assemble_cpu:.2f} s CPU")
         print(f"index: {sum(map(len, files.values())) / 1e6:.1f} MB in {len(files)} files; "
               f"manifest {len(files[INDEX]) / 1e3:.1f} KB; {len(shards)} term shards, {sum(shards) / 1e6:.1f} MB, "
               f"largest {max(shards) / 1e3:.1f} KB; {len(docs)} result entries, mean {statistics.mean(docs):.0f} B; "
@@ -152,7 +154,7 @@ def main() -> int:
                     print(f"first query {query!r:22} {how:9}: {size / 1e3:6.1f} KB, {took}  ({status})")
             finally:
                 server.shutdown()
-    failed = worst >= BUDGET_BYTES or assemble >= BUDGET_SECONDS
+    failed = worst >= BUDGET_BYTES or assemble_cpu >= BUDGET_SECONDS
     return 1 if failed else 0
 
 

@@ -1,7 +1,8 @@
 """The search index that static/search.js queries: a manifest, term shards and two small files per report.
 
 Layout, all under search/:
-- index.json: the number of reports, the stopwords, and every term shard as key -> content hash.
+- index.json: the number of reports, the stopwords, and every term shard as key -> [content hash, bytes]
+  (the script skips completing a short prefix whose shards would cost too many bytes).
   Its name never changes, so the script fetches it revalidated; everything it points to is
   fingerprinted and cacheable forever.
 - terms/<hash>.json: term -> postings, for the terms starting with the shard's key. A key is a term's
@@ -38,7 +39,7 @@ BODY_MAX = 15
 # A shard above this many bytes splits by one more character; at 10,000 reports it keeps the
 # first query of a common word within a few tens of kilobytes (benchmarks/search_index.py).
 SHARD_BYTES = 48_000
-MAX_KEY = 6
+MAX_KEY = 8
 # Snippets come from the text; a very long report's tail is still indexed but not shown.
 TEXT_CHARS = 20_000
 INDEX = "search/index.json"
@@ -75,8 +76,9 @@ def search_files(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms
     shards = {}
     for key, entries in _shards(postings).items():
         data = _json(dict(sorted(entries.items())))
-        shards[key] = hashlib.sha256(data).hexdigest()[:10]
-        files[f"search/terms/{shards[key]}.json"] = data
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        shards[key] = (digest, len(data))
+        files[f"search/terms/{digest}.json"] = data
     for number, report in enumerate(ordered):
         files[f"search/docs/{number}.txt"] = _document(report)
         files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")

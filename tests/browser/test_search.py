@@ -42,6 +42,7 @@ def test_the_keyboard_moves_through_results_and_escape_closes_them(sample_site, 
     page.goto(base)
     page.click("#site-search-input")
     page.keyboard.type("model", delay=20)
+    page.wait_for_selector("#site-search-status:has-text('for “model”')")  # not the results for "mod"
     page.wait_for_selector("#site-search-panel:not([hidden]) .search-result")
     page.keyboard.press("ArrowDown")
     first = page.locator("#site-search-results a").first

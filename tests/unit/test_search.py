@@ -36,7 +36,7 @@ def shards_for(files, word, prefix=False):
     keys = json.loads(files[INDEX])["shards"]
     best = max((k for k in keys if word.startswith(k)), key=len, default=None)
     chosen = [k for k in keys if prefix and k.startswith(word) and k != best] + ([best] if best else [])
-    return [json.loads(files[f"search/terms/{keys[k]}.json"]) for k in chosen]
+    return [json.loads(files[f"search/terms/{keys[k][0]}.json"]) for k in chosen]
 
 
 def find(files, word, prefix=False):
@@ -123,7 +123,8 @@ def test_one_edited_report_changes_only_the_shards_of_its_changed_words():
     changed = {path for path in after if before.get(path) != after[path]}
     added = {path for path in after if path not in before}
     removed = {path for path in before if path not in after}
-    zy_shard = json.loads(after[INDEX])["shards"]["zy"]
+    zy_shard, size = json.loads(after[INDEX])["shards"]["zy"]
+    assert size == len(after[f"search/terms/{zy_shard}.json"])
     assert changed == {INDEX, "search/text/200.txt", f"search/terms/{zy_shard}.json"}
     assert added == {f"search/terms/{zy_shard}.json"} and len(removed) <= 1
     assert find(after, "zyzzyva") == {"r200": 1}  # ids past 64 take two digits
