@@ -15,8 +15,8 @@ Layout, all under search/:
 Postings are one string per term: for each report holding it, in id order, the id as `width` digits
 of ALPHABET (base 64, most significant first) and one character whose value is the code below. Ids
 count from the oldest report, so publishing a new report leaves every other id, and so every shard
-it doesn't touch, byte for byte the same. Fixed-width ids (rather than varint gaps, about half the
-bytes for common words) make the index a string join per term: gaps took twice as long to encode.
+it doesn't touch, byte for byte the same. Fixed-width ids make building the index a string join per
+term; varint gaps between ids would halve a common word's bytes but took twice as long to encode.
 """
 from __future__ import annotations
 
