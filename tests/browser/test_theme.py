@@ -76,21 +76,23 @@ def test_the_theme_follows_the_system_and_the_toggle_overrides_it_for_good(sampl
     assert is_dark(page) == (other == "dark")
 
 
-def tab_stops(page, limit: int = 300) -> list[str]:
-    """Describe each element Tab reaches from the top of the page, until focus wraps or `limit` presses."""
+def tab_stops(page, limit: int = 300) -> list[tuple[str, bool]]:
+    """Each element Tab reaches from the top of the page, until focus wraps or `limit` presses:
+    (a description, whether it shows a focus ring on itself or on its ::after that covers a card)."""
     stops = []
     for _ in range(limit):
         page.keyboard.press("Tab")
         here = page.evaluate("""() => { const e = document.activeElement;
             if (!e || e === document.body || e === window.firstStop) return null;
             window.firstStop = window.firstStop || e;
-            if (e.id) return '#' + e.id;
-            const card = e.closest('.explore-more .card');
-            return e.tagName.toLowerCase() + (e.classList.length ? '.' + e.classList[0] : '')
-                + (card ? ' in explore-more card' : ''); }""")
+            const ring = [getComputedStyle(e), getComputedStyle(e, '::after')].some(
+                s => s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none');
+            if (e.id) return ['#' + e.id, ring];
+            const card = e.closest('.card') ? (e.closest('.explore-more') ? ' in explore-more card' : ' in card') : '';
+            return [e.tagName.toLowerCase() + (e.classList.length ? '.' + e.classList[0] : '') + card, ring]; }""")
         if here is None:
             break
-        stops.append(here)
+        stops.append(tuple(here))
     return stops
 
 
@@ -99,14 +101,21 @@ def test_the_keyboard_alone_reaches_the_skip_link_switch_search_and_explore_more
                                                                                       viewport):
     page = open_page(viewport=viewport)
     page.goto(reports_with_marks(sample_site)[0])
-    stops = tab_stops(page)
+    stops = [name for name, _ in tab_stops(page)]
     assert stops[0] == "a.skip-link"
-    assert "#site-search-input" in stops
-    assert "#theme-toggle" in stops
-    assert "#highlights-switch" in stops
-    assert "a in explore-more card" in stops
+    for wanted in ("#site-search-input", "#theme-toggle", "#highlights-switch", "a in explore-more card"):
+        assert wanted in stops
     assert stops.index("#site-search-input") < stops.index("#highlights-switch") < stops.index(
         "a in explore-more card")
+
+
+@pytest.mark.parametrize("kind", ["home", "report"])
+def test_every_keyboard_stop_shows_where_focus_is(sample_site, open_page, kind):
+    page = open_page()
+    page.goto(sample_site.url if kind == "home" else reports_with_marks(sample_site)[0])
+    stops = tab_stops(page)
+    assert len(stops) > 20 and (kind != "home" or ("a in card", True) in stops)
+    assert sorted({name for name, ring in stops if not ring}) == []
 
 
 def test_the_skip_link_shows_when_focused_and_moves_focus_to_the_content(sample_site, open_page):
