@@ -1,6 +1,6 @@
 """Time trendsite, Pelican and Hugo on the same generated reports and write BENCHMARKS.md.
 
-    python -m benchmarks.run                      # N = 1,000 and 10,000, about 25 minutes
+    python -m benchmarks.run                      # N = 1,000 and 10,000, about 25 minutes on 2 cores
     python -m benchmarks.run --sizes 200 --reps 1 --peer-reps-large 1 --out /tmp/quick.md
 
 For each N and tool, in fresh processes: a cold build (no output, no cache), a rebuild with nothing
@@ -350,6 +350,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--reps", type=int, default=3, help="repetitions for trendsite, and for peers at small N")
     parser.add_argument("--peer-reps-large", type=int, default=1, help="repetitions for peers at N >= 5,000")
+    parser.add_argument("--reps-large", type=int, default=2, help="repetitions for trendsite at N >= 5,000")
     parser.add_argument("--work", type=Path, default=Path("/tmp/trendsite-bench"))
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument("--tools", default="trendsite,Pelican,Hugo")
@@ -371,7 +372,7 @@ def main() -> None:
         for kind in chosen:
             tool = kind(folder / kind.name.lower(), sources)
             tool.setup()
-            reps = args.reps if kind is Trendsite or n < 5000 else args.peer_reps_large
+            reps = args.reps if n < 5000 else args.reps_large if kind is Trendsite else args.peer_reps_large
             log(f"N={n:,} {tool.name}, {reps} repetition(s)")
             table[n][tool.name] = bench(tool, reps, log)
     args.out.write_text(report(args, table, time.time() - started, load_before, os.getloadavg()), encoding="utf-8")

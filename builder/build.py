@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Collection, Mapping
+from typing import Callable, Collection, Iterator, Mapping, MutableMapping
 from zoneinfo import ZoneInfo
 
 from . import feeds
@@ -48,7 +48,7 @@ class Site:
     config: SiteConfig
     reports: tuple[Report, ...]
     pages: tuple[Page, ...]
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]  # pages in it are rendered when read
     warnings: tuple[Problem, ...] = field(default=())
     kept: frozenset[str] = frozenset()  # output paths not re-rendered: their inputs did not change
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # page URL -> digest of its inputs
@@ -160,16 +160,60 @@ def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[s
             and (output / path).is_file()}
 
 
+class SiteFiles(MutableMapping[str, bytes]):
+    """Output path -> bytes, where a page is rendered each time it is read instead of being held.
+
+    write_site reads every file once, so a build never holds the whole rendered site in memory
+    (at 10,000 reports that is 300 MB of HTML).
+    """
+
+    def __init__(self, renderer: Renderer, progress: Progress | None = None):
+        self._renderer = renderer
+        self._progress = progress
+        self._pages: dict[str, Page] = {}
+        self._data: dict[str, bytes] = {}
+        self._rendered = 0
+
+    def add_page(self, path: str, page: Page) -> None:
+        self._data.pop(path, None)
+        self._pages[path] = page
+
+    def __getitem__(self, path: str) -> bytes:
+        page = self._pages.get(path)
+        if page is None:
+            return self._data[path]
+        self._rendered += 1
+        if self._progress and self._rendered % 100 == 0:
+            self._progress("pages", min(self._rendered, len(self._pages)), len(self._pages))
+        return self._renderer.render(page).encode("utf-8")
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        self._pages.pop(path, None)
+        self._data[path] = data
+
+    def __delitem__(self, path: str) -> None:
+        if self._pages.pop(path, None) is None:
+            del self._data[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._pages or path in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._pages
+        yield from self._data
+
+    def __len__(self) -> int:
+        return len(self._pages) + len(self._data)
+
+
 def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[str] = (),
-                 progress: Progress | None = None) -> dict[str, bytes]:
-    """Output path -> bytes for every page not in `kept`, feed, sitemap entry and static file."""
-    files: dict[str, bytes] = {}
-    for number, page in enumerate(pages, 1):
+                 progress: Progress | None = None) -> SiteFiles:
+    """Output path -> bytes for every page not in `kept` (rendered when read), feed, sitemap and static file."""
+    files = SiteFiles(renderer, progress)
+    for page in pages:
         path = output_path(page.url)
         if path not in kept:
-            files[path] = renderer.render(page).encode("utf-8")
-        if progress and number % 100 == 0:
-            progress("pages", number, len(pages))
+            files.add_page(path, page)
     config = renderer.config
     absolute = renderer.absolute_url
     files["feed.xml"] = feeds.atom_feed(config, reports, "feed.xml", "", config.title, absolute)

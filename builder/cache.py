@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from sys import intern
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .markup import Rendered
@@ -29,7 +29,7 @@ _PACKAGE = Path(__file__).parent
 # The modules whose code decides what an entry holds: a change to any of them invalidates the cache.
 _PRODUCERS = ("frontmatter.py", "markup.py", "terms.py", "search.py", "content.py", "urls.py", "model.py",
               "cache.py", "prepare.py")
-_LIBRARIES = ("trendsite", "markdown", "pymdown-extensions", "pygments", "pyyaml")
+_LIBRARIES = ("trendsite", "markdown", "pymdown-extensions", "pygments", "pyyaml", "jinja2")
 
 Terms = tuple[tuple[str, float], ...]
 
@@ -60,6 +60,11 @@ def code_digest(names: tuple[str, ...] = _PRODUCERS) -> str:
 
 def text_digest(*parts: str | bytes) -> str:
     """A short hash of strings or bytes, each part delimited so ("ab", "c") differs from ("a", "bc")."""
+    return stream_digest(parts)
+
+
+def stream_digest(parts: Iterable[str | bytes]) -> str:
+    """text_digest of parts that come one at a time, so they need not all be in memory at once."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part

@@ -12,9 +12,9 @@ import functools
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from .cache import code_digest, text_digest
+from .cache import code_digest, stream_digest, text_digest
 from .load import is_ignored
 from .model import Page, Report, SiteConfig
 
@@ -104,18 +104,22 @@ def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> s
 
 def inputs_digest(root: Path, dirs: Sequence[Path], options: Iterable[str]) -> str:
     """A hash of every input of a build: content/, settings, theme, trendsite's code and the options."""
-    parts: list[str | bytes] = [code_digest(_CODE), *options]
     config = root / "pyproject.toml"
-    parts.append(config.read_bytes() if config.is_file() else b"")
+    return stream_digest(_inputs(root, dirs, options, config.read_bytes() if config.is_file() else b""))
+
+
+def _inputs(root: Path, dirs: Sequence[Path], options: Iterable[str], config: bytes) -> Iterator[str | bytes]:
+    yield code_digest(_CODE)
+    yield from options
+    yield config
     for folder in (root / "content", *dirs):
-        parts.append(str(folder))
+        yield str(folder)
         # Editor litter in content/ is not content; in a theme, "_macros.html" is a real template.
-        parts += [f"{rel}\0".encode() + data for rel, data in _files(folder, skip_ignored=folder == root / "content")]
-    return text_digest(*parts)
+        for rel, data in _files(folder, skip_ignored=folder == root / "content"):
+            yield f"{rel}\0".encode() + data
 
 
-def _files(folder: Path, skip_ignored: bool) -> list[tuple[str, bytes]]:
-    out = []
+def _files(folder: Path, skip_ignored: bool) -> Iterator[tuple[str, bytes]]:
     for base, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not (skip_ignored and is_ignored(d)))
         for name in sorted(names):
@@ -124,7 +128,6 @@ def _files(folder: Path, skip_ignored: bool) -> list[tuple[str, bytes]]:
             path = os.path.join(base, name)
             try:
                 with open(path, "rb") as handle:
-                    out.append((os.path.relpath(path, folder), handle.read()))
+                    yield os.path.relpath(path, folder), handle.read()
             except OSError:
-                out.append((os.path.relpath(path, folder), b"\0unreadable"))
-    return out
+                yield os.path.relpath(path, folder), b"\0unreadable"

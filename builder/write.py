@@ -88,7 +88,9 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
     """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
 
     `kept` are output paths the build did not re-render because their inputs did not change: the
-    file from the previous build stays, with its manifest entry.
+    file from the previous build stays, with its manifest entry. Each value of `files` is read
+    once, in path order, and staged at once if it changed, so `files` may make its bytes on
+    demand and a build need not hold the whole site in memory.
     """
     for rel in files:
         if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
@@ -97,26 +99,31 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         output.mkdir(parents=True, exist_ok=True)
         recover(output)
         previous = read_manifest(output)
-        current = {rel: digest(data) for rel, data in files.items()}
-        current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
-        changed = [rel for rel in sorted(files)
-                   if previous.get(rel) != current[rel] or not (output / rel).is_file()]
-        stale = sorted(rel for rel in set(previous) - set(current) if is_safe_relative(rel))
-        if changed or set(previous) != set(current):
-            # New files first, so a changed page never links to a file not there yet.
-            changed.sort(key=lambda rel: rel in previous)
-            try:
-                _stage(output, {rel: files[rel] for rel in changed}, stale, current)
-                recover(output)
-            except KeyboardInterrupt:
-                # Ctrl-C: leave a whole site, the new one if the journal was committed, else the old one.
-                recover(output)
-                raise
+        current: dict[str, str] = {}
+        staged: list[list[str]] = []  # [name in staging, output path], in the order they were staged
+        try:
+            for rel in sorted(files):
+                data = files[rel]
+                current[rel] = digest(data)
+                if previous.get(rel) != current[rel] or not (output / rel).is_file():
+                    _stage_file(output, staged, rel, data)
+            current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
+            stale = sorted(rel for rel in set(previous) - set(current) if is_safe_relative(rel))
+            if staged or set(previous) != set(current):
+                # New files first, so a changed page never links to a file not there yet.
+                staged.sort(key=lambda move: move[1] in previous)
+                _commit(output, staged, stale, current)
+            recover(output)
+        except (KeyboardInterrupt, BuildError):
+            # Ctrl-C, or a page that fails to render while staging: leave a whole site, the new one
+            # if the journal was committed, else the old one.
+            recover(output)
+            raise
     except OSError as exc:
         raise BuildError([Problem(str(exc.filename or output), None, f"cannot be written: {exc.strerror or exc}",
                                   "check the disk space and permissions; the previous site is unchanged "
                                   "or will be repaired by the next build")]) from None
-    return WriteSummary(written=len(changed), unchanged=len(current) - len(changed), removed=len(stale))
+    return WriteSummary(written=len(staged), unchanged=len(current) - len(staged), removed=len(stale))
 
 
 def recover(output: Path) -> None:
@@ -133,17 +140,22 @@ def recover(output: Path) -> None:
     shutil.rmtree(staging)
 
 
-def _stage(output: Path, changed: Mapping[str, bytes], stale: list[str], manifest: dict[str, str]) -> None:
+def _stage_file(output: Path, staged: list[list[str]], rel: str, data: bytes) -> None:
     staging = output / STAGING
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    moves = []
-    for number, (rel, data) in enumerate(changed.items()):
-        (staging / str(number)).write_bytes(data)
-        moves.append([str(number), rel])
+    if not staged:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+    name = str(len(staged))
+    (staging / name).write_bytes(data)
+    staged.append([name, rel])
+
+
+def _commit(output: Path, staged: list[list[str]], stale: list[str], manifest: dict[str, str]) -> None:
+    staging = output / STAGING
+    staging.mkdir(exist_ok=True)  # nothing staged when the build only removes files
     (staging / MANIFEST).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), encoding="utf-8")
-    moves.append([MANIFEST, MANIFEST])  # last: the manifest describes the finished site
+    moves = [*staged, [MANIFEST, MANIFEST]]  # last: the manifest describes the finished site
     journal = json.dumps({"moves": moves, "remove": stale})
     (staging / f"{JOURNAL}.tmp").write_text(journal, encoding="utf-8")
     os.replace(staging / f"{JOURNAL}.tmp", staging / JOURNAL)  # the commit point

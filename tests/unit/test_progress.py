@@ -1,0 +1,44 @@
+"""The progress bar shows only on a terminal after a second; the summary names what the build did."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from builder import progress
+from builder.build import BuildResult
+from builder.write import WriteSummary
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_bar_when_the_output_is_not_a_terminal(monkeypatch):
+    stream = io.StringIO()
+    bar = progress.ProgressBar(stream)
+    monkeypatch.setattr(progress, "WAIT", 0.0)
+    bar("reports", 5, 10)
+    bar.clear()
+    assert stream.getvalue() == ""
+
+
+def test_no_bar_in_the_first_second(monkeypatch):
+    stream = _Terminal()
+    progress.ProgressBar(stream)("reports", 5, 10)
+    assert stream.getvalue() == ""
+
+
+def test_a_long_build_on_a_terminal_draws_a_bar_and_clears_it(monkeypatch):
+    monkeypatch.setattr(progress, "WAIT", 0.0)
+    stream = _Terminal()
+    bar = progress.ProgressBar(stream)
+    bar("reports", 5, 10)
+    assert "5/10" in stream.getvalue() and "#" * (progress.WIDTH // 2) in stream.getvalue()
+    bar.clear()
+    assert stream.getvalue().endswith("\r")
+
+
+def test_a_skipped_build_says_nothing_changed():
+    result = BuildResult(site=None, summary=WriteSummary(written=0, unchanged=1234, removed=0), seconds=0.2)
+    assert progress.summary_line(result, Path("out")) == "nothing changed: 1,234 files unchanged in 0.20s -> out"
