@@ -113,7 +113,9 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -
         tree.sources, config, tz, now, cache, options.workers,
         progress and (lambda done, total: progress("reports", done, total)))
     problems += found
-    reports = [make_report(p.document(), p.rendered, config, now) for p in prepared]  # reports
+    by_source = {p.rel: p for p in prepared}
+    reports = [make_report(by_source[s.rel].document(s), by_source[s.rel].rendered, config, now)  # reports
+               for s in tree.sources if s.rel in by_source]
     problems += check_slugs(reports)
     asset_paths = [rel for rel, _ in tree.assets]
     reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
@@ -121,10 +123,11 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -
     problems += link_problems
     if problems:
         raise BuildError(problems)
+    assets = tree.assets
+    del tree  # nothing below needs the sources' text, 100 MB at 10,000 reports
     published = sort_reports([r for r in reports                     # drafts and scheduling
                               if (options.drafts or not r.draft) and (options.future or not r.future)])
     topics = collect_topics(published)
-    by_source = {p.source.rel: p for p in prepared}
     terms = {r.slug: by_source[r.source].terms for r in published}
     related = related_reports(published, terms, config.related_count)  # Explore more
     pages = plan_pages(config, published, topics, related)          # every HTML page
@@ -137,7 +140,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -
     kept = _reusable(options.output, fingerprints, previous or {})
     files = render_files(renderer, pages, published, topics, kept, progress)  # HTML, feeds, sitemap
     files.update(search_files(published, {r.slug: by_source[r.source].index_terms for r in published}))  # search
-    for rel, path in tree.assets:                                    # files beside reports
+    for rel, path in assets:                                         # files beside reports
         if rel in files or rel in kept:
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
                                     "rename or move the file"))

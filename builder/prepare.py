@@ -27,9 +27,10 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Prepared:
-    """One report source, parsed and rendered."""
+    """One report source, parsed and rendered; it keeps no reference to the source's text, which
+    the build lets go of once reports are made (100 MB at 10,000 reports)."""
 
-    source: Source
+    rel: str
     meta: FrontMatter
     body_line: int
     rendered: Rendered
@@ -37,13 +38,14 @@ class Prepared:
     index_terms: IndexTerms
     key: str  # its build-cache key
 
-    def document(self) -> Document:
-        """The source as a Document; made on demand, as a copy of every body would cost memory."""
-        text, start = self.source.text, 0
+    def document(self, source: Source) -> Document:
+        """The source (the one named by rel) as a Document; made on demand, as a copy of every body
+        would cost memory."""
+        text, start = source.text, 0
         for _ in range(self.body_line - 1):
             newline = text.find("\n", start)
             start = newline + 1 if newline >= 0 else len(text)
-        return Document(source=self.source, meta=self.meta, body=text[start:], body_line=self.body_line)
+        return Document(source=source, meta=self.meta, body=text[start:], body_line=self.body_line)
 
 
 def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, now: datetime,
@@ -81,7 +83,7 @@ def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, n
 
 
 def _prepared(source: Source, entry: Entry, key: str) -> Prepared:
-    return Prepared(source=source, meta=entry.meta, body_line=entry.body_line, rendered=entry.rendered,
+    return Prepared(rel=source.rel, meta=entry.meta, body_line=entry.body_line, rendered=entry.rendered,
                     terms=entry.terms, index_terms=entry.index_terms, key=key)
 
 
