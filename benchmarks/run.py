@@ -115,6 +115,9 @@ class Tool:
     def clean(self) -> None: ...
     def command(self) -> list[str]: ...
 
+    def env(self) -> dict[str, str] | None:
+        return None
+
     def edit_path(self) -> Path: ...
 
     def edit(self, number: int) -> None:
@@ -140,6 +143,10 @@ class Trendsite(Tool):
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "builder", "build", "--root", str(self.folder)]
+
+    def env(self) -> dict[str, str]:
+        # The trendsite of this checkout, whatever else is installed.
+        return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
     def edit_path(self) -> Path:
         return self.folder / "content" / self.sources[len(self.sources) // 2].name
@@ -336,10 +343,10 @@ def bench(tool: Tool, reps: int, log) -> dict[str, Runs]:
     results = {kind: Runs() for kind in KINDS}
     for rep in range(reps):
         tool.clean()
-        results["cold"].add(*measure(tool.command(), tool.folder))
-        results["no change"].add(*measure(tool.command(), tool.folder))
+        results["cold"].add(*measure(tool.command(), tool.folder, tool.env()))
+        results["no change"].add(*measure(tool.command(), tool.folder, tool.env()))
         tool.edit(rep)
-        results["one edit"].add(*measure(tool.command(), tool.folder))
+        results["one edit"].add(*measure(tool.command(), tool.folder, tool.env()))
         log(f"  {tool.name} rep {rep + 1}: " + ", ".join(f"{k} {results[k].seconds[-1]:.2f}s "
                                                           f"{results[k].mib[-1]:.0f} MiB" for k in KINDS))
     return results
