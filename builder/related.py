@@ -28,11 +28,11 @@ Terms = tuple[tuple[str, float], ...]
 # within a topic level.
 TERM_WEIGHT = 1.0
 # A report's term vector: its VECTOR_TERMS heaviest tf-idf terms among those that can link it to a
-# few specific reports, i.e. used by at least 2 and at most max_term_df reports. Common terms say
+# few specific reports, i.e. used by at least 2 and at most MAX_TERM_DF reports. Common terms say
 # little that topics don't already say, and the cap keeps term postings short: the work per report
 # is at most VECTOR_TERMS * MAX_TERM_DF whatever N is, which is what makes the ranking linear.
 VECTOR_TERMS = 12
-MAX_TERM_DF = 40
+MAX_TERM_DF = 30
 MAX_TERM_DF_SHARE = 0.25  # on a small site, a term in a quarter of the reports isn't specific either
 # Every topic subset of a report gets a posting while that means at most MAX_SUBSETS postings, i.e.
 # for up to 6 topics (trend reports have 2-4: at most 15). A report with more topics indexes its
@@ -127,15 +127,14 @@ class RelatedIndex:
         df = Counter(map(itemgetter(0), chain.from_iterable(lists)))  # the loop runs in C
         cap = min(MAX_TERM_DF, max(2, int(MAX_TERM_DF_SHARE * n)))
         idf = {t: math.log(n / c) for t, c in df.items() if 2 <= c <= cap and c < n}
-        linking = idf.keys()
         self.vectors: list[tuple[tuple[str, float], ...]] = []
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        first = itemgetter(0)
+        first, second = itemgetter(0), itemgetter(1)
         for i, items in enumerate(lists):
             # (-weight, term) sorts heaviest first and breaks ties by term: no dict-order effects.
-            weights = dict(items)
-            # Only the few linking terms get a Python-level step; the set intersection runs in C.
-            top = sorted([(-weights[t] * idf[t], t) for t in linking & weights.keys()])
+            top = sorted([(-w * idf[t], t) for t, w in items if t in idf])
+            if len(set(map(second, top))) < len(top):  # a term listed twice: keep its heaviest entry
+                top = sorted({t: (w, t) for w, t in reversed(top)}.values())
             del top[VECTOR_TERMS:]
             while top and top[-1][0] >= 0:  # only positive weights count (report_terms gives >= 1)
                 top.pop()
@@ -260,7 +259,7 @@ def _automatic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector's automatic runs for the duration (it is left as it was)."""
     # The ranking keeps ~100k new objects (cards, indexes) and makes no reference cycles, so the
     # collections they trigger would find nothing, yet each full one walks every object of the site
-    # (reports, term tuples): 15-30% of the time at 10,000 reports. Our garbage is freed by reference
+    # (reports, term tuples): about a tenth of the time at 10,000 reports. Our garbage is freed by reference
     # counting as usual; the next automatic collection after we return sees everything else.
     if not gc.isenabled():
         yield

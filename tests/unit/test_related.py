@@ -196,3 +196,27 @@ def test_same_picks_as_exact_all_pairs_ranking(rows, count):
         for card in out[r.slug]:
             shared = {t.slug for t in card.report.topics} & {t.slug for t in r.topics}
             assert {t.slug for t in card.shared_topics} == shared
+
+
+def test_garbage_collector_state_is_left_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    related(SITE, 2)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        related(SITE, 2)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_term_listed_twice_counts_once():
+    site = [report("a", 0, ("AI",)), report("b", 1, ("AI",)), report("c", 2, ("AI",))]
+    site += [report(f"other-{i}", 3 + i, ("Space",)) for i in range(9)]
+    terms = {"a": (("chips", 1.0), ("chips", 3.0)), "b": (("chips", 1.0),)}
+    index = RelatedIndex(site, terms)
+    assert index.vectors[0] == (("chips", 1.0),)
+    assert slugs(related_reports(site, terms, 2)["a"]) == ["b", "c"]
+    assert index.score(0, 1) == index.score(0, 2) + 1.0  # same topic; cosine 1 with b, 0 with c
