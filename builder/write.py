@@ -18,6 +18,11 @@ Hard-linking 20,000 files into a staging tree took 0.76 s and removing the old t
 machine (benchmarks/, see the issue 6 report), for every build, even a one-word edit. The journal
 costs one small file plus work proportional to what changed, and unchanged files keep their mtimes.
 We guard against the process dying, not the machine: no fsync, which would cost milliseconds a file.
+
+A first build (output/ missing or empty) has no previous site to protect, so it skips the journal:
+it writes each file once into a fresh sibling folder and renames that into place at the end, which
+halves the filesystem operations of a cold build (34,000 files at 10,000 reports). Killed midway, it
+leaves output/ as it was and a sibling folder that the next first build throws away.
 """
 from __future__ import annotations
 
@@ -96,6 +101,9 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
             raise BuildError([Problem(rel, None, "would be written outside the output folder or over its records")])
     try:
+        fresh = _fresh_folder(output)
+        if fresh is not None:
+            return _write_fresh(output, fresh, files)
         output.mkdir(parents=True, exist_ok=True)
         recover(output)
         previous = read_manifest(output)
@@ -124,6 +132,43 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
                                   "check the disk space and permissions; the previous site is unchanged "
                                   "or will be repaired by the next build")]) from None
     return WriteSummary(written=len(staged), unchanged=len(current) - len(staged), removed=len(stale))
+
+
+def _fresh_folder(output: Path) -> Path | None:
+    """The sibling folder a first build writes into, made empty; None when output/ is not a plain
+    missing or empty folder on the same disk as its parent, or the parent cannot be written to."""
+    if output.is_symlink() or (output.exists() and (os.path.ismount(output) or any(output.iterdir()))):
+        return None
+    fresh = output.parent / f".{output.name}.trendsite-new"
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if fresh.is_dir() and not fresh.is_symlink():
+            shutil.rmtree(fresh)  # left by a first build that was killed
+        fresh.mkdir()
+    except OSError:
+        return None
+    return fresh
+
+
+def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes]) -> WriteSummary:
+    """Write every file once into `fresh`, then rename it over the missing or empty output/."""
+    current: dict[str, str] = {}
+    folders = {fresh}
+    try:
+        for rel in sorted(files):
+            data = files[rel]
+            current[rel] = digest(data)
+            target = fresh / rel
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_bytes(data)
+        (fresh / MANIFEST).write_text(json.dumps({"files": current}, sort_keys=True, indent=0), encoding="utf-8")
+        os.replace(fresh, output)  # an empty folder is replaced atomically; a non-empty one raises
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return WriteSummary(written=len(current), unchanged=0, removed=0)
 
 
 def recover(output: Path) -> None:

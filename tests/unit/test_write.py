@@ -175,6 +175,48 @@ def test_a_write_error_is_a_clean_build_error(tmp_path, monkeypatch):
     assert (out / "a.html").read_bytes() == b"a"
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_first_build_writes_a_sibling_folder_and_renames_it_into_place(tmp_path, monkeypatch, existing):
+    out = tmp_path / "out"
+    if existing:
+        out.mkdir()
+    (tmp_path / ".out.trendsite-new").mkdir()  # left by a first build that was killed
+    (tmp_path / ".out.trendsite-new" / "half.html").write_bytes(b"half")
+    staged = []
+    real_write = Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: staged.append(self) or real_write(self, data))
+    summary = write_site(out, {"index.html": b"home", "reports/a/index.html": b"a"})
+    assert tree(out) == {"index.html": b"home", "reports/a/index.html": b"a"}
+    assert set(read_manifest(out)) == {"index.html", "reports/a/index.html"}
+    assert (summary.written, summary.unchanged, summary.removed) == (2, 0, 0)
+    # One write per file, straight into the sibling folder: no staging, no journal.
+    assert len(staged) == 2 and all(tmp_path / ".out.trendsite-new" in p.parents for p in staged)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_first_build_that_fails_leaves_nothing_behind(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def full_disk(self, data):
+        raise OSError(28, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(BuildError, match="No space left"):
+        write_site(out, {"a.html": b"a"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert list(out.iterdir()) == []
+
+
+def test_a_first_build_through_a_link_writes_into_the_linked_folder(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "out").symlink_to(real)
+    write_site(tmp_path / "out", {"a.html": b"a"})
+    assert (tmp_path / "out").is_symlink()
+    assert tree(real) == {"a.html": b"a"}
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     home = tmp_path / "home"
