@@ -141,7 +141,7 @@ def main() -> int:
         print(f"search_files (assemble the index): {assemble:.2f} s, {assemble_cpu:.2f} s CPU")
         print(f"index: {sum(map(len, files.values())) / 1e6:.1f} MB in {len(files)} files; "
               f"manifest {len(files[INDEX]) / 1e3:.1f} KB; {len(shards)} term shards, {sum(shards) / 1e6:.1f} MB, "
-              f"largest {max(shards) / 1e3:.1f} KB; {len(docs)} result entries, mean {statistics.mean(docs):.0f} B; "
+              f"largest {max(shards) / 1e3:.1f} KB; {len(docs)} result entry files, mean {statistics.mean(docs) / 1e3:.1f} KB; "
               f"{len(texts)} texts, {sum(texts) / 1e6:.1f} MB, mean {statistics.mean(texts) / 1e3:.1f} KB")
         worst = 0
         if not args.no_browser:

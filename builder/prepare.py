@@ -15,7 +15,7 @@ from .frontmatter import parse_document
 from .markup import MarkdownRenderer, NestingError, Rendered
 from .model import Document, FrontMatter, SiteConfig, Source
 from .search import IndexTerms, report_index_terms
-from .terms import report_terms
+from .terms import report_terms, tokenize
 
 # Starting a worker (a fresh interpreter importing Markdown and Pygments) costs about 0.3 s; below
 # this many reports to render, one process is faster.
@@ -122,8 +122,10 @@ def render_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, now:
                                        "reduce the levels of nested lists or quotes")]))
             continue
         report = make_report(document, rendered, config, now)
+        tokens = tokenize(report.text)  # once, for both kinds of terms
         entry = Entry(document.meta, document.body_line, rendered,
-                      report_terms(report.title, report.summary, report.text), report_index_terms(report))
+                      report_terms(report.title, report.summary, report.text, text_tokens=tokens),
+                      report_index_terms(report, tokens))
         # An `extra` the cache cannot store (a date, say) comes back as it is and is not cached.
         out.append((encode_entry(entry) or entry, problems))
     return out

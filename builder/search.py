@@ -8,9 +8,11 @@ Layout, all under search/:
 - terms/<hash>.json: term -> postings, for the terms starting with the shard's key. A key is a term's
   first 2 characters; a shard over SHARD_BYTES splits by one more character (terms as long as the key
   stay behind), so a query fetches the shard of the longest key its word starts with.
-- docs/<id>.txt: what a result lists: URL, title, date, topics (tab-separated) and summary, a line
-  each, a few hundred bytes; text/<id>.txt: the report's plain text, which snippets come from. The
-  script fetches both for the results on screen only, the texts once typing pauses.
+- docs/<n>.txt: what a result lists, for the DOCS_PER_FILE reports with ids n * DOCS_PER_FILE on, in id
+  order: URL, title, date, topics (tab-separated) and summary, a line each, so DOC_LINES lines a report
+  (a few hundred bytes); grouped because one file per report made 10,000 tiny files to write at 10,000
+  reports. text/<id>.txt: the report's plain text, which snippets come from. The script fetches both
+  for the results on screen only, the texts once typing pauses.
 
 Postings are one string per term: for each report holding it, in id order, the id as `width` digits
 of ALPHABET (base 64, most significant first) and one character whose value is the code below. Ids
@@ -43,14 +45,21 @@ MAX_KEY = 8
 # Snippets come from the text; a very long report's tail is still indexed but not shown.
 TEXT_CHARS = 20_000
 INDEX = "search/index.json"
+# Result entries a docs/ file holds: a first query's ten results, likely in ten files, then cost
+# about 100 KB, within the 300 KB budget of benchmarks/search_index.py.
+DOCS_PER_FILE = 32
+DOC_LINES = 5
 
 # A report's terms grouped by code: ((code, (term, ...)), ...), codes ascending.
 IndexTerms = tuple[tuple[int, tuple[str, ...]], ...]
 
 
-def report_index_terms(report: Report) -> IndexTerms:
-    """The report's distinct terms grouped by their code; pure, so a build cache may keep it."""
-    codes = {term: min(count, BODY_MAX) for term, count in Counter(tokenize(report.text)).items()}
+def report_index_terms(report: Report, text_tokens: Sequence[str] | None = None) -> IndexTerms:
+    """The report's distinct terms grouped by their code; pure, so a build cache may keep it.
+
+    `text_tokens`, if given, is tokenize(report.text), shared with the Explore-more terms."""
+    body = tokenize(report.text) if text_tokens is None else text_tokens
+    codes = {term: min(count, BODY_MAX) for term, count in Counter(body).items()}
     meta = " ".join((report.summary, *(t.name for t in report.topics)))
     for mark, text in ((IN_META, meta), (IN_TITLE, report.title)):
         for term in dict.fromkeys(tokenize(text)):  # not a set: its order would vary from run to run
@@ -79,11 +88,13 @@ def search_files(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms
         digest = hashlib.sha256(data).hexdigest()[:10]
         shards[key] = (digest, len(data))
         files[f"search/terms/{digest}.json"] = data
+    for start in range(0, len(ordered), DOCS_PER_FILE):
+        entries = (_document(report) for report in ordered[start:start + DOCS_PER_FILE])
+        files[f"search/docs/{start // DOCS_PER_FILE}.txt"] = "\n".join(entries).encode("utf-8")
     for number, report in enumerate(ordered):
-        files[f"search/docs/{number}.txt"] = _document(report)
         files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
-    files[INDEX] = _json({"version": 1, "count": len(ordered), "width": width, "stopwords": sorted(STOPWORDS),
-                          "shards": dict(sorted(shards.items()))})
+    files[INDEX] = _json({"version": 2, "count": len(ordered), "width": width, "stopwords": sorted(STOPWORDS),
+                          "docs_per_file": DOCS_PER_FILE, "shards": dict(sorted(shards.items()))})
     return files
 
 
@@ -113,11 +124,11 @@ def _split(key: str, entries: dict[str, str], out: dict[str, dict[str, str]]) ->
         _split(child, child_entries, out)
 
 
-def _document(report: Report) -> bytes:
-    # One field a line, topics split by tabs: YAML titles may hold line breaks, so fold all whitespace.
+def _document(report: Report) -> str:
+    # One field a line (DOC_LINES), topics split by tabs: YAML titles may hold line breaks, so fold all whitespace.
     lines = (report.url, _fold(report.title), f"{report.date.day} {report.date:%B %Y}",
              "\t".join(_fold(t.name) for t in report.topics), _fold(report.summary))
-    return "\n".join(lines).encode("utf-8")
+    return "\n".join(lines)
 
 
 def _fold(text: str) -> str:

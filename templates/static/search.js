@@ -60,10 +60,15 @@
     }
     return this.docs[key];
   };
+  // docs/<n>.txt holds the entries of docs_per_file reports from id n * docs_per_file, 5 lines each.
   Index.prototype.doc = function (id) {
-    return this.file("docs", id).then(function (text) {
-      var f = text.split("\n");
-      return { id: id, url: f[0], title: f[1], date: f[2], topics: f[3] ? f[3].split("\t") : [], summary: f[4] };
+    var self = this;
+    return this.load().then(function (m) {
+      var per = m.docs_per_file;
+      return self.file("docs", Math.floor(id / per)).then(function (text) {
+        var f = text.split("\n").slice((id % per) * 5, (id % per) * 5 + 5);
+        return { id: id, url: f[0], title: f[1], date: f[2], topics: f[3] ? f[3].split("\t") : [], summary: f[4] };
+      });
     });
   };
 

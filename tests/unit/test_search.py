@@ -5,7 +5,9 @@ from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 
 from builder.model import Report, TopicRef
-from builder.search import ALPHABET, IN_META, IN_TITLE, INDEX, SHARD_BYTES, report_index_terms, search_files
+from builder.search import (ALPHABET, DOC_LINES, DOCS_PER_FILE, IN_META, IN_TITLE, INDEX, SHARD_BYTES,
+                            report_index_terms, search_files)
+from builder.terms import tokenize
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -39,6 +41,13 @@ def shards_for(files, word, prefix=False):
     return [json.loads(files[f"search/terms/{keys[k][0]}.json"]) for k in chosen]
 
 
+def entry(files, number: int) -> list[str]:
+    """Report `number`'s result entry: its lines in the docs/ file that groups it, as search.js reads them."""
+    lines = files[f"search/docs/{number // DOCS_PER_FILE}.txt"].decode().split("\n")
+    at = number % DOCS_PER_FILE * DOC_LINES
+    return lines[at:at + DOC_LINES]
+
+
 def find(files, word, prefix=False):
     """Slugs of the reports holding `word` (or a word it starts), with their codes."""
     found, width = {}, json.loads(files[INDEX])["width"]
@@ -46,7 +55,7 @@ def find(files, word, prefix=False):
         for term, postings in shard.items():
             if term == word or (prefix and term.startswith(word)):
                 for number, code in decode(postings, width):
-                    url = files[f"search/docs/{number}.txt"].decode().split("\n")[0]
+                    url = entry(files, number)[0]
                     found[url.split("/")[1]] = max(found.get(url.split("/")[1], 0), code)
     return found
 
@@ -76,17 +85,21 @@ def test_stopwords_and_possessives_follow_the_shared_tokeniser():
     assert "the" in json.loads(index([make("a")])[INDEX])["stopwords"]
 
 
+def test_tokens_given_by_the_build_give_the_same_terms():
+    report = make("a", title="Spectrum plan", summary="Towers.", text="Spectrum towers, towers and the EU's rules.")
+    assert report_index_terms(report, tokenize(report.text)) == report_index_terms(report)
+
+
 def test_documents_hold_what_a_result_shows():
     report = make("a", title="Two\nlines", summary="Short.", text="Body text.", topics=("AI", "Law"))
     files = index([report])
-    assert files["search/docs/0.txt"].decode().split("\n") == ["reports/a/", "Two lines", "1 January 2026", "AI\tLaw",
-                                                               "Short."]
+    assert entry(files, 0) == ["reports/a/", "Two lines", "1 January 2026", "AI\tLaw", "Short."]
     assert files["search/text/0.txt"] == b"Body text."
 
 
 def test_ids_count_from_the_oldest_report():
     files = index([make("new", days=5), make("old", days=1)])
-    assert files["search/docs/0.txt"].startswith(b"reports/old/")
+    assert entry(files, 0)[0] == "reports/old/"
 
 
 def test_the_same_reports_give_the_same_bytes():
@@ -134,4 +147,14 @@ def test_a_new_report_leaves_the_other_documents_alone():
     reports = generated(50)
     before = index(reports)
     after = index([*reports, make("newest", 400, text="fresh words")])
-    assert all(after[path] == data for path, data in before.items() if path.startswith(("search/docs/", "search/text/")))
+    assert all(after[path] == data for path, data in before.items() if path.startswith("search/text/"))
+    assert all(entry(after, n) == entry(before, n) for n in range(50))
+
+
+def test_result_entries_are_grouped_in_files_of_docs_per_file_reports():
+    files = index(generated(DOCS_PER_FILE * 2 + 1))
+    docs = sorted(path for path in files if path.startswith("search/docs/"))
+    assert docs == ["search/docs/0.txt", "search/docs/1.txt", "search/docs/2.txt"]
+    assert len(files["search/docs/2.txt"].decode().split("\n")) == DOC_LINES
+    assert [entry(files, n)[0] for n in (0, DOCS_PER_FILE, DOCS_PER_FILE * 2)] == \
+        [f"reports/r{n}/" for n in (0, DOCS_PER_FILE, DOCS_PER_FILE * 2)]

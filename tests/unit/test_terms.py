@@ -74,3 +74,8 @@ def test_weights_are_sublinear_and_positive():
 def test_pure_and_deterministic():
     args = ("A title", "A summary of things", "Body text with words, words and more words.")
     assert report_terms(*args) == report_terms(*args)
+
+
+def test_tokens_given_by_the_build_give_the_same_terms():
+    args = ("A title", "A summary of things", "Body text with words, words and more words.")
+    assert report_terms(*args, text_tokens=tokenize(args[2])) == report_terms(*args)
