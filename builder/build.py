@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Collection, Iterator, Mapping, MutableMapping
+from typing import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from zoneinfo import ZoneInfo
 
 from . import feeds
@@ -16,6 +16,7 @@ from .errors import BuildError, Problem
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
 from .load import load_content
+from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
 from .related import related_reports
@@ -26,6 +27,7 @@ from .write import WriteSummary, check_output_folder, read_manifest, write_site
 
 # Called with (stage, done, total) as long stages progress, for a progress bar.
 Progress = Callable[[str, int, int], None]
+Feed = Callable[[str, str, Sequence[Report], Callable[[], bytes]], bytes]
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,11 @@ class BuildResult:
     seconds: float
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the site into options.output; raises BuildError listing every problem, writing nothing."""
+def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
+    """Build the site into options.output; raises BuildError listing every problem, writing nothing.
+
+    `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
+    """
     started = time.perf_counter()
     check_output_folder(options.output, options.root)
     state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
@@ -76,7 +81,7 @@ def build(options: BuildOptions) -> BuildResult:
         unchanged = _unchanged_output(options, previous, inputs)
         if unchanged is not None:
             return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
-    site = generate(options, previous.pages)
+    site = generate(options, previous.pages, memory)
     state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
     summary = write_site(options.output, site.files, site.kept)
     until = site.next_change.timestamp() if site.next_change else None
@@ -95,27 +100,33 @@ def _unchanged_output(options: BuildOptions, previous: OutputState, inputs: str)
     return WriteSummary(written=0, unchanged=len(manifest), removed=0)
 
 
-def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -> Site:
+def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, memory: Memory | None = None
+             ) -> Site:
     """Run every stage up to, not including, writing to disk.
 
     `previous` maps page URLs to their input fingerprints in the last build into options.output;
     a page whose fingerprint is unchanged and whose file is there is kept, not rendered again.
     """
     root = options.root
+    memory = Memory() if memory is None else memory
     now = options.now or datetime.now(timezone.utc)
     config = load_config(root)                                      # settings
     tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
     tree = load_content(root, config.max_file_bytes)                # files under content/
     problems = list(tree.problems)
-    cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone))
+    cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone),
+                        memory.entries)
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms
         tree.sources, config, tz, now, cache, options.workers,
         progress and (lambda done, total: progress("reports", done, total)))
     problems += found
     by_source = {p.rel: p for p in prepared}
-    reports = [make_report(by_source[s.rel].document(s), by_source[s.rel].rendered, config, now)  # reports
-               for s in tree.sources if s.rel in by_source]
+    made: dict = {}
+    reports = [memory.report((p.rel, p.key, config, p.meta.date > now),                     # reports
+                             lambda: make_report(p.document(s), p.rendered, config, now), made)
+               for s in tree.sources if (p := by_source.get(s.rel)) is not None]
+    memory.reports = made
     problems += check_slugs(reports)
     asset_paths = [rel for rel, _ in tree.assets]
     reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
@@ -132,13 +143,17 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -
     related = related_reports(published, terms, config.related_count)  # Explore more
     pages = plan_pages(config, published, topics, related)          # every HTML page
     dirs = theme_dirs(root)
-    renderer = Renderer(config, dirs, collect_static(dirs))
-    fingerprints = page_fingerprints(                               # what each page is made from
-        pages, theme_digest(dirs, [s.url for s in renderer.static_files.values()], config),
-        report_digests(published, {rel: p.key for rel, p in by_source.items()},
-                       {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
+    static = collect_static(dirs)
+    theme = theme_digest(dirs, [s.url for s in static.values()], config)
+    renderer = memory.renderer_for(theme, lambda: Renderer(config, dirs, static))
+    digests = memory.report_digests(published, lambda todo: report_digests(
+        todo, {rel: p.key for rel, p in by_source.items()},
+        {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
+    fingerprints = page_fingerprints(pages, theme, digests)       # what each page is made from
     kept = _reusable(options.output, fingerprints, previous or {})
-    files = render_files(renderer, pages, published, topics, kept, progress)  # HTML, feeds, sitemap
+    files = render_files(renderer, pages, published, topics, kept, progress,  # HTML, feeds, sitemap
+                         lambda path, title, reports, make: memory.feed(
+                             path, [repr(config), title, *(digests[r.slug] for r in reports)], make))
     files.update(search_files(published, {r.slug: by_source[r.source].index_terms for r in published}))  # search
     for rel, path in assets:                                         # files beside reports
         if rel in files or rel in kept:
@@ -210,8 +225,12 @@ class SiteFiles(MutableMapping[str, bytes]):
 
 
 def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[str] = (),
-                 progress: Progress | None = None) -> SiteFiles:
-    """Output path -> bytes for every page not in `kept` (rendered when read), feed, sitemap and static file."""
+                 progress: Progress | None = None, feed: Feed = lambda path, title, reports, make: make()) -> SiteFiles:
+    """Output path -> bytes for every page not in `kept` (rendered when read), feed, sitemap and static file.
+
+    `feed(path, title, newest reports, make)` returns a feed's bytes: from make(), or as they were
+    when all of these are the same as last time.
+    """
     files = SiteFiles(renderer, progress)
     for page in pages:
         path = output_path(page.url)
@@ -219,10 +238,14 @@ def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[st
             files.add_page(path, page)
     config = renderer.config
     absolute = renderer.absolute_url
-    files["feed.xml"] = feeds.atom_feed(config, reports, "feed.xml", "", config.title, absolute)
+    newest = config.feed_size
+    files["feed.xml"] = feed("feed.xml", config.title, reports[:newest], lambda: feeds.atom_feed(
+        config, reports, "feed.xml", "", config.title, absolute))
     for topic in topics:
-        files[f"{topic.url}feed.xml"] = feeds.atom_feed(config, topic.reports, f"{topic.url}feed.xml", topic.url,
-                                                        f"{config.title}: {topic.name}", absolute)
+        path = f"{topic.url}feed.xml"
+        title = f"{config.title}: {topic.name}"
+        files[path] = feed(path, title, topic.reports[:newest], lambda: feeds.atom_feed(
+            config, topic.reports, path, topic.url, title, absolute))
     modified = {r.url: r.updated or r.date for r in reports}
     listed = [(p.url, modified.get(p.url)) for p in pages if p.template != "404.html"]
     files["sitemap.xml"] = feeds.sitemap(listed, absolute)

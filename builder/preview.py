@@ -11,6 +11,7 @@ from typing import Sequence, TextIO
 from .build import BuildOptions, Site, build
 from .config import load_config
 from .errors import BuildError, Problem
+from .memory import Memory
 from .model import Page
 from .serve import DevServer, Hub
 from .urls import output_path
@@ -39,13 +40,14 @@ class Preview:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.site: Site | None = None
+        self.memory = Memory()  # what the last rebuilds made, so the next one redoes only what changed
         self._manifest = read_manifest(options.output)
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
         started = time.perf_counter()
         try:
-            result = build(self.options)
+            result = build(self.options, self.memory)
         except BuildError as error:
             seconds = time.perf_counter() - started
             log = [f"{len(error.problems)} problem(s); still serving the last good site:",
