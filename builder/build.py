@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
+from typing import Callable, Collection, Iterator, Mapping, MutableMapping
 from zoneinfo import ZoneInfo
 
 from . import feeds
@@ -27,7 +27,6 @@ from .write import WriteSummary, check_output_folder, read_manifest, write_site
 
 # Called with (stage, done, total) as long stages progress, for a progress bar.
 Progress = Callable[[str, int, int], None]
-Feed = Callable[[str, str, Sequence[Report], Callable[[], bytes]], bytes]
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     problems += check_slugs(reports)
     asset_paths = [rel for rel, _ in tree.assets]
     reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
-                                           config.base_path)       # links between files
+                                           config.base_path, memory.links)  # links between files
     problems += link_problems
     if problems:
         raise BuildError(problems)
@@ -151,10 +150,9 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
         {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
     fingerprints = page_fingerprints(pages, theme, digests)       # what each page is made from
     kept = _reusable(options.output, fingerprints, previous or {})
-    files = render_files(renderer, pages, published, topics, kept, progress,  # HTML, feeds, sitemap
-                         lambda path, title, reports, make: memory.feed(
-                             path, [repr(config), title, *(digests[r.slug] for r in reports)], make))
-    files.update(search_files(published, {r.slug: by_source[r.source].index_terms for r in published}))  # search
+    files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
+    files.update(memory.value("search/", [digests[r.slug] for r in published], lambda: search_files(  # search
+        published, {r.slug: by_source[r.source].index_terms for r in published})))
     for rel, path in assets:                                         # files beside reports
         if rel in files or rel in kept:
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
@@ -224,12 +222,12 @@ class SiteFiles(MutableMapping[str, bytes]):
         return len(self._pages) + len(self._data)
 
 
-def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[str] = (),
-                 progress: Progress | None = None, feed: Feed = lambda path, title, reports, make: make()) -> SiteFiles:
+def render_files(renderer: Renderer, pages, reports, topics, digests: Mapping[str, str], memory: Memory,
+                 kept: Collection[str] = (), progress: Progress | None = None) -> SiteFiles:
     """Output path -> bytes for every page not in `kept` (rendered when read), feed, sitemap and static file.
 
-    `feed(path, title, newest reports, make)` returns a feed's bytes: from make(), or as they were
-    when all of these are the same as last time.
+    `digests` are report_digests(); feeds and the sitemap whose inputs match the ones `memory` saw are
+    taken from it rather than made again.
     """
     files = SiteFiles(renderer, progress)
     for page in pages:
@@ -238,17 +236,15 @@ def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[st
             files.add_page(path, page)
     config = renderer.config
     absolute = renderer.absolute_url
-    newest = config.feed_size
-    files["feed.xml"] = feed("feed.xml", config.title, reports[:newest], lambda: feeds.atom_feed(
-        config, reports, "feed.xml", "", config.title, absolute))
-    for topic in topics:
-        path = f"{topic.url}feed.xml"
-        title = f"{config.title}: {topic.name}"
-        files[path] = feed(path, title, topic.reports[:newest], lambda: feeds.atom_feed(
-            config, topic.reports, path, topic.url, title, absolute))
+    for path, page_url, title, listed in [("feed.xml", "", config.title, reports), *(
+            (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
+        newest = [digests[r.slug] for r in listed[:config.feed_size]]
+        files[path] = memory.value(path, [repr(config), title, *newest], lambda: feeds.atom_feed(
+            config, listed, path, page_url, title, absolute))
     modified = {r.url: r.updated or r.date for r in reports}
     listed = [(p.url, modified.get(p.url)) for p in pages if p.template != "404.html"]
-    files["sitemap.xml"] = feeds.sitemap(listed, absolute)
+    files["sitemap.xml"] = memory.value("sitemap.xml", [repr(config), repr(listed)],
+                                        lambda: feeds.sitemap(listed, absolute))
     files["robots.txt"] = feeds.robots(absolute)
     for static in renderer.static_files.values():
         files[static.url] = static.data

@@ -37,7 +37,8 @@ def load_content(root: Path, max_file_bytes: int) -> ContentTree:
     sources, assets, problems = [], [], []
     for rel, path in _walk(content):
         shown = f"content/{rel}"
-        if not _inside(path, real_root):
+        # Walking does not follow links, so only a link can lead outside content/.
+        if path.is_symlink() and not _inside(path, real_root):
             problems.append(Problem(shown, None, "is a link to something outside content/",
                                     "copy it into content/ instead of linking to it"))
             continue

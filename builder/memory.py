@@ -7,23 +7,26 @@ passes a fresh Memory, which the pipeline fills and then drops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Sequence
+from typing import Callable, Hashable, Sequence, TypeVar
 
 from .cache import Entry, text_digest
 from .model import Report
 from .render import Renderer
 
+T = TypeVar("T")
+
 
 @dataclass
 class Memory:
-    """Warm state for rebuilds: decoded cache entries, reports, their digests, a renderer and feeds."""
+    """Warm state for rebuilds: decoded cache entries, reports, their digests, a renderer, feeds and the like."""
 
     entries: dict[str, Entry] = field(default_factory=dict)  # build-cache key -> decoded entry
     reports: dict[Hashable, Report] = field(default_factory=dict)  # what make_report made from -> its report
+    links: dict[int, tuple] = field(default_factory=dict)  # resolve_links' memo
     # id(report) -> (report, digest): the report is held so its id cannot be reused by another object.
     digests: dict[int, tuple[Report, str]] = field(default_factory=dict)
     renderer: tuple[str, Renderer] | None = None  # (theme digest, the renderer made for it)
-    feeds: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # path -> (digest of its inputs, bytes)
+    made: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (digest of its inputs, value)
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
         """The report made from `key`, made once; `seen` collects this build's, to replace `reports`."""
@@ -48,10 +51,10 @@ class Memory:
             self.renderer = (theme, make())
         return self.renderer[1]
 
-    def feed(self, path: str, inputs: Sequence[str], make: Callable[[], bytes]) -> bytes:
-        """The feed at `path`, made again only when its inputs (settings, title, reports' digests) changed."""
+    def value(self, name: str, inputs: Sequence[str], make: Callable[[], T]) -> T:
+        """What make() returns, made again only when `inputs` (all it is made from) changed since last time."""
         digest = text_digest(*inputs)
-        known = self.feeds.get(path)
+        known = self.made.get(name)
         if known is None or known[0] != digest:
-            known = self.feeds[path] = (digest, make())
-        return known[1]
+            known = self.made[name] = (digest, make())
+        return known[1]  # type: ignore[return-value]
