@@ -1,6 +1,7 @@
 """The pipeline, stage by stage: the only module that knows their order."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -173,7 +174,7 @@ def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[s
     manifest = read_manifest(output)
     return {path for url, fingerprint in fingerprints.items()
             if previous.get(url) == fingerprint and (path := output_path(url)) in manifest
-            and (output / path).is_file()}
+            and os.path.isfile(os.path.join(output, path))}
 
 
 class SiteFiles(MutableMapping[str, bytes]):

@@ -17,6 +17,8 @@ LIVE_PREFIX = "/__trendsite/"
 _SCRIPT = Path(__file__).with_name("livereload.js")
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _PING_SECONDS = 15.0
+# Theme static files are named by a hash of their bytes: a page that reloads need not fetch them again.
+_FINGERPRINTED = re.compile(r"^static/.+\.[0-9a-f]{10}(\.[^./]+)?$")
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -216,7 +218,9 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # removed by a rebuild between resolving and reading
             self._not_found(send_body)
             return
-        self._send(HTTPStatus.OK, content_type(found.name), self._inject(data, found.name), send_body)
+        rel = found.relative_to(self.server.output.resolve()).as_posix()
+        self._send(HTTPStatus.OK, content_type(found.name), self._inject(data, found.name), send_body,
+                   "max-age=31536000, immutable" if _FINGERPRINTED.match(rel) else "no-store")
 
     def _not_found(self, send_body: bool) -> None:
         page = self.server.output / "404.html"
@@ -237,11 +241,11 @@ class _Handler(BaseHTTPRequestHandler):
         at = ends[-1].start()
         return data[:at] + tag + data[at:]
 
-    def _send(self, status: HTTPStatus, kind: str, data: bytes, send_body: bool) -> None:
+    def _send(self, status: HTTPStatus, kind: str, data: bytes, send_body: bool, cache: str = "no-store") -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if send_body:

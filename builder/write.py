@@ -105,7 +105,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
             for rel in sorted(files):
                 data = files[rel]
                 current[rel] = digest(data)
-                if previous.get(rel) != current[rel] or not (output / rel).is_file():
+                if previous.get(rel) != current[rel] or not os.path.isfile(os.path.join(output, rel)):
                     _stage_file(output, staged, rel, data)
             current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
             stale = sorted(rel for rel in set(previous) - set(current) if is_safe_relative(rel))

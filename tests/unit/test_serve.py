@@ -125,6 +125,12 @@ def test_the_reload_script_is_served(server):
     assert b"EventSource" in body
 
 
+def test_only_files_named_by_their_hash_may_be_cached_by_a_reloading_page(server):
+    assert request(server, "GET", "/static/style.0123456789.css")[1]["Cache-Control"] == "max-age=31536000, immutable"
+    assert request(server, "GET", "/reports/a/")[1]["Cache-Control"] == "no-store"
+    assert request(server, "GET", "/feed.xml")[1]["Cache-Control"] == "no-store"
+
+
 def test_head_sends_headers_without_a_body(server):
     status, headers, body = request(server, "HEAD", "/feed.xml")
     assert status == 200 and body == b""
