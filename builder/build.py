@@ -112,7 +112,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     now = options.now or datetime.now(timezone.utc)
     config = load_config(root)                                      # settings
     tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
-    tree = load_content(root, config.max_file_bytes)                # files under content/
+    tree = load_content(root, config.max_file_bytes, memory.sources)  # files under content/
     problems = list(tree.problems)
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone),
                         memory.entries)

@@ -7,10 +7,11 @@ passes a fresh Memory, which the pipeline fills and then drops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Sequence, TypeVar
+from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from .cache import Entry, text_digest
-from .model import Report
+from .load import Stamp
+from .model import Report, Source
 from .render import Renderer
 
 T = TypeVar("T")
@@ -20,6 +21,7 @@ T = TypeVar("T")
 class Memory:
     """Warm state for rebuilds: decoded cache entries, reports, their digests, a renderer, feeds and the like."""
 
+    sources: dict[str, tuple[Stamp, Source]] = field(default_factory=dict)  # see load_content
     entries: dict[str, Entry] = field(default_factory=dict)  # build-cache key -> decoded entry
     reports: dict[Hashable, Report] = field(default_factory=dict)  # what make_report made from -> its report
     links: dict[int, tuple] = field(default_factory=dict)  # resolve_links' memo
@@ -58,3 +60,9 @@ class Memory:
         if known is None or known[0] != digest:
             known = self.made[name] = (digest, make())
         return known[1]  # type: ignore[return-value]
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Read these content/ paths (files or folders) again next time, whatever their stamps say."""
+        touched = [p[len("content/"):] for p in paths if p.startswith("content/")]
+        for rel in [rel for rel in self.sources if any(rel == t or rel.startswith(t + "/") for t in touched)]:
+            del self.sources[rel]

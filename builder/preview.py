@@ -46,6 +46,10 @@ class Preview:
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
         started = time.perf_counter()
+        if changes is not None:
+            # The watcher's word beside the files' stamps: a save within the clock's granularity
+            # can leave the stamps as they were.
+            self.memory.forget(changes.paths)
         try:
             result = build(self.options, self.memory)
         except BuildError as error:
