@@ -106,6 +106,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
 
     `previous` maps page URLs to their input fingerprints in the last build into options.output;
     a page whose fingerprint is unchanged and whose file is there is kept, not rendered again.
+    `memory` carries what earlier builds made (see memory.py); without it every stage starts afresh.
     """
     root = options.root
     memory = Memory() if memory is None else memory
