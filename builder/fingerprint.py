@@ -69,27 +69,35 @@ def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, s
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names; None for any other class."""
+    if not dataclasses.is_dataclass(cls):
+        return None
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> str:
-    if value is None or isinstance(value, (str, int, float, bool)):
+    kind = type(value)  # dispatch on the exact type first: this runs for every value of every page
+    if kind in _PLAIN or isinstance(value, (str, int, float, bool)):
         return repr(value)
-    if isinstance(value, Report) and value.slug in digests:
+    if kind is Report and value.slug in digests:
         return "R" + digests[value.slug]
     known = memo.get(id(value))
     if known is not None:
         return known
-    if isinstance(value, datetime):
+    names = _field_names(kind)
+    if names is not None:
+        described = kind.__name__ + "(" + ",".join(_describe(getattr(value, name), digests, memo)
+                                                   for name in names) + ")"
+    elif kind is tuple or kind is list or isinstance(value, (tuple, list)):
+        described = "[" + ",".join(_describe(v, digests, memo) for v in value) + "]"
+    elif isinstance(value, datetime):
         described = f"T{value.isoformat()}{value.tzname()}"
     elif isinstance(value, date):
         described = f"D{value.isoformat()}"
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        described = type(value).__name__ + "(" + ",".join(
-            _describe(getattr(value, name), digests, memo) for name in _field_names(type(value))) + ")"
-    elif isinstance(value, (tuple, list)):
-        described = "[" + ",".join(_describe(v, digests, memo) for v in value) + "]"
     elif isinstance(value, Mapping):
         described = "{" + ",".join(f"{k!r}:{_describe(value[k], digests, memo)}"
                                    for k in sorted(value, key=repr)) + "}"
