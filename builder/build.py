@@ -71,6 +71,7 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
     """
     started = time.perf_counter()
+    memory = Memory() if memory is None else memory
     check_output_folder(options.output, options.root)
     state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
     previous = state_file.load()
@@ -83,7 +84,7 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
             return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
     site = generate(options, previous.pages, memory)
     state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
-    summary = write_site(options.output, site.files, site.kept)
+    summary = write_site(options.output, site.files, site.kept, memory.manifest)
     until = site.next_change.timestamp() if site.next_change else None
     state_file.save(OutputState(inputs=inputs, until=until, pages=site.fingerprints))
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
@@ -151,7 +152,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
         todo, {rel: p.key for rel, p in by_source.items()},
         {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
     fingerprints = page_fingerprints(pages, theme, digests)       # what each page is made from
-    kept = _reusable(options.output, fingerprints, previous or {})
+    kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest)
     files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
     files.update(memory.value("search/", [digests[r.slug] for r in published], lambda: search_files(  # search
         published, {r.slug: by_source[r.source].index_terms for r in published})))
@@ -168,11 +169,12 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
                 fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None))
 
 
-def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str]) -> set[str]:
+def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str],
+              read: Callable[[Path], Mapping[str, str]]) -> set[str]:
     """Output paths of pages whose inputs match the last build's and whose file is still in output/."""
     if not previous:
         return set()
-    manifest = read_manifest(output)
+    manifest = read(output)
     return {path for url, fingerprint in fingerprints.items()
             if previous.get(url) == fingerprint and (path := output_path(url)) in manifest
             and os.path.isfile(os.path.join(output, path))}

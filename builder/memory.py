@@ -6,13 +6,16 @@ passes a fresh Memory, which the pipeline fills and then drops.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from .cache import Entry, text_digest
 from .load import Stamp
 from .model import Report, Source
 from .render import Renderer
+from .write import MANIFEST, read_manifest
 
 T = TypeVar("T")
 
@@ -29,6 +32,7 @@ class Memory:
     digests: dict[int, tuple[Report, str]] = field(default_factory=dict)
     renderer: tuple[str, Renderer] | None = None  # (theme digest, the renderer made for it)
     made: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (digest of its inputs, value)
+    manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
         """The report made from `key`, made once; `seen` collects this build's, to replace `reports`."""
@@ -66,3 +70,15 @@ class Memory:
         touched = [p[len("content/"):] for p in paths if p.startswith("content/")]
         for rel in [rel for rel in self.sources if any(rel == t or rel.startswith(t + "/") for t in touched)]:
             del self.sources[rel]
+
+    def manifest(self, output: Path) -> dict[str, str]:
+        """read_manifest(output), read again only when the file's stamp changed; do not modify it."""
+        try:
+            stat = os.stat(output / MANIFEST)
+        except OSError:
+            return read_manifest(output)
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        known = self.manifests.get(output)
+        if known is None or known[0] != stamp:
+            known = self.manifests[output] = (stamp, read_manifest(output))
+        return known[1]

@@ -16,7 +16,6 @@ from .model import Page
 from .serve import DevServer, Hub
 from .urls import output_path
 from .watch import CONFIG, STATIC, STYLE, TEMPLATE, ChangeSet, Watcher
-from .write import read_manifest
 
 _STYLESHEET = re.compile(r"^static/(.+)\.[0-9a-f]{10}\.css$")
 _SHOWN = 4  # paths named in a log line before "and N more"
@@ -41,7 +40,7 @@ class Preview:
         self.options = options
         self.site: Site | None = None
         self.memory = Memory()  # what the last rebuilds made, so the next one redoes only what changed
-        self._manifest = read_manifest(options.output)
+        self._manifest = self.memory.manifest(options.output)
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
@@ -58,7 +57,7 @@ class Preview:
                    *(f"  {p}" for p in error.problems)]
             return Outcome(None, tuple(error.problems), (), (), seconds, tuple(log))
         seconds = time.perf_counter() - started
-        manifest = read_manifest(self.options.output)
+        manifest = self.memory.manifest(self.options.output)
         written = tuple(sorted(p for p, d in manifest.items() if self._manifest.get(p) != d))
         removed = tuple(sorted(set(self._manifest) - set(manifest)))
         log = explain(changes, self.site, result.site, written, removed)
