@@ -142,7 +142,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
                               if (options.drafts or not r.draft) and (options.future or not r.future)])
     topics = collect_topics(published)
     terms = {r.slug: by_source[r.source].terms for r in published}
-    related = related_reports(published, terms, config.related_count)  # Explore more
+    related = memory.same_related(related_reports(published, terms, config.related_count))  # Explore more
     pages = plan_pages(config, published, topics, related)          # every HTML page
     dirs = theme_dirs(root)
     static = collect_static(dirs)
@@ -151,7 +151,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     digests = memory.report_digests(published, lambda todo: report_digests(
         todo, {rel: p.key for rel, p in by_source.items()},
         {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
-    fingerprints = page_fingerprints(pages, theme, digests)       # what each page is made from
+    fingerprints = page_fingerprints(pages, theme, digests, memory.fingerprints)  # what each page is made of
     kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest)
     files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
     files.update(memory.value("search/", [digests[r.slug] for r in published], lambda: search_files(  # search

@@ -56,16 +56,38 @@ def report_digests(reports: Sequence[Report], keys: Mapping[str, str],
     return digests
 
 
-def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, str]) -> dict[str, str]:
-    """URL -> fingerprint of each page whose context can be fingerprinted."""
+def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, str],
+                      known: dict[tuple, tuple[Page, str]] | None = None) -> dict[str, str]:
+    """URL -> fingerprint of each page whose context can be fingerprinted.
+
+    `known` (kept by `serve`) maps the last build's pages, by _shallow_key, to their fingerprints: a
+    page made of the very same objects has the same fingerprint. It is updated to this build's pages.
+    """
     memo: dict[int, str] = {}
     out = {}
+    seen = {}
     for page in pages:
-        try:
-            out[page.url] = text_digest(theme, _describe(page, digests, memo))
-        except Unfingerprintable:
-            continue
+        key = _shallow_key(page, theme)
+        remembered = (known or {}).get(key)
+        if remembered is not None:
+            out[page.url] = remembered[1]
+        else:
+            try:
+                out[page.url] = text_digest(theme, _describe(page, digests, memo))
+            except Unfingerprintable:
+                continue
+        seen[key] = (page, out[page.url])
+    if known is not None:
+        known.clear()
+        known.update(seen)
     return out
+
+
+def _shallow_key(page: Page, theme: str) -> tuple:
+    # Objects in a page's context are never changed once made, and a report's digest follows the
+    # report object; `known` holds the pages it describes, so no id in it can be another object's.
+    return (theme, page.url, page.template, page.title, page.description, page.shows,
+            *((name, value if type(value) in _PLAIN else id(value)) for name, value in page.context.items()))
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from .cache import Entry, text_digest
 from .load import Stamp
-from .model import Report, Source
+from .model import Page, RelatedCard, Report, Source
 from .render import Renderer
 from .write import MANIFEST, read_manifest
 
@@ -32,6 +32,8 @@ class Memory:
     digests: dict[int, tuple[Report, str]] = field(default_factory=dict)
     renderer: tuple[str, Renderer] | None = None  # (theme digest, the renderer made for it)
     made: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (digest of its inputs, value)
+    related: dict[str, tuple[RelatedCard, ...]] = field(default_factory=dict)  # slug -> its Explore-more cards
+    fingerprints: dict[tuple, tuple[Page, str]] = field(default_factory=dict)  # see page_fingerprints
     manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
@@ -82,3 +84,14 @@ class Memory:
         if known is None or known[0] != stamp:
             known = self.manifests[output] = (stamp, read_manifest(output))
         return known[1]
+
+    def same_related(self, related: dict[str, tuple[RelatedCard, ...]]) -> dict[str, tuple[RelatedCard, ...]]:
+        """`related`, with the last build's very tuple of cards wherever they are equal, so the pages
+        that show them are known to be unchanged (see page_fingerprints)."""
+        for slug, cards in related.items():
+            old = self.related.get(slug)
+            if old is not None and len(old) == len(cards) and all(
+                    a.report is b.report and a == b for a, b in zip(old, cards)):
+                related[slug] = old
+        self.related = related
+        return related
