@@ -1,6 +1,7 @@
 """The pipeline, stage by stage: the only module that knows their order."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,6 +17,7 @@ from .errors import BuildError, Problem
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
 from .load import load_content
+from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
 from .related import related_reports
@@ -63,9 +65,13 @@ class BuildResult:
     seconds: float
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the site into options.output; raises BuildError listing every problem, writing nothing."""
+def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
+    """Build the site into options.output; raises BuildError listing every problem, writing nothing.
+
+    `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
+    """
     started = time.perf_counter()
+    memory = Memory() if memory is None else memory
     check_output_folder(options.output, options.root)
     state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
     previous = state_file.load()
@@ -76,9 +82,9 @@ def build(options: BuildOptions) -> BuildResult:
         unchanged = _unchanged_output(options, previous, inputs)
         if unchanged is not None:
             return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
-    site = generate(options, previous.pages)
+    site = generate(options, previous.pages, memory)
     state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
-    summary = write_site(options.output, site.files, site.kept)
+    summary = write_site(options.output, site.files, site.kept, memory.manifest)
     until = site.next_change.timestamp() if site.next_change else None
     state_file.save(OutputState(inputs=inputs, until=until, pages=site.fingerprints))
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
@@ -95,31 +101,38 @@ def _unchanged_output(options: BuildOptions, previous: OutputState, inputs: str)
     return WriteSummary(written=0, unchanged=len(manifest), removed=0)
 
 
-def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -> Site:
+def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, memory: Memory | None = None
+             ) -> Site:
     """Run every stage up to, not including, writing to disk.
 
     `previous` maps page URLs to their input fingerprints in the last build into options.output;
     a page whose fingerprint is unchanged and whose file is there is kept, not rendered again.
+    `memory` carries what earlier builds made (see memory.py); without it every stage starts afresh.
     """
     root = options.root
+    memory = Memory() if memory is None else memory
     now = options.now or datetime.now(timezone.utc)
     config = load_config(root)                                      # settings
     tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
-    tree = load_content(root, config.max_file_bytes)                # files under content/
+    tree = load_content(root, config.max_file_bytes, memory.sources)  # files under content/
     problems = list(tree.problems)
-    cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone))
+    cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone),
+                        memory.entries)
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms
         tree.sources, config, tz, now, cache, options.workers,
         progress and (lambda done, total: progress("reports", done, total)))
     problems += found
     by_source = {p.rel: p for p in prepared}
-    reports = [make_report(by_source[s.rel].document(s), by_source[s.rel].rendered, config, now)  # reports
-               for s in tree.sources if s.rel in by_source]
+    made: dict = {}
+    reports = [memory.report((p.rel, p.key, config, p.meta.date > now),                     # reports
+                             lambda: make_report(p.document(s), p.rendered, config, now), made)
+               for s in tree.sources if (p := by_source.get(s.rel)) is not None]
+    memory.reports = made
     problems += check_slugs(reports)
     asset_paths = [rel for rel, _ in tree.assets]
     reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
-                                           config.base_path)       # links between files
+                                           config.base_path, memory.links)  # links between files
     problems += link_problems
     if problems:
         raise BuildError(problems)
@@ -129,17 +142,20 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -
                               if (options.drafts or not r.draft) and (options.future or not r.future)])
     topics = collect_topics(published)
     terms = {r.slug: by_source[r.source].terms for r in published}
-    related = related_reports(published, terms, config.related_count)  # Explore more
+    related = memory.same_related(related_reports(published, terms, config.related_count))  # Explore more
     pages = plan_pages(config, published, topics, related)          # every HTML page
     dirs = theme_dirs(root)
-    renderer = Renderer(config, dirs, collect_static(dirs))
-    fingerprints = page_fingerprints(                               # what each page is made from
-        pages, theme_digest(dirs, [s.url for s in renderer.static_files.values()], config),
-        report_digests(published, {rel: p.key for rel, p in by_source.items()},
-                       {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
-    kept = _reusable(options.output, fingerprints, previous or {})
-    files = render_files(renderer, pages, published, topics, kept, progress)  # HTML, feeds, sitemap
-    files.update(search_files(published, {r.slug: by_source[r.source].index_terms for r in published}))  # search
+    static = collect_static(dirs)
+    theme = theme_digest(dirs, [s.url for s in static.values()], config)
+    renderer = memory.renderer_for(theme, lambda: Renderer(config, dirs, static))
+    digests = memory.report_digests(published, lambda todo: report_digests(
+        todo, {rel: p.key for rel, p in by_source.items()},
+        {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
+    fingerprints = page_fingerprints(pages, theme, digests, memory.fingerprints)  # what each page is made of
+    kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest)
+    files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
+    files.update(memory.value("search/", [digests[r.slug] for r in published], lambda: search_files(  # search
+        published, {r.slug: by_source[r.source].index_terms for r in published})))
     for rel, path in assets:                                         # files beside reports
         if rel in files or rel in kept:
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
@@ -153,14 +169,15 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None) -
                 fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None))
 
 
-def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str]) -> set[str]:
+def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str],
+              read: Callable[[Path], Mapping[str, str]]) -> set[str]:
     """Output paths of pages whose inputs match the last build's and whose file is still in output/."""
     if not previous:
         return set()
-    manifest = read_manifest(output)
+    manifest = read(output)
     return {path for url, fingerprint in fingerprints.items()
             if previous.get(url) == fingerprint and (path := output_path(url)) in manifest
-            and (output / path).is_file()}
+            and os.path.isfile(os.path.join(output, path))}
 
 
 class SiteFiles(MutableMapping[str, bytes]):
@@ -209,9 +226,13 @@ class SiteFiles(MutableMapping[str, bytes]):
         return len(self._pages) + len(self._data)
 
 
-def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[str] = (),
-                 progress: Progress | None = None) -> SiteFiles:
-    """Output path -> bytes for every page not in `kept` (rendered when read), feed, sitemap and static file."""
+def render_files(renderer: Renderer, pages, reports, topics, digests: Mapping[str, str], memory: Memory,
+                 kept: Collection[str] = (), progress: Progress | None = None) -> SiteFiles:
+    """Output path -> bytes for every page not in `kept` (rendered when read), feed, sitemap and static file.
+
+    `digests` are report_digests(); feeds and the sitemap whose inputs match the ones `memory` saw are
+    taken from it rather than made again.
+    """
     files = SiteFiles(renderer, progress)
     for page in pages:
         path = output_path(page.url)
@@ -219,13 +240,15 @@ def render_files(renderer: Renderer, pages, reports, topics, kept: Collection[st
             files.add_page(path, page)
     config = renderer.config
     absolute = renderer.absolute_url
-    files["feed.xml"] = feeds.atom_feed(config, reports, "feed.xml", "", config.title, absolute)
-    for topic in topics:
-        files[f"{topic.url}feed.xml"] = feeds.atom_feed(config, topic.reports, f"{topic.url}feed.xml", topic.url,
-                                                        f"{config.title}: {topic.name}", absolute)
+    for path, page_url, title, listed in [("feed.xml", "", config.title, reports), *(
+            (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
+        newest = [digests[r.slug] for r in listed[:config.feed_size]]
+        files[path] = memory.value(path, [repr(config), title, *newest], lambda: feeds.atom_feed(
+            config, listed, path, page_url, title, absolute))
     modified = {r.url: r.updated or r.date for r in reports}
     listed = [(p.url, modified.get(p.url)) for p in pages if p.template != "404.html"]
-    files["sitemap.xml"] = feeds.sitemap(listed, absolute)
+    files["sitemap.xml"] = memory.value("sitemap.xml", [repr(config), repr(listed)],
+                                        lambda: feeds.sitemap(listed, absolute))
     files["robots.txt"] = feeds.robots(absolute)
     for static in renderer.static_files.values():
         files[static.url] = static.data

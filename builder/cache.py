@@ -80,9 +80,10 @@ def cache_salt(unsafe_html: bool, timezone_name: str) -> str:
 class ReportCache:
     """Entries by key in folder/reports/; unreadable, foreign or malformed entries count as misses."""
 
-    def __init__(self, folder: Path, salt: str):
+    def __init__(self, folder: Path, salt: str, memory: dict[str, Entry] | None = None):
         self.folder = folder / "reports"
         self.salt = salt
+        self.memory = {} if memory is None else memory  # decoded entries kept between builds by `serve`
         self.used: set[str] = set()
         self.hits = 0
 
@@ -93,6 +94,10 @@ class ReportCache:
     def get(self, key: str) -> Entry | None:
         """The stored entry, or None when there is none or it cannot be trusted."""
         self.used.add(key)
+        entry = self.memory.get(key)
+        if entry is not None:
+            self.hits += 1
+            return entry
         try:
             data = (self.folder / key[:2] / key).read_bytes()
         except OSError:
@@ -104,6 +109,7 @@ class ReportCache:
         except (ValueError, TypeError, EOFError, IndexError, KeyError, OverflowError, ZoneInfoNotFoundError):
             return None
         self.hits += 1
+        self.memory[key] = entry
         return entry
 
     def put(self, key: str, plain: tuple) -> None:
@@ -120,6 +126,8 @@ class ReportCache:
 
     def prune(self) -> None:
         """Delete entries this build did not use: old versions of edited reports, deleted reports."""
+        for key in self.memory.keys() - self.used:
+            del self.memory[key]
         if not self.folder.is_dir():
             return
         for shard in os.scandir(self.folder):

@@ -59,59 +59,106 @@ def check_slugs(reports: Iterable[Report]) -> list[Problem]:
 
 
 def resolve_links(reports: Sequence[Report], assets: Iterable[str], sources: Mapping[str, str],
-                  base_path: str) -> tuple[list[Report], list[Problem]]:
+                  base_path: str, memo: dict[int, tuple] | None = None) -> tuple[list[Report], list[Problem]]:
     """Rewrite relative links: to a report's .md file -> its URL; to a file in content/ -> its published URL.
 
     `sources` maps a report's content path to its Markdown text, used only to find line numbers.
+    `memo` (kept by `serve` between rebuilds) remembers each report's result and the answers about
+    other files it was made from; while those answers stay the same the result is reused.
     """
-    by_source = {r.source: r for r in reports}
-    anchors = {r.source: {h.id for h in r.headings} | _ids(r.html) for r in reports}
-    published = set(assets)
+    world = _World({r.source: r for r in reports}, set(assets))
     problems: list[Problem] = []
     resolved = []
+    remembered = {}
     for report in reports:
-        folder = posixpath.dirname(report.source)
-
-        def rewrite(match: re.Match) -> str:
-            attribute, target = match.group(1), match.group(2)
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
-                return match.group(0)
-            path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
-            fragment = f"#{parts.fragment}" if parts.fragment else ""
-            if not is_safe_relative(path):
-                problems.append(_link_problem(report, sources, target, "points outside the content folder"))
-                return match.group(0)
-            if path.endswith(".md"):
-                linked = by_source.get(path)
-                if linked is None:
-                    problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
-                    return match.group(0)
-                if parts.fragment and parts.fragment not in anchors[path]:
-                    problems.append(_link_problem(report, sources, target,
-                                                  f"links to a heading #{parts.fragment} that content/{path} does not have"))
-                return f'{attribute}="{base_path}{linked.url}{fragment}"'
-            if path in published:
-                return f'{attribute}="{base_path}{path}{fragment}"'
-            problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
-            return match.group(0)
-
-        html = _LINK.sub(rewrite, report.html)
-        image = report.image
-        if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
-            problems.append(Problem(f"content/{report.source}", 1, f"'image' has an unsafe address {image!r}",
-                                    "give a file beside the report, or an http(s) URL"))
-        elif image and not urlsplit(image).scheme and not image.startswith("/"):
-            image_path = posixpath.normpath(posixpath.join(folder, image))
-            if image_path in published:
-                image = image_path
-            else:
-                problems.append(Problem(f"content/{report.source}", 1,
-                                        f"'image' names content/{image_path}, which does not exist",
-                                        "put the picture beside the report and give its file name"))
-        resolved.append(replace(report, html=html, image=image) if (html, image) != (report.html, report.image)
-                        else report)
+        known = memo.get(id(report)) if memo is not None else None
+        if known is not None and known[1] == base_path and all(world.ask(*q) == a for q, a in known[2]):
+            result, found, asked = known[3], known[4], known[2]
+        else:
+            world.asked = []
+            result, found = _resolve(report, world, sources, base_path)
+            asked = tuple(world.asked)
+        # The report is held so its id is not reused by another object while remembered.
+        remembered[id(report)] = (report, base_path, asked, result, found)
+        resolved.append(result)
+        problems += found
+    if memo is not None:
+        memo.clear()
+        memo.update(remembered)
     return resolved, problems
+
+
+class _World:
+    """The other files links are resolved against; records each question asked and its answer."""
+
+    def __init__(self, by_source: Mapping[str, Report], published: set[str]):
+        self.by_source = by_source
+        self.published = published
+        self.anchors: dict[str, set[str]] = {}
+        self.asked: list[tuple[tuple, object]] = []
+
+    def ask(self, kind: str, path: str, fragment: str = "") -> object:
+        """url: the URL of the report at path (None if none); anchor: whether it has the fragment;
+        published: whether path is a file in content/."""
+        if kind == "published":
+            return path in self.published
+        linked = self.by_source.get(path)
+        if kind == "url":
+            return linked.url if linked else None
+        if path not in self.anchors:
+            self.anchors[path] = {h.id for h in linked.headings} | _ids(linked.html) if linked else set()
+        return fragment in self.anchors[path]
+
+    def answer(self, *question: str) -> object:
+        found = self.ask(*question)
+        self.asked.append((question, found))
+        return found
+
+
+def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_path: str
+             ) -> tuple[Report, list[Problem]]:
+    folder = posixpath.dirname(report.source)
+    problems: list[Problem] = []
+
+    def rewrite(match: re.Match) -> str:
+        attribute, target = match.group(1), match.group(2)
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if not is_safe_relative(path):
+            problems.append(_link_problem(report, sources, target, "points outside the content folder"))
+            return match.group(0)
+        if path.endswith(".md"):
+            url = world.answer("url", path)
+            if url is None:
+                problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
+                return match.group(0)
+            if parts.fragment and not world.answer("anchor", path, parts.fragment):
+                problems.append(_link_problem(report, sources, target,
+                                              f"links to a heading #{parts.fragment} that content/{path} does not have"))
+            return f'{attribute}="{base_path}{url}{fragment}"'
+        if world.answer("published", path):
+            return f'{attribute}="{base_path}{path}{fragment}"'
+        problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
+        return match.group(0)
+
+    html = _LINK.sub(rewrite, report.html)
+    image = report.image
+    if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
+        problems.append(Problem(f"content/{report.source}", 1, f"'image' has an unsafe address {image!r}",
+                                "give a file beside the report, or an http(s) URL"))
+    elif image and not urlsplit(image).scheme and not image.startswith("/"):
+        image_path = posixpath.normpath(posixpath.join(folder, image))
+        if world.answer("published", image_path):
+            image = image_path
+        else:
+            problems.append(Problem(f"content/{report.source}", 1,
+                                    f"'image' names content/{image_path}, which does not exist",
+                                    "put the picture beside the report and give its file name"))
+    changed = (html, image) != (report.html, report.image)
+    return (replace(report, html=html, image=image) if changed else report), problems
 
 
 def _ids(html: str) -> set[str]:

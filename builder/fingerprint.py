@@ -56,40 +56,70 @@ def report_digests(reports: Sequence[Report], keys: Mapping[str, str],
     return digests
 
 
-def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, str]) -> dict[str, str]:
-    """URL -> fingerprint of each page whose context can be fingerprinted."""
+def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, str],
+                      known: dict[tuple, tuple[Page, str]] | None = None) -> dict[str, str]:
+    """URL -> fingerprint of each page whose context can be fingerprinted.
+
+    `known` (kept by `serve`) maps the last build's pages, by _shallow_key, to their fingerprints: a
+    page made of the very same objects has the same fingerprint. It is updated to this build's pages.
+    """
     memo: dict[int, str] = {}
     out = {}
+    seen = {}
     for page in pages:
-        try:
-            out[page.url] = text_digest(theme, _describe(page, digests, memo))
-        except Unfingerprintable:
-            continue
+        key = _shallow_key(page, theme)
+        remembered = (known or {}).get(key)
+        if remembered is not None:
+            out[page.url] = remembered[1]
+        else:
+            try:
+                out[page.url] = text_digest(theme, _describe(page, digests, memo))
+            except Unfingerprintable:
+                continue
+        seen[key] = (page, out[page.url])
+    if known is not None:
+        known.clear()
+        known.update(seen)
     return out
 
 
+def _shallow_key(page: Page, theme: str) -> tuple:
+    # Objects in a page's context are never changed once made, and a report's digest follows the
+    # report object; `known` holds the pages it describes, so no id in it can be another object's.
+    return (theme, page.url, page.template, page.title, page.description, page.shows,
+            *((name, value if type(value) in _PLAIN else id(value)) for name, value in page.context.items()))
+
+
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names; None for any other class."""
+    if not dataclasses.is_dataclass(cls):
+        return None
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> str:
-    if value is None or isinstance(value, (str, int, float, bool)):
+    kind = type(value)  # dispatch on the exact type first: this runs for every value of every page
+    if kind in _PLAIN or isinstance(value, (str, int, float, bool)):
         return repr(value)
-    if isinstance(value, Report) and value.slug in digests:
+    if kind is Report and value.slug in digests:
         return "R" + digests[value.slug]
     known = memo.get(id(value))
     if known is not None:
         return known
-    if isinstance(value, datetime):
+    names = _field_names(kind)
+    if names is not None:
+        described = kind.__name__ + "(" + ",".join(_describe(getattr(value, name), digests, memo)
+                                                   for name in names) + ")"
+    elif kind is tuple or kind is list or isinstance(value, (tuple, list)):
+        described = "[" + ",".join(_describe(v, digests, memo) for v in value) + "]"
+    elif isinstance(value, datetime):
         described = f"T{value.isoformat()}{value.tzname()}"
     elif isinstance(value, date):
         described = f"D{value.isoformat()}"
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        described = type(value).__name__ + "(" + ",".join(
-            _describe(getattr(value, name), digests, memo) for name in _field_names(type(value))) + ")"
-    elif isinstance(value, (tuple, list)):
-        described = "[" + ",".join(_describe(v, digests, memo) for v in value) + "]"
     elif isinstance(value, Mapping):
         described = "{" + ",".join(f"{k!r}:{_describe(value[k], digests, memo)}"
                                    for k in sorted(value, key=repr)) + "}"

@@ -27,17 +27,28 @@ def is_ignored(name: str) -> bool:
     return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
 
 
-def load_content(root: Path, max_file_bytes: int) -> ContentTree:
-    """Return every Markdown source and asset under root/content, in sorted order."""
+# A file's identity and change stamps: while they are the same its bytes are taken to be the same.
+Stamp = tuple[int, int, int, int]
+
+
+def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, Source]] | None = None
+                 ) -> ContentTree:
+    """Return every Markdown source and asset under root/content, in sorted order.
+
+    `known` (kept by `serve`) maps a source's path to the stamp it had when read and the Source: a
+    file whose stamp is unchanged is not read again. It is updated to this build's sources.
+    """
     content = root / "content"
     if not content.is_dir():
         return ContentTree((), (), (Problem("content", None, "no content/ folder",
                                             "create it and add a report with `trendsite new`"),))
     real_root = content.resolve()
     sources, assets, problems = [], [], []
+    seen: dict[str, tuple[Stamp, Source]] = {}
     for rel, path in _walk(content):
         shown = f"content/{rel}"
-        if not _inside(path, real_root):
+        # Walking does not follow links, so only a link can lead outside content/.
+        if path.is_symlink() and not _inside(path, real_root):
             problems.append(Problem(shown, None, "is a link to something outside content/",
                                     "copy it into content/ instead of linking to it"))
             continue
@@ -46,16 +57,19 @@ def load_content(root: Path, max_file_bytes: int) -> ContentTree:
         if not rel.endswith(".md"):
             assets.append((rel, path))
             continue
-        source = _read_source(path, rel, max_file_bytes, problems)
+        source = _read_source(path, rel, max_file_bytes, problems, seen, known or {})
         if source is not None:
             sources.append(source)
+    if known is not None:
+        known.clear()
+        known.update(seen)
     return ContentTree(tuple(sources), tuple(assets), tuple(problems))
 
 
 def read_source(root: Path, rel: str, max_file_bytes: int) -> tuple[Source | None, list[Problem]]:
     """Read one Markdown file under root/content (used when a single file changes)."""
     problems: list[Problem] = []
-    source = _read_source(root / "content" / rel, rel, max_file_bytes, problems)
+    source = _read_source(root / "content" / rel, rel, max_file_bytes, problems, {}, {})
     return source, problems
 
 
@@ -82,14 +96,22 @@ def _inside(path: Path, real_root: Path) -> bool:
     return True
 
 
-def _read_source(path: Path, rel: str, max_file_bytes: int, problems: list[Problem]) -> Source | None:
+def _read_source(path: Path, rel: str, max_file_bytes: int, problems: list[Problem],
+                 seen: dict[str, tuple[Stamp, Source]], known: dict[str, tuple[Stamp, Source]]) -> Source | None:
     shown = f"content/{rel}"
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
         if size > max_file_bytes:
             problems.append(Problem(shown, None, f"is {size:,} bytes, over the limit of {max_file_bytes:,}",
                                     "split the report, or raise max_file_bytes in [tool.trendsite]"))
             return None
+        # ctime changes on every write and rename, and cannot be set back by a program.
+        stamp = (stat.st_ino, size, stat.st_mtime_ns, stat.st_ctime_ns)
+        remembered = known.get(rel)
+        if remembered is not None and remembered[0] == stamp:
+            seen[rel] = remembered
+            return remembered[1]
         data = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
@@ -103,4 +125,5 @@ def _read_source(path: Path, rel: str, max_file_bytes: int, problems: list[Probl
                                 "save the file as UTF-8 in your editor"))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(path=path, rel=rel, text=text)
+    seen[rel] = (stamp, Source(path=path, rel=rel, text=text))
+    return seen[rel][1]

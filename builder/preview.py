@@ -11,11 +11,11 @@ from typing import Sequence, TextIO
 from .build import BuildOptions, Site, build
 from .config import load_config
 from .errors import BuildError, Problem
+from .memory import Memory
 from .model import Page
 from .serve import DevServer, Hub
 from .urls import output_path
 from .watch import CONFIG, STATIC, STYLE, TEMPLATE, ChangeSet, Watcher
-from .write import read_manifest
 
 _STYLESHEET = re.compile(r"^static/(.+)\.[0-9a-f]{10}\.css$")
 _SHOWN = 4  # paths named in a log line before "and N more"
@@ -39,20 +39,25 @@ class Preview:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.site: Site | None = None
-        self._manifest = read_manifest(options.output)
+        self.memory = Memory()  # what the last rebuilds made, so the next one redoes only what changed
+        self._manifest = self.memory.manifest(options.output)
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
         started = time.perf_counter()
+        if changes is not None:
+            # The watcher's word beside the files' stamps: a save within the clock's granularity
+            # can leave the stamps as they were.
+            self.memory.forget(changes.paths)
         try:
-            result = build(self.options)
+            result = build(self.options, self.memory)
         except BuildError as error:
             seconds = time.perf_counter() - started
             log = [f"{len(error.problems)} problem(s); still serving the last good site:",
                    *(f"  {p}" for p in error.problems)]
             return Outcome(None, tuple(error.problems), (), (), seconds, tuple(log))
         seconds = time.perf_counter() - started
-        manifest = read_manifest(self.options.output)
+        manifest = self.memory.manifest(self.options.output)
         written = tuple(sorted(p for p, d in manifest.items() if self._manifest.get(p) != d))
         removed = tuple(sorted(set(self._manifest) - set(manifest)))
         log = explain(changes, self.site, result.site, written, removed)

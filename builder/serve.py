@@ -17,6 +17,9 @@ LIVE_PREFIX = "/__trendsite/"
 _SCRIPT = Path(__file__).with_name("livereload.js")
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _PING_SECONDS = 15.0
+# Theme static files are named by a hash of their bytes: a page that reloads need not fetch them again.
+_FINGERPRINTED = re.compile(r"^static/.+\.[0-9a-f]{10}(\.[^./]+)?$")
+_IMMUTABLE = "max-age=31536000, immutable"
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -152,7 +155,9 @@ class DevServer(ThreadingHTTPServer):
     @property
     def script_tag(self) -> bytes:
         """The tag added to every HTML page served, never to the files in output/."""
-        return f'<script src="{LIVE_PREFIX}livereload.js" data-base="{self.base_path}" defer></script>'.encode()
+        # Named per server process, so a reloading page takes the script from its cache.
+        return (f'<script src="{LIVE_PREFIX}livereload.js?v={self.hub.session}" data-base="{self.base_path}" '
+                f'defer></script>').encode()
 
     @property
     def url(self) -> str:
@@ -196,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream_events() if send_body else self._send(HTTPStatus.OK, "text/event-stream", b"", False)
             return
         if path == f"{LIVE_PREFIX}livereload.js":
-            self._send(HTTPStatus.OK, content_type(_SCRIPT.name), _SCRIPT.read_bytes(), send_body)
+            self._send(HTTPStatus.OK, content_type(_SCRIPT.name), _SCRIPT.read_bytes(), send_body, _IMMUTABLE)
             return
         try:
             found = resolve_request(self.server.output, self.server.base_path, self.path)
@@ -216,7 +221,9 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # removed by a rebuild between resolving and reading
             self._not_found(send_body)
             return
-        self._send(HTTPStatus.OK, content_type(found.name), self._inject(data, found.name), send_body)
+        rel = found.relative_to(self.server.output.resolve()).as_posix()
+        self._send(HTTPStatus.OK, content_type(found.name), self._inject(data, found.name), send_body,
+                   _IMMUTABLE if _FINGERPRINTED.match(rel) else "no-store")
 
     def _not_found(self, send_body: bool) -> None:
         page = self.server.output / "404.html"
@@ -237,11 +244,11 @@ class _Handler(BaseHTTPRequestHandler):
         at = ends[-1].start()
         return data[:at] + tag + data[at:]
 
-    def _send(self, status: HTTPStatus, kind: str, data: bytes, send_body: bool) -> None:
+    def _send(self, status: HTTPStatus, kind: str, data: bytes, send_body: bool, cache: str = "no-store") -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if send_body:

@@ -62,7 +62,9 @@ def classify(path: str, is_dir: bool = False) -> str | None:
 class Watcher:
     """Watches content/, templates/ and the config; next_changes() returns one debounced burst."""
 
-    def __init__(self, root: Path, quiet: float = 0.05, longest: float = 1.0):
+    # An editor's save (temporary file, write, rename) raises its events within a few milliseconds;
+    # a burst split by a slow one costs a second rebuild, never a stale site.
+    def __init__(self, root: Path, quiet: float = 0.02, longest: float = 1.0):
         self.root = root.resolve()
         self.quiet = quiet  # a burst ends after this long without events
         self.longest = longest  # ...or after this long, so a busy tree still gets rebuilt

@@ -32,7 +32,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Mapping
+from typing import Callable, Collection, Mapping
 
 from .errors import BuildError, Problem
 from .urls import is_safe_relative
@@ -89,13 +89,15 @@ def read_manifest(output: Path) -> dict[str, str]:
     return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = ()) -> WriteSummary:
+def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = (),
+               manifest: Callable[[Path], Mapping[str, str]] | None = None) -> WriteSummary:
     """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
 
     `kept` are output paths the build did not re-render because their inputs did not change: the
     file from the previous build stays, with its manifest entry. Each value of `files` is read
     once, in path order, and staged at once if it changed, so `files` may make its bytes on
-    demand and a build need not hold the whole site in memory.
+    demand and a build need not hold the whole site in memory. `manifest` reads the previous
+    build's manifest (read_manifest, or a copy kept in memory).
     """
     for rel in files:
         if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
@@ -106,14 +108,14 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
             return _write_fresh(output, fresh, files)
         output.mkdir(parents=True, exist_ok=True)
         recover(output)
-        previous = read_manifest(output)
+        previous = (manifest or read_manifest)(output)
         current: dict[str, str] = {}
         staged: list[list[str]] = []  # [name in staging, output path], in the order they were staged
         try:
             for rel in sorted(files):
                 data = files[rel]
                 current[rel] = digest(data)
-                if previous.get(rel) != current[rel] or not (output / rel).is_file():
+                if previous.get(rel) != current[rel] or not os.path.isfile(os.path.join(output, rel)):
                     _stage_file(output, staged, rel, data)
             current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
             stale = sorted(rel for rel in set(previous) - set(current) if is_safe_relative(rel))

@@ -86,6 +86,14 @@ class SiteEdits(RuleBasedStateMachine):
         (self.root / "content" / name).unlink()
         self.apply(name)
 
+    @rule(title=st.sampled_from(("Trends", "Signals")), feed_size=st.integers(1, 3),
+          base=st.sampled_from(("https://example.org/", "https://example.org/sub/")))
+    def change_settings(self, title, feed_size, base):
+        # serve keeps feeds, the renderer and resolved links in memory: settings must reach them all.
+        (self.root / "pyproject.toml").write_text(f'[tool.trendsite]\nper_page = 2\nrelated_count = 2\n'
+                                                  f'title = "{title}"\nfeed_size = {feed_size}\nbase_url = "{base}"\n')
+        self.outcome = self.preview.rebuild(ChangeSet.of(["pyproject.toml"]))
+
     @precondition(lambda self: (self.root / "content" / "ai").is_dir())
     @rule()
     def move_folder_out_and_back(self):

@@ -113,7 +113,7 @@ def test_it_listens_on_loopback_unless_told_otherwise(output):
 def test_pages_get_the_reload_script_but_the_files_do_not(server, output):
     status, headers, body = request(server, "GET", "/reports/a/")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
-    assert b'<script src="/__trendsite/livereload.js"' in body
+    assert f'<script src="/__trendsite/livereload.js?v={server.hub.session}"'.encode() in body
     assert body.index(b"livereload.js") < body.index(b"</body>")
     assert int(headers["Content-Length"]) == len(body)
     assert b"livereload" not in (output / "reports" / "a" / "index.html").read_bytes()
@@ -123,6 +123,14 @@ def test_the_reload_script_is_served(server):
     status, headers, body = request(server, "GET", "/__trendsite/livereload.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
     assert b"EventSource" in body
+
+
+def test_only_files_named_by_their_hash_may_be_cached_by_a_reloading_page(server):
+    assert request(server, "GET", "/static/style.0123456789.css")[1]["Cache-Control"] == "max-age=31536000, immutable"
+    assert request(server, "GET", f"/__trendsite/livereload.js?v={server.hub.session}")[1]["Cache-Control"] \
+        == "max-age=31536000, immutable"
+    assert request(server, "GET", "/reports/a/")[1]["Cache-Control"] == "no-store"
+    assert request(server, "GET", "/feed.xml")[1]["Cache-Control"] == "no-store"
 
 
 def test_head_sends_headers_without_a_body(server):

@@ -1,0 +1,97 @@
+"""What `serve` keeps in memory between rebuilds, passed into the same pipeline a clean build runs.
+
+Each part is keyed by everything its value is made from, so a warm rebuild produces the very bytes a
+clean one does; it only skips reading, decoding and hashing what did not change. A clean build
+passes a fresh Memory, which the pipeline fills and then drops.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Hashable, Iterable, Sequence, TypeVar
+
+from .cache import Entry, text_digest
+from .load import Stamp
+from .model import Page, RelatedCard, Report, Source
+from .render import Renderer
+from .write import MANIFEST, read_manifest
+
+T = TypeVar("T")
+
+
+@dataclass
+class Memory:
+    """Warm state for rebuilds: decoded cache entries, reports, their digests, a renderer, feeds and the like."""
+
+    sources: dict[str, tuple[Stamp, Source]] = field(default_factory=dict)  # see load_content
+    entries: dict[str, Entry] = field(default_factory=dict)  # build-cache key -> decoded entry
+    reports: dict[Hashable, Report] = field(default_factory=dict)  # what make_report made from -> its report
+    links: dict[int, tuple] = field(default_factory=dict)  # resolve_links' memo
+    # id(report) -> (report, digest): the report is held so its id cannot be reused by another object.
+    digests: dict[int, tuple[Report, str]] = field(default_factory=dict)
+    renderer: tuple[str, Renderer] | None = None  # (theme digest, the renderer made for it)
+    made: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (digest of its inputs, value)
+    related: dict[str, tuple[RelatedCard, ...]] = field(default_factory=dict)  # slug -> its Explore-more cards
+    fingerprints: dict[tuple, tuple[Page, str]] = field(default_factory=dict)  # see page_fingerprints
+    manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
+
+    def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
+        """The report made from `key`, made once; `seen` collects this build's, to replace `reports`."""
+        report = self.reports.get(key)
+        if report is None:
+            report = make()
+        seen[key] = report
+        return report
+
+    def report_digests(self, reports: Sequence[Report], compute: Callable[[Sequence[Report]], dict[str, str]]
+                       ) -> dict[str, str]:
+        """slug -> digest of each report, computing only those not seen in the last build."""
+        known = {id(r): self.digests[id(r)][1] for r in reports if id(r) in self.digests}
+        digests = compute([r for r in reports if id(r) not in known])
+        digests.update((r.slug, known[id(r)]) for r in reports if id(r) in known)
+        self.digests = {id(r): (r, digests[r.slug]) for r in reports}
+        return digests
+
+    def renderer_for(self, theme: str, make: Callable[[], Renderer]) -> Renderer:
+        """The renderer of the last build when the theme digest (templates, static files, settings) is the same."""
+        if self.renderer is None or self.renderer[0] != theme:
+            self.renderer = (theme, make())
+        return self.renderer[1]
+
+    def value(self, name: str, inputs: Sequence[str], make: Callable[[], T]) -> T:
+        """What make() returns, made again only when `inputs` (all it is made from) changed since last time."""
+        digest = text_digest(*inputs)
+        known = self.made.get(name)
+        if known is None or known[0] != digest:
+            known = self.made[name] = (digest, make())
+        return known[1]  # type: ignore[return-value]
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Read these content/ paths (files or folders) again next time, whatever their stamps say."""
+        touched = [p[len("content/"):] for p in paths if p.startswith("content/")]
+        for rel in [rel for rel in self.sources if any(rel == t or rel.startswith(t + "/") for t in touched)]:
+            del self.sources[rel]
+
+    def manifest(self, output: Path) -> dict[str, str]:
+        """read_manifest(output), read again only when the file's stamp changed; do not modify it."""
+        try:
+            stat = os.stat(output / MANIFEST)
+        except OSError:
+            return read_manifest(output)
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        known = self.manifests.get(output)
+        if known is None or known[0] != stamp:
+            known = self.manifests[output] = (stamp, read_manifest(output))
+        return known[1]
+
+    def same_related(self, related: dict[str, tuple[RelatedCard, ...]]) -> dict[str, tuple[RelatedCard, ...]]:
+        """`related`, with the last build's very tuple of cards wherever they are equal, so the pages
+        that show them are known to be unchanged (see page_fingerprints)."""
+        for slug, cards in related.items():
+            old = self.related.get(slug)
+            if old is not None and len(old) == len(cards) and all(
+                    a.report is b.report and a == b for a, b in zip(old, cards)):
+                related[slug] = old
+        self.related = related
+        return related

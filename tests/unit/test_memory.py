@@ -1,0 +1,73 @@
+"""memory.py and what the pipeline keeps in it: nothing is reused once what it was made from changed."""
+from __future__ import annotations
+
+import os
+
+from builder.build import BuildOptions, build
+from builder.load import load_content
+from builder.memory import Memory
+from conftest import NOW, report
+
+LIMIT = 100_000
+
+
+def test_an_unchanged_source_is_not_read_again_and_a_changed_one_is(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("first")
+    (content / "b.md").write_text("other")
+    known: dict = {}
+    before = {s.rel: s for s in load_content(tmp_path, LIMIT, known).sources}
+    (content / "a.md").write_text("again")  # same size
+    after = {s.rel: s for s in load_content(tmp_path, LIMIT, known).sources}
+    assert after["b.md"] is before["b.md"]
+    assert after["a.md"].text == "again"
+    (content / "b.md").unlink()
+    load_content(tmp_path, LIMIT, known)
+    assert set(known) == {"a.md"}
+
+
+def test_a_save_that_keeps_the_stamp_is_read_again_once_the_watcher_names_it(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    path = content / "a.md"
+    path.write_text("first")
+    stamp = os.stat(path)
+    memory = Memory()
+    load_content(tmp_path, LIMIT, memory.sources)
+    path.write_text("again")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # ctime still moves: forge it in memory
+    memory.sources["a.md"] = (memory.sources["a.md"][0][:3] + (os.stat(path).st_ctime_ns,),
+                              memory.sources["a.md"][1])
+    assert load_content(tmp_path, LIMIT, memory.sources).sources[0].text == "first"
+    memory.forget(["content/a.md"])
+    assert load_content(tmp_path, LIMIT, memory.sources).sources[0].text == "again"
+
+
+def test_a_value_is_made_again_only_when_its_inputs_change():
+    memory, made = Memory(), []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert memory.value("feed.xml", ["a", "b"], make) == 1
+    assert memory.value("feed.xml", ["a", "b"], make) == 1
+    assert memory.value("feed.xml", ["ab"], make) == 2
+
+
+def test_a_warm_rebuild_writes_what_a_clean_build_writes(make_site):
+    root = make_site({"content/a.md": report("Alpha", body="See [b](b.md)."), "content/b.md": report("Beta")})
+    options = BuildOptions(root=root, output=root / "output", now=NOW)
+    memory = Memory()
+    build(options, memory)
+    (root / "content" / "b.md").write_text(report("Beta renamed"))
+    memory.forget(["content/b.md"])
+    build(options, memory)
+    clean = make_site({"content/a.md": report("Alpha", body="See [b](b.md)."),
+                       "content/b.md": report("Beta renamed")})
+    build(BuildOptions(root=clean, output=clean / "output", now=NOW))
+    files = sorted(p.relative_to(root / "output") for p in (root / "output").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(clean / "output") for p in (clean / "output").rglob("*") if p.is_file())
+    assert all((root / "output" / f).read_bytes() == (clean / "output" / f).read_bytes() for f in files)
+    assert b"Beta renamed" in (root / "output" / "reports" / "a" / "index.html").read_bytes()
