@@ -1,6 +1,7 @@
 """Shared helpers: whole sites written inline into tmp_path, and builds of them."""
 from __future__ import annotations
 
+import shutil
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from builder.build import BuildOptions, BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
 # A fixed clock keeps "future" and dates deterministic whatever day the tests run.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 
@@ -37,6 +39,15 @@ def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
 def build_site(root: Path, output: Path | None = None, **options) -> BuildResult:
     """Build root into root/output (or `output`) with the fixed clock."""
     return build(BuildOptions(root=root, output=output or root / "output", now=NOW, **options))
+
+
+@pytest.fixture(scope="module")
+def fixture_output(tmp_path_factory) -> Path:
+    """The output folder of tests/fixtures/site, built once per test module."""
+    root = tmp_path_factory.mktemp("fixture")
+    shutil.copytree(FIXTURE_SITE, root, dirs_exist_ok=True)
+    build_site(root)
+    return root / "output"
 
 
 @pytest.fixture

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import build_site
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = {"report-alpha.html": "reports/alpha/index.html", "home.html": "index.html",
          "topic-europe.html": "topics/europe/index.html"}
@@ -26,17 +23,9 @@ def normalise(html: str) -> str:
     return _FINGERPRINT.sub(r".HASH.\1", html)
 
 
-@pytest.fixture(scope="module")
-def output(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("golden")
-    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    build_site(root)
-    return root / "output"
-
-
 @pytest.mark.parametrize("golden, page", sorted(PAGES.items()))
-def test_page_matches_its_golden_copy(output, golden, page):
-    actual = normalise((output / page).read_text(encoding="utf-8"))
+def test_page_matches_its_golden_copy(fixture_output, golden, page):
+    actual = normalise((fixture_output / page).read_text(encoding="utf-8"))
     expected_file = GOLDEN / golden
     if os.environ.get("TRENDSITE_UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)

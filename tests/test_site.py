@@ -11,19 +11,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import REPO, build_site
+from conftest import FIXTURE_SITE, REPO, build_site
 from sitecheck import broken_links, html_pages, links_of, reachable_pages
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 BASE_PATH = "/trends/"
-
-
-@pytest.fixture(scope="module")
-def fixture_output(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("fixture")
-    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    build_site(root)
-    return root / "output"
 
 
 def test_one_page_per_published_report(fixture_output):
@@ -103,7 +94,7 @@ def test_sitemap_lists_every_page(fixture_output):
 
 def test_drafts_and_future_reports_appear_with_their_flags(tmp_path):
     root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root)
+    shutil.copytree(FIXTURE_SITE, root)
     build_site(root, drafts=True, future=True)
     assert (root / "output" / "reports" / "draft" / "index.html").is_file()
     assert (root / "output" / "reports" / "scheduled" / "index.html").is_file()
