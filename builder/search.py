@@ -45,9 +45,10 @@ MAX_KEY = 8
 # Snippets come from the text; a very long report's tail is still indexed but not shown.
 TEXT_CHARS = 20_000
 INDEX = "search/index.json"
-# Result entries a docs/ file holds: a first query's ten results, likely in ten files, then cost
-# about 100 KB, within the 300 KB budget of benchmarks/search_index.py.
-DOCS_PER_FILE = 32
+# Result entries a docs/ file holds. A query's results are spread over many files, so every entry
+# of a file it opens is downloaded: at 32 a typed query fetched up to 498 KB at 10,000 reports,
+# over the 300 KB budget of benchmarks/search_index.py; 4 keeps the file count down 4x.
+DOCS_PER_FILE = 4
 DOC_LINES = 5
 
 # A report's terms grouped by code: ((code, (term, ...)), ...), codes ascending.
