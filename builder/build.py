@@ -117,7 +117,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     tree = load_content(root, config.max_file_bytes, memory.sources)  # files under content/
     problems = list(tree.problems)
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone),
-                        memory.entries)
+                        memory.entries, memory.text_keys)
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms
         tree.sources, config, tz, now, cache, options.workers,
@@ -233,6 +233,7 @@ def render_files(renderer: Renderer, pages, reports, topics, digests: Mapping[st
     `digests` are report_digests(); feeds and the sitemap whose inputs match the ones `memory` saw are
     taken from it rather than made again.
     """
+    renderer.forget_unused()
     files = SiteFiles(renderer, progress)
     for page in pages:
         path = output_path(page.url)

@@ -80,16 +80,25 @@ def cache_salt(unsafe_html: bool, timezone_name: str) -> str:
 class ReportCache:
     """Entries by key in folder/reports/; unreadable, foreign or malformed entries count as misses."""
 
-    def __init__(self, folder: Path, salt: str, memory: dict[str, Entry] | None = None):
+    def __init__(self, folder: Path, salt: str, memory: dict[str, Entry] | None = None,
+                 keys: dict[int, tuple[str, str, str]] | None = None):
         self.folder = folder / "reports"
         self.salt = salt
         self.memory = {} if memory is None else memory  # decoded entries kept between builds by `serve`
+        # id(text) -> (text, salt, key), kept by `serve` too: an unchanged source keeps its very string,
+        # and hashing every text again is half the cost of a warm rebuild's look-ups.
+        self.keys = {} if keys is None else keys
         self.used: set[str] = set()
         self.hits = 0
 
     def key(self, text: str) -> str:
         """The entry key of a report source: its text and the cache's salt."""
-        return text_digest(self.salt, text)
+        known = self.keys.get(id(text))
+        if known is not None and known[0] is text and known[1] == self.salt:
+            return known[2]
+        key = text_digest(self.salt, text)
+        self.keys[id(text)] = (text, self.salt, key)
+        return key
 
     def get(self, key: str) -> Entry | None:
         """The stored entry, or None when there is none or it cannot be trusted."""
@@ -128,6 +137,8 @@ class ReportCache:
         """Delete entries this build did not use: old versions of edited reports, deleted reports."""
         for key in self.memory.keys() - self.used:
             del self.memory[key]
+        for text_id in [i for i, (_, _, key) in self.keys.items() if key not in self.used]:
+            del self.keys[text_id]
         if not self.folder.is_dir():
             return
         for shard in os.scandir(self.folder):

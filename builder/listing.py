@@ -47,7 +47,10 @@ def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[T
                       shows=()))
     for topic in topics:
         pages += _paginated(topic.url, "topic.html", topic.reports, config.per_page, topic.name,
-                            f"{config.title} trend reports on {topic.name}, newest first.", {"topic": topic})
+                            f"{config.title} trend reports on {topic.name}, newest first.",
+                            # The ref and the count, not the Topic: a page that holds every report
+                            # of its topic would count as changed whenever any of them changes.
+                            {"topic": topic.ref, "topic_count": len(topic.reports)})
     pages.append(Page(url="archive/", template="archive.html", title="Archive",
                       description=f"Every report of {config.title} by month.",
                       context={"kind": "archive", "years": archive(reports)},

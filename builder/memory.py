@@ -26,6 +26,7 @@ class Memory:
 
     sources: dict[str, tuple[Stamp, Source]] = field(default_factory=dict)  # see load_content
     entries: dict[str, Entry] = field(default_factory=dict)  # build-cache key -> decoded entry
+    text_keys: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # see ReportCache.key
     reports: dict[Hashable, Report] = field(default_factory=dict)  # what make_report made from -> its report
     links: dict[int, tuple] = field(default_factory=dict)  # resolve_links' memo
     # id(report) -> (report, digest): the report is held so its id cannot be reused by another object.

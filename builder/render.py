@@ -9,6 +9,8 @@ from types import TracebackType
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
+import jinja2.runtime
+from markupsafe import Markup
 
 from .errors import BuildError, Problem
 from .model import Page, SiteConfig
@@ -72,7 +74,12 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static)
+        self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static,
+                                memo=self.memo)
+        # Rendered fragments: (macro name, its arguments) -> (the arguments, held so their ids stay
+        # theirs, and the Markup). Those not used since the last forget_unused() are kept one more build.
+        self._fragments: dict[tuple, tuple[tuple, Markup]] = {}
+        self._unused: dict[tuple, tuple[tuple, Markup]] = {}
 
     def url(self, path: str) -> str:
         """Root-relative URL of a site-relative path, under the site's base path."""
@@ -90,6 +97,24 @@ class Renderer:
             return self.url(self.static_files[name].url)
         except KeyError:
             raise jinja2.TemplateError(f"the theme has no static file {name!r}") from None
+
+    def memo(self, macro: jinja2.runtime.Macro, *args: object) -> Markup:
+        """macro(*args), rendered once per build and kept while the same arguments come back.
+
+        For macros whose output depends on their arguments and the site alone, such as a report's
+        card: most reports appear on a dozen pages. Objects are told apart by identity, which holds
+        because the pipeline makes a new Report whenever anything in it changes.
+        """
+        key = (macro.name, *(a if isinstance(a, (str, int, float, type(None))) else id(a) for a in args))
+        known = self._fragments.get(key)
+        if known is None:
+            known = self._unused.pop(key, None) or (args, macro(*args))
+            self._fragments[key] = known
+        return known[1]
+
+    def forget_unused(self) -> None:
+        """Drop the fragments no page used since the last call, so a long `serve` does not grow."""
+        self._unused, self._fragments = self._fragments, {}
 
     def render(self, page: Page) -> str:
         """The page's HTML; a theme error becomes a BuildError naming the template file and line."""
