@@ -2,9 +2,13 @@
 
     python benchmarks/related_accuracy.py                 # times N=1000 and 10000, accuracy at 2000
     python benchmarks/related_accuracy.py 1000 10000 20000 --accuracy-n 2000 --sample-n 10000
+    python benchmarks/related_accuracy.py 1000 10000 --edits 15   # also the update after one edit
 
 Timing is related_reports() alone (report_terms is cached per report by the build, so it is
-computed up front here), median of --repeat runs. Accuracy compares its picks with an exact
+computed up front here), median of --repeat runs. With --edits, also the update `serve` makes
+after a save (rank_related from the last ranking) when one report's title or body changed: the
+median over that many saves, each of another report, and the first save on its own, which also
+indexes what updates need; each result is checked against related_reports. Accuracy compares its picks with an exact
 all-pairs ranking by the very same score function (RelatedIndex.score), as
 |approx ∩ exact| / total picks. Exits 1 if accuracy < 95% or growth is far from linear.
 """
@@ -18,6 +22,7 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 from pathlib import Path
@@ -26,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from builder.model import Report, TopicRef  # noqa: E402
 from builder.related import RelatedIndex, related_reports  # noqa: E402
+from builder.related_update import rank_related  # noqa: E402
 from builder.terms import report_terms  # noqa: E402
 
 TOPICS = [
@@ -132,6 +138,34 @@ def time_related(reports, terms, count: int, repeat: int) -> tuple[float, float]
     return statistics.median(walls), statistics.median(cpus)
 
 
+def time_updates(reports, terms, count: int, edits: int, seed: int) -> dict[str, tuple[float, float]]:
+    """{kind of edit: (first save, median of the later ones)} in seconds, for title and body edits."""
+    rng = random.Random(seed)
+    out = {}
+    for kind in ("title", "body"):
+        site, words = list(reports), dict(terms)
+        state = rank_related(site, words, count)
+        times = []
+        for i in rng.sample(range(len(site)), edits + 1):
+            donor = site[rng.randrange(len(site))]
+            r = site[i]
+            if kind == "title":  # a word of another title added
+                site[i] = replace(r, title=f"{r.title} {rng.choice(donor.title.split())}")
+            else:  # a paragraph of 40 words replaced by one of another report's
+                text, start = r.text.split(), rng.randrange(0, 400)
+                site[i] = replace(r, text=" ".join(text[:start] + donor.text.split()[start:start + 40]
+                                                   + text[start + 40:]))
+            words[r.slug] = report_terms(site[i].title, site[i].summary, site[i].text)
+            gc.collect()
+            start = time.perf_counter()
+            new = rank_related(site, words, count, state)
+            times.append(time.perf_counter() - start)
+            if new is not state or (len(times) <= 2 and new.related != related_reports(site, words, count)):
+                raise SystemExit(f"the update after a {kind} edit differs from related_reports")
+        out[kind] = (times[0], statistics.median(times[1:]))
+    return out
+
+
 def exact_picks(index: RelatedIndex, a: int, k: int) -> list[int]:
     """All-pairs ranking for report a by RelatedIndex.score: score desc, then recency position."""
     score = index.score
@@ -164,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count", type=int, default=5)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--edits", type=int, default=0, help="also time the update after this many one-report edits")
     args = p.parse_args(argv)
     ok = True
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work on the machine slows wall time)")
@@ -178,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         wall, cpu = time_related(reports, terms, args.count, args.repeat)
         timed.append((n, cpu))
         print(f"{n:>7} {wall:>12.3f} s {cpu:>11.3f} s {cpu / n * 1e6:>8.1f} µs {t_terms:>17.2f} s")
+        if args.edits:
+            for kind, (first, later) in time_updates(reports, terms, args.count, args.edits, args.seed).items():
+                print(f"{'':>7} update after a {kind} edit: {later * 1e3:.1f} ms (median of {args.edits}; "
+                      f"first save {first * 1e3:.1f} ms)")
     if len(timed) >= 2:
         (n0, t0), (n1, t1) = timed[0], timed[-1]
         growth = (t1 / t0) / (n1 / n0)  # 1.0 = perfectly linear

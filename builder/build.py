@@ -20,7 +20,6 @@ from .load import load_content
 from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
-from .related import related_reports
 from .render import Renderer, collect_static, theme_dirs
 from .search import search_files
 from .urls import output_path
@@ -142,7 +141,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
                               if (options.drafts or not r.draft) and (options.future or not r.future)])
     topics = collect_topics(published)
     terms = {r.slug: by_source[r.source].terms for r in published}
-    related = memory.same_related(related_reports(published, terms, config.related_count))  # Explore more
+    related = memory.same_related(memory.related_cards(published, terms, config.related_count))  # Explore more
     pages = plan_pages(config, published, topics, related)          # every HTML page
     dirs = theme_dirs(root)
     static = collect_static(dirs)

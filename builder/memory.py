@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable, Iterable, Sequence, TypeVar
+from typing import Callable, Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from .cache import Entry, text_digest
 from .load import Stamp
 from .model import Page, RelatedCard, Report, Source
+from .related import Terms
+from .related_update import RelatedState, rank_related
 from .render import Renderer
 from .write import MANIFEST, read_manifest
 
@@ -34,6 +36,7 @@ class Memory:
     renderer: tuple[str, Renderer] | None = None  # (theme digest, the renderer made for it)
     made: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (digest of its inputs, value)
     related: dict[str, tuple[RelatedCard, ...]] = field(default_factory=dict)  # slug -> its Explore-more cards
+    ranking: RelatedState | None = None  # what those cards were ranked from, to update them after an edit
     fingerprints: dict[tuple, tuple[Page, str]] = field(default_factory=dict)  # see page_fingerprints
     manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
 
@@ -85,6 +88,13 @@ class Memory:
         if known is None or known[0] != stamp:
             known = self.manifests[output] = (stamp, read_manifest(output))
         return known[1]
+
+    def related_cards(self, reports: Sequence[Report], terms: Mapping[str, Terms], count: int
+                      ) -> dict[str, tuple[RelatedCard, ...]]:
+        """related_reports(reports, terms, count), updated from the last build's ranking where only terms changed."""
+        last, self.ranking = self.ranking, None  # updated in place: none is kept that could be half-updated
+        self.ranking = rank_related(reports, terms, count, last)
+        return self.ranking.related
 
     def same_related(self, related: dict[str, tuple[RelatedCard, ...]]) -> dict[str, tuple[RelatedCard, ...]]:
         """`related`, with the last build's very tuple of cards wherever they are equal, so the pages

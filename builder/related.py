@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import math
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from itertools import chain, combinations
@@ -21,6 +22,8 @@ from typing import Iterator, Mapping, Sequence
 from .model import RelatedCard, Report, TopicRef
 
 Terms = tuple[tuple[str, float], ...]
+Vector = tuple[tuple[str, float], ...]  # (term, weight), heaviest first, unit length
+Ranking = list[tuple[float, int]]  # (-score, position) of a report's picks, best first
 
 # Score(a, b) = sum of the weights of the topics a and b share + TERM_WEIGHT * cosine of their term
 # vectors. A topic weighs 1 + ln(N / df) >= 1 (rarer topics weigh more) and the cosine is <= 1, so
@@ -39,6 +42,24 @@ MAX_TERM_DF_SHARE = 0.25  # on a small site, a term in a quarter of the reports 
 # smaller subsets only, or the index would grow as 2^topics; a pick resting on a larger shared
 # subset of such a report may then be missed. With at most 6 topics a report, picks are exact.
 MAX_SUBSETS = 64
+
+
+def term_idf(df: int, n: int, cap: int) -> float | None:
+    """A term's idf, or None if it is too rare or too common to be in a vector (see MAX_TERM_DF)."""
+    return math.log(n / df) if 2 <= df <= cap and df < n else None
+
+
+def term_vector(items: Terms, idf: Mapping[str, float]) -> Vector:
+    """A report's term vector: its VECTOR_TERMS heaviest tf-idf terms with an idf, normalised."""
+    # (-weight, term) sorts heaviest first and breaks ties by term: no dict-order effects.
+    top = sorted([(-w * idf[t], t) for t, w in items if t in idf])
+    if len(set(map(itemgetter(1), top))) < len(top):  # a term listed twice: keep its heaviest entry
+        top = sorted({t: (w, t) for w, t in reversed(top)}.values())
+    del top[VECTOR_TERMS:]
+    while top and top[-1][0] >= 0:  # only positive weights count (report_terms gives >= 1)
+        top.pop()
+    norm = math.hypot(*map(itemgetter(0), top))
+    return tuple([(t, -w / norm) for w, t in top])
 
 
 def _subset_size_limit(topics: int) -> int:
@@ -122,31 +143,42 @@ class RelatedIndex:
                 subsets[s].append(i)
         self._subsets = dict(subsets)
 
-        # Term vectors (see VECTOR_TERMS) and their postings.
-        lists = [terms.get(s, ()) for s in slugs]
-        df = Counter(map(itemgetter(0), chain.from_iterable(lists)))  # the loop runs in C
-        cap = min(MAX_TERM_DF, max(2, int(MAX_TERM_DF_SHARE * n)))
-        idf = {t: math.log(n / c) for t, c in df.items() if 2 <= c <= cap and c < n}
-        self.vectors: list[tuple[tuple[str, float], ...]] = []
+        # Without a larger subset's posting, a pick resting on it may be missed (see MAX_SUBSETS).
+        self.exact = all(_subset_size_limit(len(refs)) >= len(refs) for refs in self._refs)
+
+        # Term vectors (see VECTOR_TERMS) and their postings, in recency order.
+        self.terms: list[Terms] = [terms.get(s, ()) for s in slugs]
+        df = Counter(map(itemgetter(0), chain.from_iterable(self.terms)))  # the loop runs in C
+        self.cap = min(MAX_TERM_DF, max(2, int(MAX_TERM_DF_SHARE * n)))
+        self.idf = {t: w for t, c in df.items() if (w := term_idf(c, n, self.cap)) is not None}
+        self.vectors: list[Vector] = []
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        first, second = itemgetter(0), itemgetter(1)
-        for i, items in enumerate(lists):
-            # (-weight, term) sorts heaviest first and breaks ties by term: no dict-order effects.
-            top = sorted([(-w * idf[t], t) for t, w in items if t in idf])
-            if len(set(map(second, top))) < len(top):  # a term listed twice: keep its heaviest entry
-                top = sorted({t: (w, t) for w, t in reversed(top)}.values())
-            del top[VECTOR_TERMS:]
-            while top and top[-1][0] >= 0:  # only positive weights count (report_terms gives >= 1)
-                top.pop()
-            norm = math.hypot(*map(first, top))
-            vec = []
-            for w, t in top:
-                w = -w / norm
-                vec.append((t, w))
+        for i, items in enumerate(self.terms):
+            vec = term_vector(items, self.idf)
+            for t, w in vec:
                 postings[t].append((i, w))
-            self.vectors.append(tuple(vec))
-        self._postings = dict(postings)
+            self.vectors.append(vec)
+        self.postings = dict(postings)
         self._vector_dicts: list[dict[str, float]] | None = None
+
+    def revector(self, i: int) -> bool:
+        """Make report i's vector again from self.terms[i] and self.idf, after either changed; True if it did change."""
+        vec = term_vector(self.terms[i], self.idf)
+        old = self.vectors[i]
+        if vec == old:
+            return False
+        postings = self.postings
+        for t, _ in old:
+            entries = postings[t]
+            del entries[bisect_left(entries, (i,))]  # (i,) sorts just before (i, weight)
+            if not entries:
+                del postings[t]
+        for t, w in vec:
+            insort(postings.setdefault(t, []), (i, w))  # positions are unique: weights are never compared
+        self.vectors[i] = vec
+        if self._vector_dicts is not None:
+            self._vector_dicts[i] = dict(vec)
+        return True
 
     def _levels_of(self, mask: int) -> list[tuple[float, int]]:
         """Indexed topic subsets of `mask` as (-weight, subset), heaviest first."""
@@ -173,9 +205,10 @@ class RelatedIndex:
                 cos += wa * wb
         return self._topic_part[self.masks[a] & self.masks[b]] + TERM_WEIGHT * cos
 
-    def ranked(self, a: int, k: int) -> list[int]:
-        """Positions of the k reports ranked highest for report a: score desc, then recency, topped up by recency."""
-        masks, tp, postings, subsets = self.masks, self._topic_part, self._postings, self._subsets
+    def ranked(self, a: int, k: int) -> Ranking:
+        """(-score, position) of the k reports ranked highest for report a: score desc, then recency,
+        topped up by recency (those score 0)."""
+        masks, tp, postings, subsets = self.masks, self._topic_part, self.postings, self._subsets
         ma = masks[a]
         # Term similarity to every report sharing a vector term: postings are short by construction.
         acc: dict[int, float] = {}
@@ -215,17 +248,27 @@ class RelatedIndex:
                 if sc >= floor:
                     scores[b] = sc
 
-        picks = [b for _, b in sorted([(-sc, b) for b, sc in scores.items()])[:k]]
+        picks = sorted([(-sc, b) for b, sc in scores.items()])[:k]
         if len(picks) < k:
-            # Nothing else relates: top up with the most recent other reports.
-            taken = set(picks)
+            # Nothing else relates: top up with the most recent other reports. When fewer than k
+            # were scored, every report sharing a topic or a term was, so the rest all score 0.
+            taken = set(scores)
             taken.add(a)
             for b in range(len(self.reports)):
                 if b not in taken:
-                    picks.append(b)
+                    picks.append((-0.0, b))
                     if len(picks) == k:
                         break
         return picks
+
+    def rank_all(self, count: int) -> list[Ranking]:
+        """ranked() for every report, with k = min(count, N-1) picks each."""
+        k = max(0, min(count, len(self.reports) - 1))
+        return [self.ranked(a, k) if k else [] for a in range(len(self.reports))]
+
+    def all_cards(self, rankings: Sequence[Ranking]) -> dict[str, tuple[RelatedCard, ...]]:
+        """Cards for every report's ranking (one per position), keyed by slug, newest first."""
+        return {r.slug: self.cards(a, [b for _, b in rankings[a]]) for a, r in enumerate(self.reports)}
 
     def cards(self, a: int, picks: Sequence[int]) -> tuple[RelatedCard, ...]:
         """Cards for the picked reports on report a's page, shared topics in a's topic order."""
@@ -245,17 +288,13 @@ def related_reports(
     reports: Sequence[Report], terms: Mapping[str, Terms], count: int
 ) -> dict[str, tuple[RelatedCard, ...]]:
     """Explore-more cards for every report, keyed by slug: min(count, N-1) cards, best first."""
-    with _automatic_gc_paused():
+    with automatic_gc_paused():
         index = RelatedIndex(reports, terms)
-        k = max(0, min(count, len(index.reports) - 1))
-        out: dict[str, tuple[RelatedCard, ...]] = {}
-        for a, report in enumerate(index.reports):
-            out[report.slug] = index.cards(a, index.ranked(a, k)) if k else ()
-        return out
+        return index.all_cards(index.rank_all(count))
 
 
 @contextmanager
-def _automatic_gc_paused() -> Iterator[None]:
+def automatic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector's automatic runs for the duration (it is left as it was)."""
     # The ranking keeps ~100k new objects (cards, indexes) and makes no reference cycles, so the
     # collections they trigger would find nothing, yet each full one walks every object of the site
