@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Collection, Iterator, Mapping, MutableMapping
+from typing import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from zoneinfo import ZoneInfo
 
 from . import feeds
@@ -49,7 +49,7 @@ class Site:
     config: SiteConfig
     reports: tuple[Report, ...]
     pages: tuple[Page, ...]
-    files: Mapping[str, bytes]  # pages in it are rendered when read
+    files: SiteFiles  # output path -> bytes; pages in it are rendered when read
     warnings: tuple[Problem, ...] = field(default=())
     kept: frozenset[str] = frozenset()  # output paths not re-rendered: their inputs did not change
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # page URL -> digest of its inputs
@@ -83,7 +83,9 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
             return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
     site = generate(options, previous.pages, memory)
     state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
-    summary = write_site(options.output, site.files, site.kept, memory.manifest)
+    summary = write_site(options.output, site.files, site.kept, memory.manifest,
+                         memory.digests_for(site.files.stored()))
+    memory.remember_manifest(options.output, summary.manifest)
     until = site.next_change.timestamp() if site.next_change else None
     state_file.save(OutputState(inputs=inputs, until=until, pages=site.fingerprints))
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
@@ -216,6 +218,10 @@ class SiteFiles(MutableMapping[str, bytes]):
 
     def __contains__(self, path: object) -> bool:
         return path in self._pages or path in self._data
+
+    def stored(self) -> Iterable[bytes]:
+        """The files held as bytes, not rendered on reading: feeds, search index, static files."""
+        return self._data.values()
 
     def __iter__(self) -> Iterator[str]:
         yield from self._pages

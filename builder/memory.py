@@ -17,7 +17,7 @@ from .model import Page, RelatedCard, Report, Source
 from .related import Terms
 from .related_update import RelatedState, rank_related
 from .render import Renderer
-from .write import MANIFEST, read_manifest
+from .write import MANIFEST, digest, read_manifest
 
 T = TypeVar("T")
 
@@ -39,6 +39,7 @@ class Memory:
     ranking: RelatedState | None = None  # what those cards were ranked from, to update them after an edit
     fingerprints: dict[tuple, tuple[Page, str]] = field(default_factory=dict)  # see page_fingerprints
     manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
+    file_digests: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # see digests_for
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
         """The report made from `key`, made once; `seen` collects this build's, to replace `reports`."""
@@ -95,6 +96,32 @@ class Memory:
         last, self.ranking = self.ranking, None  # updated in place: none is kept that could be half-updated
         self.ranking = rank_related(reports, terms, count, last)
         return self.ranking.related
+
+    def remember_manifest(self, output: Path, manifest: Mapping[str, str]) -> None:
+        """Take the manifest a build just wrote as read, so the next build need not read it back."""
+        try:
+            stat = os.stat(output / MANIFEST)
+        except OSError:
+            return
+        self.manifests[output] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), dict(manifest))
+
+    def digests_for(self, stored: Iterable[bytes]) -> Callable[[bytes], str]:
+        """write.digest for this build's files, remembered for `stored`: the bytes this Memory holds
+        between builds (feeds, the search index), most of which come back as the very same objects.
+        Pages are rendered afresh each build, so their digests are not kept, nor their bytes held."""
+        held = {id(data): data for data in stored}
+        last = self.file_digests
+        self.file_digests = kept = {i: known for i, known in last.items() if held.get(i) is known[0]}
+
+        def digest_of(data: bytes) -> str:
+            known = kept.get(id(data))
+            if known is not None and known[0] is data:
+                return known[1]
+            value = digest(data)
+            if held.get(id(data)) is data:
+                kept[id(data)] = (data, value)
+            return value
+        return digest_of
 
     def same_related(self, related: dict[str, tuple[RelatedCard, ...]]) -> dict[str, tuple[RelatedCard, ...]]:
         """`related`, with the last build's very tuple of cards wherever they are equal, so the pages

@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Collection, Mapping
 
@@ -49,6 +49,8 @@ class WriteSummary:
     written: int
     unchanged: int
     removed: int
+    # Output path -> digest: the manifest output/ now holds, so `serve` need not read it back.
+    manifest: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def digest(data: bytes) -> str:
@@ -90,14 +92,15 @@ def read_manifest(output: Path) -> dict[str, str]:
 
 
 def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = (),
-               manifest: Callable[[Path], Mapping[str, str]] | None = None) -> WriteSummary:
+               manifest: Callable[[Path], Mapping[str, str]] | None = None,
+               digest_of: Callable[[bytes], str] = digest) -> WriteSummary:
     """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
 
     `kept` are output paths the build did not re-render because their inputs did not change: the
     file from the previous build stays, with its manifest entry. Each value of `files` is read
     once, in path order, and staged at once if it changed, so `files` may make its bytes on
     demand and a build need not hold the whole site in memory. `manifest` reads the previous
-    build's manifest (read_manifest, or a copy kept in memory).
+    build's manifest (read_manifest, or a copy kept in memory); `digest_of` is digest, or a memo of it.
     """
     for rel in files:
         if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
@@ -105,7 +108,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
     try:
         fresh = _fresh_folder(output)
         if fresh is not None:
-            return _write_fresh(output, fresh, files)
+            return _write_fresh(output, fresh, files, digest_of)
         output.mkdir(parents=True, exist_ok=True)
         recover(output)
         previous = (manifest or read_manifest)(output)
@@ -114,7 +117,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         try:
             for rel in sorted(files):
                 data = files[rel]
-                current[rel] = digest(data)
+                current[rel] = digest_of(data)
                 if previous.get(rel) != current[rel] or not os.path.isfile(os.path.join(output, rel)):
                     _stage_file(output, staged, rel, data)
             current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
@@ -133,7 +136,8 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         raise BuildError([Problem(str(exc.filename or output), None, f"cannot be written: {exc.strerror or exc}",
                                   "check the disk space and permissions; the previous site is unchanged "
                                   "or will be repaired by the next build")]) from None
-    return WriteSummary(written=len(staged), unchanged=len(current) - len(staged), removed=len(stale))
+    return WriteSummary(written=len(staged), unchanged=len(current) - len(staged), removed=len(stale),
+                        manifest=current)
 
 
 def _fresh_folder(output: Path) -> Path | None:
@@ -152,14 +156,15 @@ def _fresh_folder(output: Path) -> Path | None:
     return fresh
 
 
-def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes]) -> WriteSummary:
+def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes],
+                 digest_of: Callable[[bytes], str]) -> WriteSummary:
     """Write every file once into `fresh`, then rename it over the missing or empty output/."""
     current: dict[str, str] = {}
     folders = {fresh}
     try:
         for rel in sorted(files):
             data = files[rel]
-            current[rel] = digest(data)
+            current[rel] = digest_of(data)
             target = fresh / rel
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -170,7 +175,7 @@ def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes]) -> Write
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    return WriteSummary(written=len(current), unchanged=0, removed=0)
+    return WriteSummary(written=len(current), unchanged=0, removed=0, manifest=current)
 
 
 def recover(output: Path) -> None:

@@ -6,6 +6,7 @@ import os
 from builder.build import BuildOptions, build
 from builder.load import load_content
 from builder.memory import Memory
+from builder.write import digest
 from conftest import NOW, report
 
 LIMIT = 100_000
@@ -71,3 +72,13 @@ def test_a_warm_rebuild_writes_what_a_clean_build_writes(make_site):
     assert files == sorted(p.relative_to(clean / "output") for p in (clean / "output").rglob("*") if p.is_file())
     assert all((root / "output" / f).read_bytes() == (clean / "output" / f).read_bytes() for f in files)
     assert b"Beta renamed" in (root / "output" / "reports" / "a" / "index.html").read_bytes()
+
+
+def test_digests_are_remembered_only_for_bytes_the_memory_holds():
+    memory = Memory()
+    held, page = b"feed" * 10, b"page" * 10
+    first = memory.digests_for([held])
+    assert first(held) == digest(held) and first(page) == digest(page)
+    assert [known for known, _ in memory.file_digests.values()] == [held]  # a page's bytes are not kept
+    memory.digests_for([])  # the feed is no longer among the build's files: forgotten
+    assert memory.file_digests == {}

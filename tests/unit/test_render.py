@@ -52,3 +52,27 @@ def test_absolute_urls_are_kept_and_paths_are_made_absolute(tmp_path):
     renderer = renderer_for(tmp_path, {})
     assert renderer.absolute_url("reports/a b/") == "https://example.org/sub/reports/a%20b/"
     assert renderer.absolute_url("https://cdn.example.org/p.png") == "https://cdn.example.org/p.png"
+
+
+class Item:
+    def __init__(self, name: str):
+        self.name = name
+
+
+def test_memo_renders_a_fragment_once_per_arguments_and_forgets_unused_ones(tmp_path):
+    calls = []
+    renderer = renderer_for(tmp_path, {
+        "_m.html": "{% macro item(x, level) %}{{ count(x.name) }}<h{{ level }}>{{ x.name }}</h{{ level }}>{% endmacro %}",
+        "list.html": '{% import "_m.html" as m %}{% for x in items %}{{ memo(m.item, x, 2) }}{% endfor %}'})
+    renderer.env.globals["count"] = lambda name: calls.append(name) or ""
+    a, b = Item("a"), Item("<b>")
+    page = Page(url="l/", template="list.html", context={"items": (a, b, a)})
+    assert renderer.render(page) == "<h2>a</h2><h2>&lt;b&gt;</h2><h2>a</h2>"
+    assert calls == ["a", "<b>"]  # the same object with the same arguments: rendered once
+    renderer.forget_unused()
+    renderer.render(Page(url="l/", template="list.html", context={"items": (a,)}))
+    assert calls == ["a", "<b>"]  # kept from the last build
+    renderer.forget_unused()
+    renderer.forget_unused()  # b was not used for a whole build: forgotten
+    renderer.render(Page(url="l/", template="list.html", context={"items": (Item("a"), b)}))
+    assert calls == ["a", "<b>", "a", "<b>"]  # an equal but new object is another fragment
