@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from builder.terms import tokenize
+from builder.search import report_index_terms
+from builder.terms import STOPWORDS, tokenize
 
 
 def body_only_word(reports):
@@ -80,3 +81,27 @@ def test_without_javascript_the_search_page_says_where_else_to_look(sample_site,
     page.wait_for_url("**/search/?q=model")
     assert "needs JavaScript" in page.inner_text("main")
     assert page.locator("main a[href$='/archive/']").count() == 1
+
+
+def test_a_query_of_two_words_lists_exactly_the_reports_holding_both(sample_site, open_page):
+    base, page, reports = sample_site.url, open_page(), sample_site.site.reports
+    holding = {}
+    for report in reports:
+        for _, terms in report_index_terms(report):
+            for term in terms:
+                holding.setdefault(term, set()).add(report.url)
+    words = sorted(t for t, urls in holding.items() if t.isalpha() and len(t) > 3 and t not in STOPWORDS
+                   and 1 < len(urls) < len(reports))
+    first, second = next((a, b) for a in words for b in words
+                         if 0 < len(holding[a] & holding[b]) < min(len(holding[a]), len(holding[b]), 10))
+    page.goto(f"{base}search/?q={first}%20{second}%20")  # the trailing space: whole words, not prefixes
+    page.wait_for_selector(f"#search-status:has-text('for “{first} {second}”')")
+    shown = page.locator("#search-results .search-result-title a").evaluate_all("links => links.map(a => a.href)")
+    assert sorted(shown) == sorted(base + url for url in holding[first] & holding[second])
+
+
+def test_the_search_page_fetches_the_index_before_the_first_key(sample_site, open_page):
+    page = open_page()
+    with page.expect_request("**/search/index.json"):
+        page.goto(f"{sample_site.url}search/")
+    assert page.input_value("#search-input") == ""
