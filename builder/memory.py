@@ -128,7 +128,7 @@ class Memory:
         that show them are known to be unchanged (see page_fingerprints)."""
         for slug, cards in related.items():
             old = self.related.get(slug)
-            if old is not None and len(old) == len(cards) and all(
+            if old is not None and old is not cards and len(old) == len(cards) and all(
                     a.report is b.report and a == b for a, b in zip(old, cards)):
                 related[slug] = old
         self.related = related

@@ -52,8 +52,8 @@ def rank_related(reports: Sequence[Report], terms: Mapping[str, Terms], count: i
 
 
 def _update(state: RelatedState, reports: Sequence[Report], terms: Mapping[str, Terms], count: int) -> bool:
-    """Update `state` for these inputs and return True, or return False, leaving it as it was, when
-    more than terms changed (reports, dates, topics or count)."""
+    """Update `state` for these inputs and return True, or return False, leaving it meaning what it
+    did, when more than terms changed (reports, dates, topics or count)."""
     index = state.index
     n = len(index.reports)
     if count != state.count or len(reports) != n or not index.exact:
@@ -71,8 +71,11 @@ def _update(state: RelatedState, reports: Sequence[Report], terms: Mapping[str, 
                 return False
             replaced.append(p)
         items = terms.get(r.slug, ())
-        if items is not index.terms[p] and items != index.terms[p]:
-            retermed.append((p, items))
+        if items is not index.terms[p]:
+            if items == index.terms[p]:
+                index.terms[p] = items  # the same terms: next time the identity check is enough
+            else:
+                retermed.append((p, items))
     if not replaced and not retermed:
         return True
     if state.listing is None:

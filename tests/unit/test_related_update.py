@@ -167,3 +167,20 @@ def test_a_report_with_more_than_6_topics_ranks_afresh():
     new = rank_related(site, terms_of(site), 2, state)
     assert new is not state
     assert_same_as_fresh(new, site, terms_of(site), 2)
+
+
+def test_merged_scores_are_summed_as_ranked_sums_them():
+    # Many shared terms of unequal weights: the cosine of two reports, summed over one's vector or
+    # the other's, can differ in the last bit, and a merged pick must carry ranked()'s float.
+    for seed in range(10):
+        rng = random.Random(seed)
+        vocabulary = [f"w{i}" for i in range(40)]
+
+        def body():
+            return " ".join(w for w in rng.sample(vocabulary, 12) for _ in range(rng.randint(1, 9)))
+
+        reports = [report(f"r{i:03d}", i // 5, ("A",), body()) for i in range(60)]
+        terms = terms_of(reports)
+        state = rank_related(reports, terms, 5)
+        for _ in range(30):
+            state, reports, terms = apply(state, reports, terms, 5, {rng.randrange(60): (None, body())})
