@@ -21,7 +21,6 @@ from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
 from .render import Renderer, collect_static, theme_dirs
-from .search import search_files
 from .urls import output_path
 from .write import WriteSummary, check_output_folder, read_manifest, write_site
 
@@ -155,8 +154,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     fingerprints = page_fingerprints(pages, theme, digests, memory.fingerprints)  # what each page is made of
     kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest)
     files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
-    files.update(memory.value("search/", [digests[r.slug] for r in published], lambda: search_files(  # search
-        published, {r.slug: by_source[r.source].index_terms for r in published})))
+    files.update(memory.search_index(                                 # search
+        published, {r.slug: by_source[r.source].index_terms for r in published}).files)
     for rel, path in assets:                                         # files beside reports
         if rel in files or rel in kept:
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .cache import code_digest, stream_digest, text_digest
 from .load import is_ignored
-from .model import Page, Report, SiteConfig
+from .model import Page, Pagination, Report, SiteConfig, TopicRef
 
 _CODE = tuple(sorted(p.name for p in Path(__file__).parent.glob("*.py")))
 
@@ -86,8 +86,16 @@ def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, s
 def _shallow_key(page: Page, theme: str) -> tuple:
     # Objects in a page's context are never changed once made, and a report's digest follows the
     # report object; `known` holds the pages it describes, so no id in it can be another object's.
+    # A listing's slice of reports is a new tuple each build, of the same reports: compared by its items.
     return (theme, page.url, page.template, page.title, page.description, page.shows,
-            *((name, value if type(value) in _PLAIN else id(value)) for name, value in page.context.items()))
+            *((name, _shallow(value) if type(value) is not tuple else (tuple, *map(_shallow, value)))
+              for name, value in page.context.items()))
+
+
+def _shallow(value: Any) -> Any:
+    """A value compared by equality where that is as good as describing it, else by identity."""
+    kind = type(value)
+    return value if kind in _PLAIN or kind in _BY_VALUE else id(value)
 
 
 @functools.cache
@@ -99,6 +107,8 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+# Frozen dataclasses of plain values, remade each build: equal values describe the same.
+_BY_VALUE = frozenset({Pagination, TopicRef})
 
 
 def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> str:

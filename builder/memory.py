@@ -17,6 +17,7 @@ from .model import Page, RelatedCard, Report, Source
 from .related import Terms
 from .related_update import RelatedState, rank_related
 from .render import Renderer
+from .search import IndexTerms, SearchIndex, update_index
 from .write import MANIFEST, digest, read_manifest
 
 T = TypeVar("T")
@@ -40,6 +41,7 @@ class Memory:
     fingerprints: dict[tuple, tuple[Page, str]] = field(default_factory=dict)  # see page_fingerprints
     manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
     file_digests: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # see digests_for
+    search: SearchIndex | None = None  # the last build's search index, to update after an edit
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
         """The report made from `key`, made once; `seen` collects this build's, to replace `reports`."""
@@ -96,6 +98,12 @@ class Memory:
         last, self.ranking = self.ranking, None  # updated in place: none is kept that could be half-updated
         self.ranking = rank_related(reports, terms, count, last)
         return self.ranking.related
+
+    def search_index(self, reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> SearchIndex:
+        """build_index(reports, index_terms), updated from the last build's index where that is the same."""
+        last, self.search = self.search, None  # updated in place: none is kept that could be half-updated
+        self.search = update_index(last, reports, index_terms)
+        return self.search
 
     def remember_manifest(self, output: Path, manifest: Mapping[str, str]) -> None:
         """Take the manifest a build just wrote as read, so the next build need not read it back."""

@@ -72,8 +72,9 @@ def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, n
             problems += found_problems
             if isinstance(result, tuple):
                 cache.put(keys[index], result)
-                # Decoded here, just as a cache hit is, so a cold build and a warm one see equal values.
-                result = decode_entry(result)
+                # Decoded here, just as a cache hit is, so a cold build and a warm one see equal values;
+                # kept as a hit would be, so `serve`'s next rebuild need not read it back from disk.
+                result = cache.memory[keys[index]] = decode_entry(result)
             if result is not None:
                 found[index] = _prepared(sources[index], result, keys[index])
         done += len(indices)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict, deque
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Mapping, Sequence
 
@@ -71,43 +72,150 @@ def report_index_terms(report: Report, text_tokens: Sequence[str] | None = None)
     return tuple((code, tuple(terms)) for code, terms in sorted(groups.items()))
 
 
+@dataclass
+class SearchIndex:
+    """The index as built, kept by `serve` so that an edit redoes only what it touches (update_index)."""
+
+    reports: list[Report]  # by id
+    terms: list[IndexTerms]  # by id, each report's index terms
+    width: int
+    groups: dict[str, dict[str, str]]  # 2-character prefix -> {term: postings}
+    shard_keys: dict[str, list[str]]  # 2-character prefix -> the shard keys made from its terms
+    shards: dict[str, tuple[str, int]]  # shard key -> (content hash, bytes)
+    files: dict[str, bytes]  # output path -> bytes, the whole index
+
+
 def search_files(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> dict[str, bytes]:
     """Output path -> bytes of the whole search index; index_terms maps each slug to report_index_terms()."""
+    return build_index(reports, index_terms).files
+
+
+def build_index(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> SearchIndex:
+    """The whole index, from scratch."""
     ordered = sorted(reports, key=lambda r: (r.date, r.slug))
     width = max(1, -(-(len(ordered) - 1).bit_length() // 6))
     pieces: dict[str, list[str]] = defaultdict(list)
     for number, report in enumerate(ordered):
-        digits = "".join(ALPHABET[(number >> shift) & 63] for shift in range(6 * (width - 1), -1, -6))
+        digits = _digits(number, width)
         # A whole group of terms at C speed: a Python loop over every (term, report) is twice as slow.
         for code, terms in index_terms[report.slug]:
             deque(map(list.append, map(pieces.__getitem__, terms), repeat(digits + ALPHABET[code])), maxlen=0)
-    postings = {term: "".join(parts) for term, parts in pieces.items()}
-    files: dict[str, bytes] = {}
-    shards = {}
-    for key, entries in _shards(postings).items():
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for term, parts in pieces.items():
+        groups[term[:2]][term] = "".join(parts)
+    index = SearchIndex(reports=ordered, terms=[index_terms[r.slug] for r in ordered], width=width,
+                        groups=dict(groups), shard_keys={}, shards={}, files={})
+    for prefix in groups:
+        _make_shards(index, prefix)
+    for start in range(0, len(ordered), DOCS_PER_FILE):
+        _make_docs(index, start // DOCS_PER_FILE)
+    for number, report in enumerate(ordered):
+        index.files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
+    _make_manifest(index)
+    return index
+
+
+def update_index(index: SearchIndex | None, reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]
+                 ) -> SearchIndex:
+    """`index` brought up to date, in place, with exactly the files build_index would give.
+
+    While the reports and their order stay the same (edits), every id stays the same: only the
+    postings of words an edited report gained, lost or uses differently change, so only their
+    prefixes' shards are made again, with the edited reports' result entries and texts. Anything
+    else (a report added, removed or redated) builds the index afresh.
+    """
+    ordered = sorted(reports, key=lambda r: (r.date, r.slug))
+    if index is None or len(ordered) != len(index.reports) or any(
+            a.slug != b.slug for a, b in zip(ordered, index.reports)):
+        return build_index(reports, index_terms)
+    prefixes: set[str] = set()
+    docs: set[int] = set()
+    for number, (report, old) in enumerate(zip(ordered, index.reports)):
+        terms = index_terms[report.slug]
+        if terms is not index.terms[number] and terms != index.terms[number]:
+            prefixes |= _repost(index, number, index.terms[number], terms)
+        index.terms[number] = terms
+        if report is not old:
+            index.reports[number] = report
+            if _document(report) != _document(old):
+                docs.add(number // DOCS_PER_FILE)
+            if report.text[:TEXT_CHARS] != old.text[:TEXT_CHARS]:
+                index.files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
+    for prefix in prefixes:
+        for key in index.shard_keys.pop(prefix, ()):
+            del index.files[f"search/terms/{index.shards.pop(key)[0]}.json"]
+        _make_shards(index, prefix)
+    for group in docs:
+        _make_docs(index, group)
+    if prefixes:
+        _make_manifest(index)
+    return index
+
+
+def _digits(number: int, width: int) -> str:
+    return "".join(ALPHABET[(number >> shift) & 63] for shift in range(6 * (width - 1), -1, -6))
+
+
+# Maps ALPHABET onto characters in the same order, so fixed-width ids compare as strings.
+_ID_ORDER = str.maketrans(ALPHABET, "".join(chr(0x30 + value) for value in range(64)))
+
+
+def _repost(index: SearchIndex, number: int, old: IndexTerms, new: IndexTerms) -> set[str]:
+    """Put report `number`'s new codes into the postings; return the prefixes of the terms that changed."""
+    before = {term: code for code, terms in old for term in terms}
+    after = {term: code for code, terms in new for term in terms}
+    digits, size = _digits(number, index.width), index.width + 1
+    ordinal = digits.translate(_ID_ORDER)
+    prefixes = set()
+    for term in before.keys() | after.keys():
+        code = after.get(term)
+        if code == before.get(term):
+            continue
+        group = index.groups.setdefault(term[:2], {})
+        posting = group.get(term, "")
+        low, high = 0, len(posting) // size  # the first entry whose id is not below `number`
+        while low < high:
+            middle = (low + high) // 2
+            if posting[middle * size:middle * size + index.width].translate(_ID_ORDER) < ordinal:
+                low = middle + 1
+            else:
+                high = middle
+        at = low * size
+        rest = posting[at + size:] if posting[at:at + index.width] == digits else posting[at:]
+        posting = posting[:at] + ("" if code is None else digits + ALPHABET[code]) + rest
+        if posting:
+            group[term] = posting
+        else:
+            del group[term]
+            if not group:
+                del index.groups[term[:2]]
+        prefixes.add(term[:2])
+    return prefixes
+
+
+def _make_shards(index: SearchIndex, prefix: str) -> None:
+    out: dict[str, dict[str, str]] = {}
+    if prefix in index.groups:
+        _split(prefix, index.groups[prefix], out)
+    if out:
+        index.shard_keys[prefix] = list(out)
+    for key, entries in out.items():
         data = _json(dict(sorted(entries.items())))
         digest = hashlib.sha256(data).hexdigest()[:10]
-        shards[key] = (digest, len(data))
-        files[f"search/terms/{digest}.json"] = data
-    for start in range(0, len(ordered), DOCS_PER_FILE):
-        entries = (_document(report) for report in ordered[start:start + DOCS_PER_FILE])
-        files[f"search/docs/{start // DOCS_PER_FILE}.txt"] = "\n".join(entries).encode("utf-8")
-    for number, report in enumerate(ordered):
-        files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
-    files[INDEX] = _json({"version": 2, "count": len(ordered), "width": width, "stopwords": sorted(STOPWORDS),
-                          "docs_per_file": DOCS_PER_FILE, "shards": dict(sorted(shards.items()))})
-    return files
+        index.shards[key] = (digest, len(data))
+        index.files[f"search/terms/{digest}.json"] = data
 
 
-def _shards(postings: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Shard key -> {term: postings}; keys are 2-character prefixes, longer where a shard grew too big."""
-    groups: dict[str, dict[str, str]] = defaultdict(dict)
-    for term, posting in postings.items():
-        groups[term[:2]][term] = posting
-    out: dict[str, dict[str, str]] = {}
-    for key, entries in groups.items():
-        _split(key, entries, out)
-    return out
+def _make_docs(index: SearchIndex, group: int) -> None:
+    start = group * DOCS_PER_FILE
+    entries = (_document(report) for report in index.reports[start:start + DOCS_PER_FILE])
+    index.files[f"search/docs/{group}.txt"] = "\n".join(entries).encode("utf-8")
+
+
+def _make_manifest(index: SearchIndex) -> None:
+    index.files[INDEX] = _json({"version": 2, "count": len(index.reports), "width": index.width,
+                                "stopwords": sorted(STOPWORDS), "docs_per_file": DOCS_PER_FILE,
+                                "shards": dict(sorted(index.shards.items()))})
 
 
 def _split(key: str, entries: dict[str, str], out: dict[str, dict[str, str]]) -> None:

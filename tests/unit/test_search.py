@@ -6,7 +6,7 @@ from itertools import accumulate
 
 from builder.model import Report, TopicRef
 from builder.search import (ALPHABET, DOC_LINES, DOCS_PER_FILE, IN_META, IN_TITLE, INDEX, SHARD_BYTES,
-                            report_index_terms, search_files)
+                            report_index_terms, search_files, update_index)
 from builder.terms import tokenize
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -158,3 +158,44 @@ def test_result_entries_are_grouped_in_files_of_docs_per_file_reports():
     assert len(files["search/docs/2.txt"].decode().split("\n")) == DOC_LINES
     assert [entry(files, n)[0] for n in (0, DOCS_PER_FILE, DOCS_PER_FILE * 2)] == \
         [f"reports/r{n}/" for n in (0, DOCS_PER_FILE, DOCS_PER_FILE * 2)]
+
+
+def test_updating_the_index_after_random_edits_gives_what_a_fresh_build_gives():
+    rng = random.Random(7)
+    vocabulary = ["market", "markets", "mark", "ma", "robot", "robotics", "pricing", "zyzzyva", "law", "lawyer"]
+    vocabulary += [f"w{i}" for i in range(60)]
+
+    def words(n):
+        return " ".join(rng.choice(vocabulary) for _ in range(n))
+
+    reports = [make(f"r{i}", i // 3, title=words(4), summary=words(8), text=words(80)) for i in range(150)]
+    terms = {r.slug: report_index_terms(r) for r in reports}
+    state = update_index(None, reports, terms)
+    for step in range(60):
+        for _ in range(rng.randint(1, 3)):
+            n = rng.randrange(len(reports))
+            field = rng.choice(["title", "summary", "text", "topics"])
+            value = (tuple(TopicRef(t, t.lower()) for t in rng.sample(["AI", "Law", "Markets"], 2))
+                     if field == "topics" else words(rng.randint(0, 90)))
+            reports[n] = replace(reports[n], **{field: value})
+            terms[reports[n].slug] = report_index_terms(reports[n])
+        if step % 20 == 19:  # a new report: ids are given afresh
+            reports.append(make(f"new{step}", 400 + step, text=words(50)))
+            terms[reports[-1].slug] = report_index_terms(reports[-1])
+        state = update_index(state, reports, terms)
+        assert state.files == search_files(reports, terms), f"step {step}"
+
+
+def test_an_update_leaves_untouched_files_as_the_same_objects():
+    reports = generated(300)
+    terms = {r.slug: report_index_terms(r) for r in reports}
+    state = update_index(None, reports, terms)
+    before = dict(state.files)
+    reports[200] = replace(reports[200], title="A new title with zyzzyva")
+    terms["r200"] = report_index_terms(reports[200])
+    after = update_index(state, reports, terms).files
+    same = [path for path in after if after[path] is before.get(path)]
+    # The manifest, r200's entry file, and a shard per prefix of its 11 old and new title words at most.
+    assert len(after) - 13 <= len(same) < len(after)
+    assert after["search/docs/50.txt"] is not before["search/docs/50.txt"]  # r200's result entry
+    assert after == search_files(reports, terms)
