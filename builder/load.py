@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .errors import Problem
 from .model import Source
@@ -45,19 +46,20 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
     real_root = content.resolve()
     sources, assets, problems = [], [], []
     seen: dict[str, tuple[Stamp, Source]] = {}
-    for rel, path in _walk(content):
+    for rel, entry in _walk(str(content)):
         shown = f"content/{rel}"
         # Walking does not follow links, so only a link can lead outside content/.
-        if path.is_symlink() and not _inside(path, real_root):
-            problems.append(Problem(shown, None, "is a link to something outside content/",
-                                    "copy it into content/ instead of linking to it"))
-            continue
-        if path.is_dir():
-            continue  # a link to a folder inside content/, whose files are read where they are
+        if entry.is_symlink():
+            if not _inside(Path(entry.path), real_root):
+                problems.append(Problem(shown, None, "is a link to something outside content/",
+                                        "copy it into content/ instead of linking to it"))
+                continue
+            if entry.is_dir():
+                continue  # a link to a folder inside content/, whose files are read where they are
         if not rel.endswith(".md"):
-            assets.append((rel, path))
+            assets.append((rel, Path(entry.path)))
             continue
-        source = _read_source(path, rel, max_file_bytes, problems, seen, known or {})
+        source = _read_source(entry, rel, max_file_bytes, problems, seen, known or {})
         if source is not None:
             sources.append(source)
     if known is not None:
@@ -73,19 +75,26 @@ def read_source(root: Path, rel: str, max_file_bytes: int) -> tuple[Source | Non
     return source, problems
 
 
-def _walk(content: Path):
-    # os.walk with sorted names gives a deterministic order on every file system.
-    for folder, dirs, files in os.walk(content, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
-        base = Path(folder)
-        for name in dirs:
-            if (base / name).is_symlink():
-                yield (base / name).relative_to(content).as_posix(), base / name  # checked, never followed
-        for name in sorted(files):
-            if is_ignored(name):
-                continue
-            path = base / name
-            yield path.relative_to(content).as_posix(), path
+def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to content/, entry) of everything but folders, links to folders included, in a
+    deterministic order: a folder's links to folders, its files, then its subfolders, each by name.
+    Links are not followed. Entries, not paths: their type comes from the folder listing, no stat needed."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not is_ignored(e.name)), key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(entry)
+        elif entry.is_symlink() and entry.is_dir():
+            yield prefix + entry.name, entry
+    for entry in entries:
+        if not entry.is_dir():
+            yield prefix + entry.name, entry
+    for entry in folders:
+        yield from _walk(entry.path, f"{prefix}{entry.name}/")
 
 
 def _inside(path: Path, real_root: Path) -> bool:
@@ -96,11 +105,11 @@ def _inside(path: Path, real_root: Path) -> bool:
     return True
 
 
-def _read_source(path: Path, rel: str, max_file_bytes: int, problems: list[Problem],
+def _read_source(file: Path | os.DirEntry, rel: str, max_file_bytes: int, problems: list[Problem],
                  seen: dict[str, tuple[Stamp, Source]], known: dict[str, tuple[Stamp, Source]]) -> Source | None:
     shown = f"content/{rel}"
     try:
-        stat = path.stat()
+        stat = file.stat()
         size = stat.st_size
         if size > max_file_bytes:
             problems.append(Problem(shown, None, f"is {size:,} bytes, over the limit of {max_file_bytes:,}",
@@ -112,6 +121,7 @@ def _read_source(path: Path, rel: str, max_file_bytes: int, problems: list[Probl
         if remembered is not None and remembered[0] == stamp:
             seen[rel] = remembered
             return remembered[1]
+        path = Path(file)
         data = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))

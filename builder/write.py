@@ -170,12 +170,17 @@ def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes],
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             target.write_bytes(data)
-        (fresh / MANIFEST).write_text(json.dumps({"files": current}, sort_keys=True, indent=0), encoding="utf-8")
+        (fresh / MANIFEST).write_text(_manifest_json(current), encoding="utf-8")
         os.replace(fresh, output)  # an empty folder is replaced atomically; a non-empty one raises
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return WriteSummary(written=len(current), unchanged=0, removed=0, manifest=current)
+
+
+def _manifest_json(files: Mapping[str, str]) -> str:
+    # Compact: any indent makes json use its pure-Python encoder, ten times slower on 30,000 entries.
+    return json.dumps({"files": files}, sort_keys=True, separators=(",", ":"))
 
 
 def recover(output: Path) -> None:
@@ -206,7 +211,7 @@ def _stage_file(output: Path, staged: list[list[str]], rel: str, data: bytes) ->
 def _commit(output: Path, staged: list[list[str]], stale: list[str], manifest: dict[str, str]) -> None:
     staging = output / STAGING
     staging.mkdir(exist_ok=True)  # nothing staged when the build only removes files
-    (staging / MANIFEST).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), encoding="utf-8")
+    (staging / MANIFEST).write_text(_manifest_json(manifest), encoding="utf-8")
     moves = [*staged, [MANIFEST, MANIFEST]]  # last: the manifest describes the finished site
     journal = json.dumps({"moves": moves, "remove": stale})
     (staging / f"{JOURNAL}.tmp").write_text(journal, encoding="utf-8")
