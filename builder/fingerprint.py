@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .cache import code_digest, stream_digest, text_digest
 from .load import is_ignored
-from .model import Page, Pagination, Report, SiteConfig, TopicRef
+from .model import Page, Report, SiteConfig
 
 _CODE = tuple(sorted(p.name for p in Path(__file__).parent.glob("*.py")))
 
@@ -57,45 +57,33 @@ def report_digests(reports: Sequence[Report], keys: Mapping[str, str],
 
 
 def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, str],
-                      known: dict[tuple, tuple[Page, str]] | None = None) -> dict[str, str]:
+                      known: dict[int, tuple[Page, str, str]] | None = None) -> dict[str, str]:
     """URL -> fingerprint of each page whose context can be fingerprinted.
 
-    `known` (kept by `serve`) maps the last build's pages, by _shallow_key, to their fingerprints: a
-    page made of the very same objects has the same fingerprint. It is updated to this build's pages.
+    `known` (kept by `serve`) maps the last build's pages, by identity, to (page, theme, fingerprint):
+    pages are never changed once made, so the very same Page under the same theme has the same
+    fingerprint (plan_pages hands back the same Page while its inputs are the same objects).
+    It is updated to this build's pages.
     """
     memo: dict[int, str] = {}
     out = {}
     seen = {}
+    last = known or {}
     for page in pages:
-        key = _shallow_key(page, theme)
-        remembered = (known or {}).get(key)
-        if remembered is not None:
-            out[page.url] = remembered[1]
+        remembered = last.get(id(page))
+        if remembered is not None and remembered[0] is page and remembered[1] == theme:
+            fingerprint = remembered[2]
         else:
             try:
-                out[page.url] = text_digest(theme, _describe(page, digests, memo))
+                fingerprint = text_digest(theme, _describe(page, digests, memo))
             except Unfingerprintable:
                 continue
-        seen[key] = (page, out[page.url])
+        out[page.url] = fingerprint
+        seen[id(page)] = (page, theme, fingerprint)
     if known is not None:
         known.clear()
         known.update(seen)
     return out
-
-
-def _shallow_key(page: Page, theme: str) -> tuple:
-    # Objects in a page's context are never changed once made, and a report's digest follows the
-    # report object; `known` holds the pages it describes, so no id in it can be another object's.
-    # A listing's slice of reports is a new tuple each build, of the same reports: compared by its items.
-    return (theme, page.url, page.template, page.title, page.description, page.shows,
-            *((name, _shallow(value) if type(value) is not tuple else (tuple, *map(_shallow, value)))
-              for name, value in page.context.items()))
-
-
-def _shallow(value: Any) -> Any:
-    """A value compared by equality where that is as good as describing it, else by identity."""
-    kind = type(value)
-    return value if kind in _PLAIN or kind in _BY_VALUE else id(value)
 
 
 @functools.cache
@@ -107,8 +95,6 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-# Frozen dataclasses of plain values, remade each build: equal values describe the same.
-_BY_VALUE = frozenset({Pagination, TopicRef})
 
 
 def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> str:

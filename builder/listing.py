@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Mapping, Sequence
 
-from .model import Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef
+from .model import Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef, TopicTile
 from .urls import paginate_url
 
 
@@ -27,30 +27,47 @@ def collect_topics(reports: Sequence[Report]) -> tuple[Topic, ...]:
 
 
 def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[Topic],
-               related: Mapping[str, tuple[RelatedCard, ...]]) -> list[Page]:
-    """Every HTML page, in a stable order; `reports` must already be newest first."""
-    pages = _paginated("", "home.html", reports, config.per_page, config.title, config.description, {})
+               related: Mapping[str, tuple[RelatedCard, ...]], known: dict[tuple, Page] | None = None
+               ) -> list[Page]:
+    """Every HTML page, in a stable order; `reports` must already be newest first.
+
+    `known` (kept by `serve`) maps what each report or listing page was made from, by identity, to
+    the Page made of it: an unchanged page is the very same object as in the last build, which lets
+    later stages skip it at the cost of a look-up. It is updated to this build's pages.
+    """
+    made: dict[tuple, Page] = {}
+    last = {} if known is None else known
+    pages = _paginated("", "home.html", reports, config.per_page, config.title, config.description, {}, last, made)
+    toc_min = config.toc_min_headings
     for index, report in enumerate(reports):
         newer = reports[index - 1] if index > 0 else None
         older = reports[index + 1] if index + 1 < len(reports) else None
         cards = related.get(report.slug, ())
-        pages.append(Page(
-            url=report.url, template="report.html", title=report.title, description=report.summary,
-            context={"kind": "report", "report": report, "related": cards, "newer": newer, "older": older,
-                     "show_toc": len(report.headings) >= config.toc_min_headings},
-            shows=(report.slug, *(c.report.slug for c in cards),
-                   *(r.slug for r in (newer, older) if r is not None)),
-        ))
+        key = (id(report), id(cards), id(newer), id(older), toc_min)  # the Page holds each, so no id is reused
+        page = last.get(key)
+        if page is None:
+            page = Page(
+                url=report.url, template="report.html", title=report.title, description=report.summary,
+                context={"kind": "report", "report": report, "related": cards, "newer": newer, "older": older,
+                         "show_toc": len(report.headings) >= toc_min},
+                shows=(report.slug, *(c.report.slug for c in cards),
+                       *(r.slug for r in (newer, older) if r is not None)))
+        made[key] = page
+        pages.append(page)
     pages.append(Page(url="topics/", template="topics.html", title="Topics",
                       description=f"All topics covered by {config.title}.",
-                      context={"kind": "topics", "topics": tuple(topics)},
-                      shows=()))
+                      context={"kind": "topics",
+                               "topics": tuple(TopicTile(t.ref, len(t.reports), t.reports[0]) for t in topics)},
+                      shows=tuple(t.reports[0].slug for t in topics)))
     for topic in topics:
         pages += _paginated(topic.url, "topic.html", topic.reports, config.per_page, topic.name,
                             f"{config.title} trend reports on {topic.name}, newest first.",
                             # The ref and the count, not the Topic: a page that holds every report
                             # of its topic would count as changed whenever any of them changes.
-                            {"topic": topic.ref, "topic_count": len(topic.reports)})
+                            {"topic": topic.ref, "topic_count": len(topic.reports)}, last, made)
+    if known is not None:
+        known.clear()
+        known.update(made)
     pages.append(Page(url="archive/", template="archive.html", title="Archive",
                       description=f"Every report of {config.title} by month.",
                       context={"kind": "archive", "years": archive(reports)},
@@ -73,20 +90,26 @@ def archive(reports: Sequence[Report]) -> list[tuple[int, list[tuple[str, tuple[
 
 
 def _paginated(base: str, template: str, reports: Sequence[Report], per_page: int, title: str,
-               description: str, extra: dict) -> list[Page]:
+               description: str, extra: dict, last: dict[tuple, Page], made: dict[tuple, Page]) -> list[Page]:
     total = max(1, -(-len(reports) // per_page))
     kind = "home" if base == "" else "topic"
+    extra_key = tuple(extra.items())  # plain values and a TopicRef: compared by value
     pages = []
     for number in range(1, total + 1):
         chunk = tuple(reports[(number - 1) * per_page: number * per_page])
-        pagination = Pagination(
-            number=number, total=total,
-            prev_url=paginate_url(base, number - 1) if number > 1 else None,
-            next_url=paginate_url(base, number + 1) if number < total else None,
-        )
-        suffix = f" (page {number})" if number > 1 else ""
-        pages.append(Page(url=paginate_url(base, number), template=template, title=title + suffix,
-                          description=description,
-                          context={"kind": kind, "reports": chunk, "pagination": pagination, **extra},
-                          shows=tuple(r.slug for r in chunk)))
+        key = (base, template, number, total, title, description, extra_key, *map(id, chunk))
+        page = last.get(key)
+        if page is None:
+            pagination = Pagination(
+                number=number, total=total,
+                prev_url=paginate_url(base, number - 1) if number > 1 else None,
+                next_url=paginate_url(base, number + 1) if number < total else None,
+            )
+            suffix = f" (page {number})" if number > 1 else ""
+            page = Page(url=paginate_url(base, number), template=template, title=title + suffix,
+                        description=description,
+                        context={"kind": kind, "reports": chunk, "pagination": pagination, **extra},
+                        shows=tuple(r.slug for r in chunk))
+        made[key] = page
+        pages.append(page)
     return pages

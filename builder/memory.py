@@ -38,7 +38,8 @@ class Memory:
     made: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (digest of its inputs, value)
     related: dict[str, tuple[RelatedCard, ...]] = field(default_factory=dict)  # slug -> its Explore-more cards
     ranking: RelatedState | None = None  # what those cards were ranked from, to update them after an edit
-    fingerprints: dict[tuple, tuple[Page, str]] = field(default_factory=dict)  # see page_fingerprints
+    pages: dict[tuple, Page] = field(default_factory=dict)  # see plan_pages
+    fingerprints: dict[int, tuple[Page, str, str]] = field(default_factory=dict)  # see page_fingerprints
     manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
     file_digests: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # see digests_for
     search: SearchIndex | None = None  # the last build's search index, to update after an edit

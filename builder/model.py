@@ -141,6 +141,23 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class TopicTile:
+    """A topic as the topics page lists it: not its every report, so that page changes only when this does."""
+
+    ref: TopicRef
+    count: int
+    latest: Report
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    @property
+    def url(self) -> str:
+        return self.ref.url
+
+
+@dataclass(frozen=True)
 class Pagination:
     number: int
     total: int
