@@ -83,7 +83,7 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     site = generate(options, previous.pages, memory)
     state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
     summary = write_site(options.output, site.files, site.kept, memory.manifest,
-                         memory.digests_for(site.files.stored()))
+                         memory.digests_for(site.files.stored()), memory.present(options.output))
     memory.remember_manifest(options.output, summary.manifest)
     until = site.next_change.timestamp() if site.next_change else None
     state_file.save(OutputState(inputs=inputs, until=until, pages=site.fingerprints))
@@ -125,7 +125,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     problems += found
     by_source = {p.rel: p for p in prepared}
     made: dict = {}
-    reports = [memory.report((p.rel, p.key, config, p.meta.date > now),                     # reports
+    settings = repr(config)  # hashed once, not once a report as the SiteConfig would be
+    reports = [memory.report((p.rel, p.key, settings, p.meta.date > now),                   # reports
                              lambda: make_report(p.document(s), p.rendered, config, now), made)
                for s in tree.sources if (p := by_source.get(s.rel)) is not None]
     memory.reports = made
@@ -149,10 +150,10 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     theme = theme_digest(dirs, [s.url for s in static.values()], config)
     renderer = memory.renderer_for(theme, lambda: Renderer(config, dirs, static))
     digests = memory.report_digests(published, lambda todo: report_digests(
-        todo, {rel: p.key for rel, p in by_source.items()},
-        {rel: (p.rendered.html, p.rendered.text) for rel, p in by_source.items()}))
+        todo, {r.source: by_source[r.source].key for r in todo},
+        {r.source: (by_source[r.source].rendered.html, by_source[r.source].rendered.text) for r in todo}))
     fingerprints = page_fingerprints(pages, theme, digests, memory.fingerprints)  # what each page is made of
-    kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest)
+    kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest, memory.present(options.output))
     files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
     files.update(memory.search_index(                                 # search
         published, {r.slug: by_source[r.source].index_terms for r in published}).files)
@@ -170,14 +171,13 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
 
 
 def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str],
-              read: Callable[[Path], Mapping[str, str]]) -> set[str]:
+              read: Callable[[Path], Mapping[str, str]], present: Callable[[str], bool]) -> set[str]:
     """Output paths of pages whose inputs match the last build's and whose file is still in output/."""
     if not previous:
         return set()
     manifest = read(output)
     return {path for url, fingerprint in fingerprints.items()
-            if previous.get(url) == fingerprint and (path := output_path(url)) in manifest
-            and os.path.isfile(os.path.join(output, path))}
+            if previous.get(url) == fingerprint and (path := output_path(url)) in manifest and present(path)}
 
 
 class SiteFiles(MutableMapping[str, bytes]):

@@ -40,7 +40,8 @@ class Memory:
     ranking: RelatedState | None = None  # what those cards were ranked from, to update them after an edit
     pages: dict[tuple, Page] = field(default_factory=dict)  # see plan_pages
     fingerprints: dict[int, tuple[Page, str, str]] = field(default_factory=dict)  # see page_fingerprints
-    manifests: dict[Path, tuple[Stamp, dict[str, str]]] = field(default_factory=dict)  # output -> its manifest
+    # output -> (stamp of its manifest file, the manifest, whether this process wrote it: see present)
+    manifests: dict[Path, tuple[Stamp, dict[str, str], bool]] = field(default_factory=dict)
     file_digests: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # see digests_for
     search: SearchIndex | None = None  # the last build's search index, to update after an edit
 
@@ -55,9 +56,11 @@ class Memory:
     def report_digests(self, reports: Sequence[Report], compute: Callable[[Sequence[Report]], dict[str, str]]
                        ) -> dict[str, str]:
         """slug -> digest of each report, computing only those not seen in the last build."""
-        known = {id(r): self.digests[id(r)][1] for r in reports if id(r) in self.digests}
-        digests = compute([r for r in reports if id(r) not in known])
-        digests.update((r.slug, known[id(r)]) for r in reports if id(r) in known)
+        last = self.digests
+        digests = compute([r for r in reports if id(r) not in last])
+        for report in reports:
+            if report.slug not in digests:
+                digests[report.slug] = last[id(report)][1]
         self.digests = {id(r): (r, digests[r.slug]) for r in reports}
         return digests
 
@@ -90,8 +93,28 @@ class Memory:
         stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
         known = self.manifests.get(output)
         if known is None or known[0] != stamp:
-            known = self.manifests[output] = (stamp, read_manifest(output))
+            known = self.manifests[output] = (stamp, read_manifest(output), False)
         return known[1]
+
+    def present(self, output: Path) -> Callable[[str], bool]:
+        """Whether a file of output/ is there. Every file of the manifest this process wrote last
+        (and nobody rewrote since, by its stamp) was there when written or checked, and is taken
+        to be still; other files are looked for. So a `serve` rebuild skips a stat a file (27,000
+        at 10,000 reports); a file deleted by hand from output/ while serving comes back when its
+        page changes or `serve` restarts."""
+        def on_disk(rel: str) -> bool:
+            return os.path.isfile(os.path.join(output, rel))
+        known = self.manifests.get(output)
+        if known is None or not known[2]:
+            return on_disk
+        try:
+            stat = os.stat(output / MANIFEST)
+        except OSError:
+            return on_disk
+        if known[0] != (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns):
+            return on_disk
+        written = known[1]
+        return lambda rel: rel in written or on_disk(rel)
 
     def related_cards(self, reports: Sequence[Report], terms: Mapping[str, Terms], count: int
                       ) -> dict[str, tuple[RelatedCard, ...]]:
@@ -112,7 +135,8 @@ class Memory:
             stat = os.stat(output / MANIFEST)
         except OSError:
             return
-        self.manifests[output] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), dict(manifest))
+        self.manifests[output] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), dict(manifest),
+                                  True)
 
     def digests_for(self, stored: Iterable[bytes]) -> Callable[[bytes], str]:
         """write.digest for this build's files, remembered for `stored`: the bytes this Memory holds

@@ -103,9 +103,11 @@ class Renderer:
 
         For macros whose output depends on their arguments and the site alone, such as a report's
         card: most reports appear on a dozen pages. Objects are told apart by identity, which holds
-        because the pipeline makes a new Report whenever anything in it changes.
+        because the pipeline makes a new Report whenever anything in it changes; a tuple (of reports,
+        say) by the identity of its items, as listings make new tuples of the same reports each build.
         """
-        key = (macro.name, *(a if isinstance(a, (str, int, float, type(None))) else id(a) for a in args))
+        key = (macro.name, *(a if isinstance(a, (str, int, float, type(None)))
+                             else (tuple, *map(id, a)) if type(a) is tuple else id(a) for a in args))
         known = self._fragments.get(key)
         if known is None:
             known = self._unused.pop(key, None) or (args, macro(*args))

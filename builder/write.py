@@ -93,14 +93,16 @@ def read_manifest(output: Path) -> dict[str, str]:
 
 def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = (),
                manifest: Callable[[Path], Mapping[str, str]] | None = None,
-               digest_of: Callable[[bytes], str] = digest) -> WriteSummary:
+               digest_of: Callable[[bytes], str] = digest, present: Callable[[str], bool] | None = None
+               ) -> WriteSummary:
     """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
 
     `kept` are output paths the build did not re-render because their inputs did not change: the
     file from the previous build stays, with its manifest entry. Each value of `files` is read
     once, in path order, and staged at once if it changed, so `files` may make its bytes on
     demand and a build need not hold the whole site in memory. `manifest` reads the previous
-    build's manifest (read_manifest, or a copy kept in memory); `digest_of` is digest, or a memo of it.
+    build's manifest (read_manifest, or a copy kept in memory); `digest_of` is digest, or a memo of it;
+    `present` tells whether a file of output/ is there (looked for on disk, by default).
     """
     for rel in files:
         if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
@@ -112,13 +114,14 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         output.mkdir(parents=True, exist_ok=True)
         recover(output)
         previous = (manifest or read_manifest)(output)
+        exists = present or _on_disk(output)
         current: dict[str, str] = {}
         staged: list[list[str]] = []  # [name in staging, output path], in the order they were staged
         try:
             for rel in sorted(files):
                 data = files[rel]
                 current[rel] = digest_of(data)
-                if previous.get(rel) != current[rel] or not os.path.isfile(os.path.join(output, rel)):
+                if previous.get(rel) != current[rel] or not exists(rel):
                     _stage_file(output, staged, rel, data)
             current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
             stale = sorted(rel for rel in set(previous) - set(current) if is_safe_relative(rel))
@@ -176,6 +179,10 @@ def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes],
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return WriteSummary(written=len(current), unchanged=0, removed=0, manifest=current)
+
+
+def _on_disk(output: Path) -> Callable[[str], bool]:
+    return lambda rel: os.path.isfile(os.path.join(output, rel))
 
 
 def _manifest_json(files: Mapping[str, str]) -> str:

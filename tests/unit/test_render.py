@@ -76,3 +76,17 @@ def test_memo_renders_a_fragment_once_per_arguments_and_forgets_unused_ones(tmp_
     renderer.forget_unused()  # b was not used for a whole build: forgotten
     renderer.render(Page(url="l/", template="list.html", context={"items": (Item("a"), b)}))
     assert calls == ["a", "<b>", "a", "<b>"]  # an equal but new object is another fragment
+
+
+def test_memo_tells_tuples_apart_by_their_items(tmp_path):
+    calls = []
+    renderer = renderer_for(tmp_path, {
+        "_m.html": "{% macro group(xs) %}{{ count(xs | length) }}{% for x in xs %}{{ x.name }}{% endfor %}{% endmacro %}",
+        "g.html": '{% import "_m.html" as m %}{{ memo(m.group, items) }}'})
+    renderer.env.globals["count"] = lambda n: calls.append(n) or ""
+    a, b = Item("a"), Item("b")
+
+    def render(items):
+        return renderer.render(Page(url="g/", template="g.html", context={"items": items}))
+    assert render((a, b)) == render(tuple([a, b])) == "ab"  # a new tuple of the same items: rendered once
+    assert render((a, Item("b"))) == "ab" and calls == [2, 2]  # a new item: rendered again
