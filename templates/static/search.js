@@ -92,10 +92,11 @@
     return words;
   }
 
-  // Title above summary and topics, both above any number of body mentions (builder/search.py codes).
-  function weight(code) {
-    var body = code & 15;
-    return (code & 32 ? 6 : 0) + (code & 16 ? 3 : 0) + (body ? 1 + Math.log(body) : 0);
+  // A posting's code -> its weight: title above summary and topics, both above any number of body
+  // mentions (builder/search.py codes). A table, so that scoring 10,000 postings calls no Math.log.
+  var WEIGHT = new Float64Array(64);
+  for (var code = 0; code < 64; code++) {
+    WEIGHT[code] = (code & 32 ? 6 : 0) + (code & 16 ? 3 : 0) + (code & 15 ? 1 + Math.log(code & 15) : 0);
   }
 
   /* Shard keys that hold the word (the longest key it starts with) and, for a prefix, its completions;
@@ -111,10 +112,11 @@
     return keys;
   }
 
-  /* Scores by id (0: no match) for one word: the best of the terms it matches, weighted by their rarity.
-     Postings: per report, its id in `width` base-64 digits, then its code (builder/search.py). */
+  /* Scores by id (0: no match) for one word, the best of the terms it matches weighted by their rarity,
+     and the highest of them. Postings: per report, its id in `width` base-64 digits, then its code
+     (builder/search.py). */
   function scores(word, tables, count, width) {
-    var out = new Float64Array(count), step = width + 1;
+    var out = new Float64Array(count), step = width + 1, max = 0;
     tables.forEach(function (table) {
       for (var term in table) {
         if (term === word.text || (word.prefix && term.indexOf(word.text) === 0)) {
@@ -123,13 +125,14 @@
           for (var i = 0; i < p.length; i += step) {
             var id = 0;
             for (var k = i; k < i + width; k++) id = id * 64 + VALUE[p.charCodeAt(k)];
-            var s = weight(VALUE[p.charCodeAt(i + width)]) * idf;
+            var s = WEIGHT[VALUE[p.charCodeAt(i + width)]] * idf;
             if (s > out[id]) out[id] = s;
+            if (s > max) max = s;
           }
         }
       }
     });
-    return out;
+    return { byId: out, max: max };
   }
 
   /* Ids of the reports that match every word, best first. */
@@ -139,25 +142,53 @@
       return Promise.all(words.map(function (word) {
         return Promise.all(shardKeys(m.shards, word).map(function (key) { return self.shard(key, m.shards[key][0]); }));
       })).then(function (tablesPerWord) {
-        var lists = words.map(function (word, i) { return scores(word, tablesPerWord[i], m.count, m.width); });
-        var total = new Float64Array(m.count), n = 0, best = 0;
+        var lists = [], bound = 0;
+        words.forEach(function (word, i) {
+          var s = scores(word, tablesPerWord[i], m.count, m.width);
+          lists.push(s.byId);
+          bound += s.max; // no report scores more than every word's best
+        });
+        // Each match as one number, its score in the high bits of a 53-bit integer and its id in the low bits,
+        // so that on a tie the higher id, the newer report, comes first; numbers sort several times faster
+        // than pairs with a comparator. One pass over the ids, the bound scaling the scores.
+        var ids = Math.pow(2, Math.ceil(Math.log2(m.count + 1))), scale = (Math.pow(2, 53) / ids - 1) / (bound || 1);
+        var keys = new Float64Array(m.count), n = 0;
         for (var id = 0; id < m.count; id++) {
           var score = 0;
           for (var i = 0; i < lists.length && lists[i][id]; i++) score += lists[i][id];
-          if (i === lists.length) { total[id] = score; n++; if (score > best) best = score; }
+          if (i === lists.length) keys[n++] = Math.floor(score * scale) * ids + id;
         }
-        // Sort numbers, not pairs with a comparator (several times faster at 10,000 matches): each match as
-        // its score in the high bits of a 53-bit integer and its id in the low bits, so that on a tie the
-        // higher id, the newer report, comes first.
-        var ids = Math.pow(2, Math.ceil(Math.log2(m.count + 1))), scale = (Math.pow(2, 53) / ids - 1) / (best || 1);
-        var keys = new Float64Array(n);
-        for (id = 0, n = 0; id < m.count; id++) if (total[id]) keys[n++] = Math.floor(total[id] * scale) * ids + id;
-        keys.sort();
-        var ranked = new Array(n);
-        for (i = 0; i < n; i++) ranked[i] = keys[n - 1 - i] % ids;
-        return ranked;
+        return new Ranking(keys.subarray(0, n), ids);
       });
     });
+  };
+
+  /* Matching ids, best first, ranked only as far as asked: the first batch is picked in one pass, so its
+     entries are on their way before the rest is sorted, which waits for "more results". */
+  function Ranking(keys, ids) {
+    this.keys = keys;
+    this.ids = ids;
+    this.length = keys.length;
+    this.sorted = false;
+  }
+  Ranking.prototype.slice = function (from, to) {
+    var keys = this.keys, top = [];
+    to = Math.min(to, this.length);
+    if (to <= from) return [];
+    if (from === 0 && !this.sorted) {
+      // Keep the `to` largest keys, descending; keys are distinct (the id is in them), so the order is the sort's.
+      for (var i = 0; i < keys.length; i++) {
+        if (top.length === to && keys[i] <= top[to - 1]) continue;
+        var at = Math.min(top.length, to - 1);
+        while (at > 0 && top[at - 1] < keys[i]) { top[at] = top[at - 1]; at--; }
+        top[at] = keys[i];
+      }
+    } else {
+      if (!this.sorted) { keys.sort(); this.sorted = true; }
+      for (var k = from; k < to; k++) top.push(keys[this.length - 1 - k]);
+    }
+    var ids = this.ids;
+    return top.map(function (key) { return key % ids; });
   };
 
   function matcher(words) {
@@ -265,6 +296,15 @@
 
     function show(open) { if (panel) panel.hidden = !open; }
 
+    /* Keep the page's ?q= in step with the results shown. Only once they are: Chromium fetches the icon
+       again on every history change, which would compete with the query's own requests. */
+    function remember(query) {
+      if (!onPage) return;
+      var url = new URL(window.location.href);
+      if (query.trim()) url.searchParams.set("q", query); else url.searchParams.delete("q");
+      window.history.replaceState(null, "", url);
+    }
+
     /* Append the next page of results; their snippets come now, or once typing pauses. */
     function renderMore(now) {
       var at = current.seq, from = current.shown, ids = current.ranked.slice(from, from + pageSize);
@@ -285,11 +325,6 @@
     function run(now) {
       var query = input.value;
       var seq = ++current.seq;
-      if (onPage) {
-        var url = new URL(window.location.href);
-        if (query.trim()) url.searchParams.set("q", query); else url.searchParams.delete("q");
-        window.history.replaceState(null, "", url);
-      }
       index.load().then(function (m) {
         var stop = {};
         m.stopwords.forEach(function (w) { stop[w] = 1; });
@@ -299,6 +334,7 @@
           if (more) more.hidden = true;
           show(false);
           say(query.trim() ? "Type a longer word to search." : "");
+          remember(query);
           return;
         }
         return index.search(words).then(function (ranked) {
@@ -324,6 +360,7 @@
               all.textContent = ranked.length > pageSize ? "All " + plural(ranked.length) : "Open on the search page";
             }
             show(document.activeElement === input || form.contains(document.activeElement));
+            remember(query);
           });
         });
       }).catch(function () {

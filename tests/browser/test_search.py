@@ -18,6 +18,16 @@ def body_only_word(reports):
     raise AssertionError("no report has a word of its own")
 
 
+def holders(reports):
+    """Term -> the URLs of the reports whose index entries hold it."""
+    holding = {}
+    for report in reports:
+        for _, terms in report_index_terms(report):
+            for term in terms:
+                holding.setdefault(term, set()).add(report.url)
+    return holding
+
+
 def test_a_word_only_in_one_body_finds_that_report_with_the_word_marked(sample_site, open_page):
     base, page = sample_site.url, open_page()
     report, word = body_only_word(sample_site.site.reports)
@@ -85,11 +95,7 @@ def test_without_javascript_the_search_page_says_where_else_to_look(sample_site,
 
 def test_a_query_of_two_words_lists_exactly_the_reports_holding_both(sample_site, open_page):
     base, page, reports = sample_site.url, open_page(), sample_site.site.reports
-    holding = {}
-    for report in reports:
-        for _, terms in report_index_terms(report):
-            for term in terms:
-                holding.setdefault(term, set()).add(report.url)
+    holding = holders(reports)
     words = sorted(t for t, urls in holding.items() if t.isalpha() and len(t) > 3 and t not in STOPWORDS
                    and 1 < len(urls) < len(reports))
     first, second = next((a, b) for a in words for b in words
@@ -105,3 +111,26 @@ def test_the_search_page_fetches_the_index_before_the_first_key(sample_site, ope
     with page.expect_request("**/search/index.json"):
         page.goto(f"{sample_site.url}search/")
     assert page.input_value("#search-input") == ""
+
+
+def test_the_search_page_shows_six_results_and_the_button_shows_the_next_six(sample_site, open_page):
+    base, page = sample_site.url, open_page()
+    holding = holders(sample_site.site.reports)
+    # A word in more reports than a batch shows, and in few enough that one click shows them all.
+    term = min((t for t, urls in holding.items() if t.isalpha() and t not in STOPWORDS and 6 < len(urls) <= 12),
+               key=lambda t: (-len(holding[t]), t))
+    total = len(holding[term])
+    page.goto(f"{base}search/?q={term}%20")  # the trailing space: the whole word, not a prefix
+    page.wait_for_selector(f"#search-status:has-text('{total} results for “{term}”')")
+    links = page.locator("#search-results .search-result-title a")
+    assert links.count() == 6
+    more = page.locator("#search-more")
+    assert more.is_visible()
+    more.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#search-results .search-result').length === {total}")
+    # Focus moves to the first new result, the button goes once nothing is left, the count still says all.
+    assert page.evaluate("document.activeElement.href") == links.nth(6).evaluate("a => a.href")
+    assert more.is_hidden()
+    assert sorted(links.evaluate_all("links => links.map(a => a.href)")) == sorted(base + url for url in holding[term])
+    assert page.inner_text("#search-status") == f"{total} results for “{term}”"
