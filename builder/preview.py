@@ -31,7 +31,20 @@ class Outcome:
     written: tuple[str, ...]  # output paths whose bytes changed, new ones included
     removed: tuple[str, ...]
     seconds: float
-    log: tuple[str, ...]
+    changes: ChangeSet | None = None  # what the watcher reported, None for the first build
+    before: Site | None = None  # the last good site before this rebuild
+    unchanged: int = 0  # output files left as they were
+
+    @property
+    def log(self) -> tuple[str, ...]:
+        """The log lines; made when asked, after pages were told, as explaining is a pass over every page."""
+        if self.site is None:
+            return (f"{len(self.problems)} problem(s); still serving the last good site:",
+                    *(f"  {p}" for p in self.problems))
+        lines = explain(self.changes, self.before, self.site, self.written, self.removed)
+        lines.append(f"  {len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged "
+                     f"in {self.seconds * 1000:.0f} ms")
+        return tuple(lines)
 
 
 class Preview:
@@ -59,10 +72,7 @@ class Preview:
         try:
             result = build(self.options, self.memory)
         except BuildError as error:
-            seconds = time.perf_counter() - started
-            log = [f"{len(error.problems)} problem(s); still serving the last good site:",
-                   *(f"  {p}" for p in error.problems)]
-            return Outcome(None, tuple(error.problems), (), (), seconds, tuple(log))
+            return Outcome(None, tuple(error.problems), (), (), time.perf_counter() - started, changes)
         finally:
             if collecting:
                 gc.enable()
@@ -70,11 +80,9 @@ class Preview:
         manifest = self.memory.manifest(self.options.output)
         written = tuple(sorted(p for p, d in manifest.items() if self._manifest.get(p) != d))
         removed = tuple(sorted(set(self._manifest) - set(manifest)))
-        log = explain(changes, self.site, result.site, written, removed)
-        log.append(f"  {len(written)} written, {len(removed)} removed, {len(manifest) - len(written)} unchanged "
-                   f"in {seconds * 1000:.0f} ms")
+        outcome = Outcome(result.site, (), written, removed, seconds, changes, self.site, len(manifest) - len(written))
         self.site, self._manifest = result.site, manifest
-        return Outcome(result.site, (), written, removed, seconds, tuple(log))
+        return outcome
 
 
 def tidy() -> None:

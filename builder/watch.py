@@ -64,7 +64,7 @@ class Watcher:
 
     # An editor's save (temporary file, write, rename) raises its events within a few milliseconds;
     # a burst split by a slow one costs a second rebuild, never a stale site.
-    def __init__(self, root: Path, quiet: float = 0.02, longest: float = 1.0):
+    def __init__(self, root: Path, quiet: float = 0.01, longest: float = 1.0):
         self.root = root.resolve()
         self.quiet = quiet  # a burst ends after this long without events
         self.longest = longest  # ...or after this long, so a busy tree still gets rebuilt
