@@ -69,7 +69,7 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
     """
     started = time.perf_counter()
-    memory = Memory() if memory is None else memory
+    memory = Memory(warm=False) if memory is None else memory
     check_output_folder(options.output, options.root)
     state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
     previous = state_file.load()
@@ -110,14 +110,14 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     `memory` carries what earlier builds made (see memory.py); without it every stage starts afresh.
     """
     root = options.root
-    memory = Memory() if memory is None else memory
+    memory = Memory(warm=False) if memory is None else memory
     now = options.now or datetime.now(timezone.utc)
     config = load_config(root)                                      # settings
     tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
-    tree = load_content(root, config.max_file_bytes, memory.sources)  # files under content/
+    tree = load_content(root, config.max_file_bytes, memory.sources if memory.warm else None)  # content/
     problems = list(tree.problems)
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone),
-                        memory.entries, memory.text_keys)
+                        memory.entries, memory.text_keys if memory.warm else None)
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms
         tree.sources, config, tz, now, cache, options.workers,
@@ -250,10 +250,14 @@ def render_files(renderer: Renderer, pages, reports, topics, digests: Mapping[st
         newest = [digests[r.slug] for r in listed[:config.feed_size]]
         files[path] = memory.value(path, [repr(config), title, *newest], lambda: feeds.atom_feed(
             config, listed, path, page_url, title, absolute))
-    modified = {r.url: r.updated or r.date for r in reports}
-    listed = [(p.url, modified.get(p.url)) for p in pages if p.template != "404.html"]
-    files["sitemap.xml"] = memory.value("sitemap.xml", [repr(config), repr(listed)],
-                                        lambda: feeds.sitemap(listed, absolute))
+    in_sitemap = [p for p in pages if p.template != "404.html"]
+
+    def sitemap() -> bytes:
+        modified = {r.url: r.updated or r.date for r in reports}
+        return feeds.sitemap([(p.url, modified.get(p.url)) for p in in_sitemap], absolute)
+    # Its inputs: the pages' URLs and the reports' digests, which cover their dates.
+    files["sitemap.xml"] = memory.value("sitemap.xml", [repr(config), "\n".join(p.url for p in in_sitemap),
+                                                        "".join(digests[r.slug] for r in reports)], sitemap)
     files["robots.txt"] = feeds.robots(absolute)
     for static in renderer.static_files.values():
         files[static.url] = static.data

@@ -85,14 +85,17 @@ class ReportCache:
         self.folder = folder / "reports"
         self.salt = salt
         self.memory = {} if memory is None else memory  # decoded entries kept between builds by `serve`
-        # id(text) -> (text, salt, key), kept by `serve` too: an unchanged source keeps its very string,
-        # and hashing every text again is half the cost of a warm rebuild's look-ups.
-        self.keys = {} if keys is None else keys
+        # id(text) -> (text, salt, key), kept by `serve`: an unchanged source keeps its very string,
+        # and hashing every text again is half the cost of a warm rebuild's look-ups. None: no memo,
+        # as it would keep every source's text for the whole build.
+        self.keys = keys
         self.used: set[str] = set()
         self.hits = 0
 
     def key(self, text: str) -> str:
         """The entry key of a report source: its text and the cache's salt."""
+        if self.keys is None:
+            return text_digest(self.salt, text)
         known = self.keys.get(id(text))
         if known is not None and known[0] is text and known[1] == self.salt:
             return known[2]
@@ -137,8 +140,9 @@ class ReportCache:
         """Delete entries this build did not use: old versions of edited reports, deleted reports."""
         for key in self.memory.keys() - self.used:
             del self.memory[key]
-        for text_id in [i for i, (_, _, key) in self.keys.items() if key not in self.used]:
-            del self.keys[text_id]
+        if self.keys is not None:
+            for text_id in [i for i, (_, _, key) in self.keys.items() if key not in self.used]:
+                del self.keys[text_id]
         if not self.folder.is_dir():
             return
         for shard in os.scandir(self.folder):

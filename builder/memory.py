@@ -27,6 +27,9 @@ T = TypeVar("T")
 class Memory:
     """Warm state for rebuilds: decoded cache entries, reports, their digests, a renderer, feeds and the like."""
 
+    # False for a one-off build, which keeps no more than the build itself needs: not the sources'
+    # text, nor the Explore-more and search indexes that updates need (150 MB at 10,000 reports).
+    warm: bool = True
     sources: dict[str, tuple[Stamp, Source]] = field(default_factory=dict)  # see load_content
     entries: dict[str, Entry] = field(default_factory=dict)  # build-cache key -> decoded entry
     text_keys: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # see ReportCache.key
@@ -120,14 +123,18 @@ class Memory:
                       ) -> dict[str, tuple[RelatedCard, ...]]:
         """related_reports(reports, terms, count), updated from the last build's ranking where only terms changed."""
         last, self.ranking = self.ranking, None  # updated in place: none is kept that could be half-updated
-        self.ranking = rank_related(reports, terms, count, last)
-        return self.ranking.related
+        ranking = rank_related(reports, terms, count, last)
+        if self.warm:
+            self.ranking = ranking
+        return ranking.related
 
     def search_index(self, reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> SearchIndex:
         """build_index(reports, index_terms), updated from the last build's index where that is the same."""
         last, self.search = self.search, None  # updated in place: none is kept that could be half-updated
-        self.search = update_index(last, reports, index_terms)
-        return self.search
+        index = update_index(last, reports, index_terms)
+        if self.warm:
+            self.search = index
+        return index
 
     def remember_manifest(self, output: Path, manifest: Mapping[str, str]) -> None:
         """Take the manifest a build just wrote as read, so the next build need not read it back."""

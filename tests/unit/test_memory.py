@@ -82,3 +82,12 @@ def test_digests_are_remembered_only_for_bytes_the_memory_holds():
     assert [known for known, _ in memory.file_digests.values()] == [held]  # a page's bytes are not kept
     memory.digests_for([])  # the feed is no longer among the build's files: forgotten
     assert memory.file_digests == {}
+
+
+def test_a_one_off_build_keeps_neither_the_sources_nor_the_indexes_updates_need(make_site):
+    root = make_site({"content/a.md": report("A", body="Alpha text."), "content/b.md": report("B", body="Beta.")})
+    one_off, warm = Memory(warm=False), Memory()
+    for memory in (one_off, warm):
+        build(BuildOptions(root=root, output=root / f"out-{memory.warm}", now=NOW), memory)
+    assert not one_off.sources and not one_off.text_keys and one_off.ranking is None and one_off.search is None
+    assert warm.sources and warm.text_keys and warm.ranking is not None and warm.search is not None
