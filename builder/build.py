@@ -255,9 +255,10 @@ def render_files(renderer: Renderer, pages, reports, topics, digests: Mapping[st
     def sitemap() -> bytes:
         modified = {r.url: r.updated or r.date for r in reports}
         return feeds.sitemap([(p.url, modified.get(p.url)) for p in in_sitemap], absolute)
-    # Its inputs: the pages' URLs and the reports' digests, which cover their dates.
-    files["sitemap.xml"] = memory.value("sitemap.xml", [repr(config), "\n".join(p.url for p in in_sitemap),
-                                                        "".join(digests[r.slug] for r in reports)], sitemap)
+    # Its inputs: the pages' URLs and the days the reports were last modified (all the sitemap shows).
+    days = " ".join(f"{r.url}={(r.updated or r.date).toordinal()}" for r in reports)
+    files["sitemap.xml"] = memory.value("sitemap.xml", [repr(config), "\n".join(p.url for p in in_sitemap), days],
+                                        sitemap)
     files["robots.txt"] = feeds.robots(absolute)
     for static in renderer.static_files.values():
         files[static.url] = static.data

@@ -91,3 +91,14 @@ def test_a_one_off_build_keeps_neither_the_sources_nor_the_indexes_updates_need(
         build(BuildOptions(root=root, output=root / f"out-{memory.warm}", now=NOW), memory)
     assert not one_off.sources and not one_off.text_keys and one_off.ranking is None and one_off.search is None
     assert warm.sources and warm.text_keys and warm.ranking is not None and warm.search is not None
+
+
+def test_a_warm_rebuild_dates_the_sitemap_entry_of_a_report_whose_updated_date_changed(make_site):
+    root = make_site({"content/a.md": report("Alpha"), "content/b.md": report("Beta", date="2026-05-02")})
+    options = BuildOptions(root=root, output=root / "output", now=NOW)
+    memory = Memory()
+    build(options, memory)
+    (root / "content" / "a.md").write_text(report("Alpha", updated="2026-06-01"))
+    memory.forget(["content/a.md"])
+    build(options, memory)
+    assert b"<lastmod>2026-06-01</lastmod>" in (root / "output" / "sitemap.xml").read_bytes()
