@@ -54,7 +54,6 @@ class Preview:
         self.options = options
         self.site: Site | None = None
         self.memory = Memory()  # what the last rebuilds made, so the next one redoes only what changed
-        self._manifest = self.memory.manifest(options.output)
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
@@ -77,11 +76,10 @@ class Preview:
             if collecting:
                 gc.enable()
         seconds = time.perf_counter() - started
-        manifest = self.memory.manifest(self.options.output)
-        written = tuple(sorted(p for p, d in manifest.items() if self._manifest.get(p) != d))
-        removed = tuple(sorted(set(self._manifest) - set(manifest)))
-        outcome = Outcome(result.site, (), written, removed, seconds, changes, self.site, len(manifest) - len(written))
-        self.site, self._manifest = result.site, manifest
+        summary = result.summary
+        outcome = Outcome(result.site, (), summary.changed, summary.stale, seconds, changes, self.site,
+                          summary.unchanged)
+        self.site = result.site
         return outcome
 
 
@@ -184,26 +182,32 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
         return 1
     thread = threading.Thread(target=server.serve_forever, name="trendsite-http", daemon=True)
     watcher = Watcher(options.root)
+    untidy, unlogged = True, None  # unlogged: the last rebuild, whose log waits for the pages to reload
     try:
         thread.start()
         watcher.start()
         _print(out, [f"serving {options.output} at {server.url} (Ctrl-C to stop)"])
-        untidy = True
         while True:
             # A timeout keeps Ctrl-C responsive on every platform.
-            changes = watcher.next_changes(timeout=0.5)
+            changes = watcher.next_changes(timeout=0.5 if unlogged is None else 0.1)
             if changes is None:
-                if untidy:  # half a second without a save: a quiet moment to collect garbage
+                if unlogged is not None:  # after the pages' reload requests, which need the interpreter
+                    _print(out, unlogged.log)
+                    unlogged = None
+                elif untidy:  # a quiet moment to collect garbage
                     tidy()
                     untidy = False
                 continue
+            if unlogged is not None:
+                _print(out, unlogged.log)
             outcome = preview.rebuild(changes)
-            untidy = True
+            untidy, unlogged = True, outcome
             if outcome.site is not None:
                 server.base_path = outcome.site.config.base_path
             notify(hub, outcome, changes)
-            _print(out, outcome.log)
     except KeyboardInterrupt:
+        if unlogged is not None:
+            _print(out, unlogged.log)
         _print(out, ["stopped"])
         return 0
     finally:

@@ -51,6 +51,8 @@ class WriteSummary:
     removed: int
     # Output path -> digest: the manifest output/ now holds, so `serve` need not read it back.
     manifest: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    changed: tuple[str, ...] = field(default=(), compare=False, repr=False)  # the paths written, in order
+    stale: tuple[str, ...] = field(default=(), compare=False, repr=False)  # the paths removed
 
 
 def digest(data: bytes) -> str:
@@ -140,7 +142,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
                                   "check the disk space and permissions; the previous site is unchanged "
                                   "or will be repaired by the next build")]) from None
     return WriteSummary(written=len(staged), unchanged=len(current) - len(staged), removed=len(stale),
-                        manifest=current)
+                        manifest=current, changed=tuple(sorted(rel for _, rel in staged)), stale=tuple(stale))
 
 
 def _fresh_folder(output: Path) -> Path | None:
@@ -178,7 +180,7 @@ def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes],
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    return WriteSummary(written=len(current), unchanged=0, removed=0, manifest=current)
+    return WriteSummary(written=len(current), unchanged=0, removed=0, manifest=current, changed=tuple(current))
 
 
 def _on_disk(output: Path) -> Callable[[str], bool]:
