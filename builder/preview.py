@@ -194,12 +194,16 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
                 if unlogged is not None:  # after the pages' reload requests, which need the interpreter
                     _print(out, unlogged.log)
                     unlogged = None
+                    gc.enable()
                 elif untidy:  # a quiet moment to collect garbage
                     tidy()
                     untidy = False
                 continue
             if unlogged is not None:
                 _print(out, unlogged.log)
+            # Garbage collection waits until the pages have reloaded too: its first run after a
+            # rebuild walks everything the rebuild made.
+            gc.disable()
             outcome = preview.rebuild(changes)
             untidy, unlogged = True, outcome
             if outcome.site is not None:
@@ -211,6 +215,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
         _print(out, ["stopped"])
         return 0
     finally:
+        gc.enable()
         watcher.stop()
         hub.close()
         server.shutdown()
