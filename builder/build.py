@@ -1,7 +1,6 @@
 """The pipeline, stage by stage: the only module that knows their order."""
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone

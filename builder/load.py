@@ -32,6 +32,12 @@ def is_ignored(name: str) -> bool:
 Stamp = tuple[int, int, int, int]
 
 
+def stamp_of(stat: os.stat_result) -> Stamp:
+    """Identity, size, mtime and ctime: ctime changes on every write and rename, and cannot be set
+    back by a program."""
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
 def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, Source]] | None = None
                  ) -> ContentTree:
     """Return every Markdown source and asset under root/content, in sorted order.
@@ -115,8 +121,7 @@ def _read_source(file: Path | os.DirEntry, rel: str, max_file_bytes: int, proble
             problems.append(Problem(shown, None, f"is {size:,} bytes, over the limit of {max_file_bytes:,}",
                                     "split the report, or raise max_file_bytes in [tool.trendsite]"))
             return None
-        # ctime changes on every write and rename, and cannot be set back by a program.
-        stamp = (stat.st_ino, size, stat.st_mtime_ns, stat.st_ctime_ns)
+        stamp = stamp_of(stat)
         remembered = known.get(rel)
         if remembered is not None and remembered[0] == stamp:
             seen[rel] = remembered

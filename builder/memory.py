@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Callable, Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from .cache import Entry, text_digest
-from .load import Stamp
+from .load import Stamp, stamp_of
 from .model import Page, RelatedCard, Report, Source
 from .related import Terms
 from .related_update import RelatedState, rank_related
 from .render import Renderer
 from .search import IndexTerms, SearchIndex, update_index
-from .write import MANIFEST, digest, read_manifest
+from .write import MANIFEST, digest, on_disk, read_manifest
 
 T = TypeVar("T")
 
@@ -89,11 +89,9 @@ class Memory:
 
     def manifest(self, output: Path) -> dict[str, str]:
         """read_manifest(output), read again only when the file's stamp changed; do not modify it."""
-        try:
-            stat = os.stat(output / MANIFEST)
-        except OSError:
+        stamp = _manifest_stamp(output)
+        if stamp is None:
             return read_manifest(output)
-        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
         known = self.manifests.get(output)
         if known is None or known[0] != stamp:
             known = self.manifests[output] = (stamp, read_manifest(output), False)
@@ -105,19 +103,12 @@ class Memory:
         to be still; other files are looked for. So a `serve` rebuild skips a stat a file (27,000
         at 10,000 reports); a file deleted by hand from output/ while serving comes back when its
         page changes or `serve` restarts."""
-        def on_disk(rel: str) -> bool:
-            return os.path.isfile(os.path.join(output, rel))
+        looked_for = on_disk(output)
         known = self.manifests.get(output)
-        if known is None or not known[2]:
-            return on_disk
-        try:
-            stat = os.stat(output / MANIFEST)
-        except OSError:
-            return on_disk
-        if known[0] != (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns):
-            return on_disk
+        if known is None or not known[2] or known[0] != _manifest_stamp(output):
+            return looked_for
         written = known[1]
-        return lambda rel: rel in written or on_disk(rel)
+        return lambda rel: rel in written or looked_for(rel)
 
     def related_cards(self, reports: Sequence[Report], terms: Mapping[str, Terms], count: int
                       ) -> dict[str, tuple[RelatedCard, ...]]:
@@ -138,12 +129,9 @@ class Memory:
 
     def remember_manifest(self, output: Path, manifest: Mapping[str, str]) -> None:
         """Take the manifest a build just wrote as read, so the next build need not read it back."""
-        try:
-            stat = os.stat(output / MANIFEST)
-        except OSError:
-            return
-        self.manifests[output] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), dict(manifest),
-                                  True)
+        stamp = _manifest_stamp(output)
+        if stamp is not None:
+            self.manifests[output] = (stamp, dict(manifest), True)
 
     def digests_for(self, stored: Iterable[bytes]) -> Callable[[bytes], str]:
         """write.digest for this build's files, remembered for `stored`: the bytes this Memory holds
@@ -173,3 +161,12 @@ class Memory:
                 related[slug] = old
         self.related = related
         return related
+
+
+def _manifest_stamp(output: Path) -> Stamp | None:
+    """The stamp of output/'s manifest file, None when there is none."""
+    try:
+        stat = os.stat(output / MANIFEST)
+    except OSError:
+        return None
+    return stamp_of(stat)

@@ -62,19 +62,10 @@ class Preview:
             # The watcher's word beside the files' stamps: a save within the clock's granularity
             # can leave the stamps as they were.
             self.memory.forget(changes.paths)
-        # No automatic cyclic collection mid-rebuild: at 10,000 reports its full runs, which walk
-        # every object of the site, were half of a rebuild's time; tidy() collects once idle. (Not
-        # in a first build, whose Markdown parsing alone makes plenty of garbage.)
-        collecting = gc.isenabled() and self.site is not None
-        if collecting:
-            gc.disable()
         try:
             result = build(self.options, self.memory)
         except BuildError as error:
             return Outcome(None, tuple(error.problems), (), (), time.perf_counter() - started, changes)
-        finally:
-            if collecting:
-                gc.enable()
         seconds = time.perf_counter() - started
         summary = result.summary
         outcome = Outcome(result.site, (), summary.changed, summary.stale, seconds, changes, self.site,
@@ -201,8 +192,11 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
                 continue
             if unlogged is not None:
                 _print(out, unlogged.log)
-            # Garbage collection waits until the pages have reloaded too: its first run after a
-            # rebuild walks everything the rebuild made.
+            # No automatic cyclic collection from here until the pages have reloaded: at 10,000
+            # reports its full runs, which walk every object of the site, were half of a rebuild's
+            # time, and its first run after one walks everything the rebuild made. tidy() collects
+            # once idle. (The first build, before this loop, collects as usual: Markdown parsing
+            # alone makes plenty of garbage.)
             gc.disable()
             outcome = preview.rebuild(changes)
             untidy, unlogged = True, outcome

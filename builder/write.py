@@ -116,7 +116,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         output.mkdir(parents=True, exist_ok=True)
         recover(output)
         previous = (manifest or read_manifest)(output)
-        exists = present or _on_disk(output)
+        exists = present or on_disk(output)
         current: dict[str, str] = {}
         staged: list[list[str]] = []  # [name in staging, output path], in the order they were staged
         try:
@@ -183,7 +183,8 @@ def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes],
     return WriteSummary(written=len(current), unchanged=0, removed=0, manifest=current, changed=tuple(current))
 
 
-def _on_disk(output: Path) -> Callable[[str], bool]:
+def on_disk(output: Path) -> Callable[[str], bool]:
+    """Whether a file of output/ is there, by its output path, looked for on disk."""
     return lambda rel: os.path.isfile(os.path.join(output, rel))
 
 
