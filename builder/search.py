@@ -5,14 +5,20 @@ Layout, all under search/:
   (the script skips completing a short prefix whose shards would cost too many bytes).
   Its name never changes, so the script fetches it revalidated; everything it points to is
   fingerprinted and cacheable forever.
-- terms/<hash>.json: term -> postings, for the terms starting with the shard's key. A key is a term's
-  first 2 characters; a shard over SHARD_BYTES splits by one more character (terms as long as the key
-  stay behind), so a query fetches the shard of the longest key its word starts with.
+- terms/<hash>.json: {"terms": term -> postings, for the terms starting with the shard's key; "docs":
+  id -> result entry (as in docs/ below), for the FIRST_BATCH reports each of those terms alone ranks
+  first}. A key is a term's first 2 characters; a shard over SHARD_BYTES (postings and entries) splits
+  by one more character (terms as long as the key stay behind), so a query fetches the shard of the
+  longest key its word starts with. The entries let the first batch of a one-word query paint from the
+  shards alone: a report that search.js ranks among the first n for a word, or a prefix, is among the
+  first n of one of the terms it matches (its score is its best term's). Without them a pasted query
+  waited for two dependent round trips, the shard and then the entries' files (benchmarks/search_index.py:
+  median 86-126 ms at 10,000 reports); several words, "more results", or an entry missing go to docs/.
 - docs/<n>.txt: what a result lists, for the DOCS_PER_FILE reports with ids n * DOCS_PER_FILE on, in id
   order: URL, title, date, topics (tab-separated) and summary, a line each, so DOC_LINES lines a report
   (a few hundred bytes); grouped because one file per report made 10,000 tiny files to write at 10,000
   reports. text/<id>.txt: the report's plain text, which snippets come from. The script fetches both
-  for the results on screen only, the texts once typing pauses.
+  for the results on screen whose entries no shard brought, the texts once typing pauses.
 
 Postings are one string per term: for each report holding it, in id order, the id as `width` digits
 of ALPHABET (base 64, most significant first) and one character whose value is the code below. Ids
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from itertools import repeat
@@ -51,6 +58,13 @@ INDEX = "search/index.json"
 # over the 300 KB budget of benchmarks/search_index.py; 4 keeps the file count down 4x.
 DOCS_PER_FILE = 4
 DOC_LINES = 5
+# The longest first batch of results (templates/search.html data-limit): a term's best this many
+# reports have their entries in the term's shard, if those take at most CARRY times its posting's bytes
+# (at 10,000 reports, a word in 2% of them or more). Unbounded, the entries made 1.7x the shards (so
+# 1.7x the manifest's list of them) of a 5,000-report site with a 5,000-word vocabulary; 2 makes 1.5x;
+# 1 made 1.3x but left "vorsel" of benchmarks/search_index.py (in 3% of reports) behind.
+FIRST_BATCH = 6
+CARRY = 2
 
 # A report's terms grouped by code: ((code, (term, ...)), ...), codes ascending.
 IndexTerms = tuple[tuple[int, tuple[str, ...]], ...]
@@ -77,11 +91,13 @@ class SearchIndex:
     """The index as built, kept by `serve` so that an edit redoes only what it touches (update_index)."""
 
     reports: list[Report]  # by id
+    documents: list[str]  # by id, each report's result entry
     terms: list[IndexTerms]  # by id, each report's index terms
     width: int
     groups: dict[str, dict[str, str]]  # 2-character prefix -> {term: postings}
     shard_keys: dict[str, list[str]]  # 2-character prefix -> the shard keys made from its terms
     shards: dict[str, tuple[str, int]]  # shard key -> (content hash, bytes)
+    inlined: dict[str, set[int]]  # 2-character prefix -> the ids whose entries its shards carry
     files: dict[str, bytes]  # output path -> bytes, the whole index
 
 
@@ -103,8 +119,9 @@ def build_index(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]
     groups: dict[str, dict[str, str]] = defaultdict(dict)
     for term, parts in pieces.items():
         groups[term[:2]][term] = "".join(parts)
-    index = SearchIndex(reports=ordered, terms=[index_terms[r.slug] for r in ordered], width=width,
-                        groups=dict(groups), shard_keys={}, shards={}, files={})
+    index = SearchIndex(reports=ordered, documents=list(map(_document, ordered)),
+                        terms=[index_terms[r.slug] for r in ordered], width=width,
+                        groups=dict(groups), shard_keys={}, shards={}, inlined={}, files={})
     for prefix in groups:
         _make_shards(index, prefix)
     for start in range(0, len(ordered), DOCS_PER_FILE):
@@ -121,8 +138,9 @@ def update_index(index: SearchIndex | None, reports: Sequence[Report], index_ter
 
     While the reports and their order stay the same (edits), every id stays the same: only the
     postings of words an edited report gained, lost or uses differently change, so only their
-    prefixes' shards are made again, with the edited reports' result entries and texts. Anything
-    else (a report added, removed or redated) builds the index afresh.
+    prefixes' shards are made again, and those carrying an edited report's result entry, with the
+    edited reports' entries and texts. Anything else (a report added, removed or redated) builds the
+    index afresh.
     """
     ordered = sorted(reports, key=lambda r: (r.date, r.slug))
     if index is None or len(ordered) != len(index.reports) or any(
@@ -137,8 +155,11 @@ def update_index(index: SearchIndex | None, reports: Sequence[Report], index_ter
         index.terms[number] = terms
         if report is not old:
             index.reports[number] = report
-            if _document(report) != _document(old):
+            document = _document(report)
+            if document != index.documents[number]:
+                index.documents[number] = document
                 docs.add(number // DOCS_PER_FILE)
+                prefixes |= {prefix for prefix, ids in index.inlined.items() if number in ids}
             if report.text[:TEXT_CHARS] != old.text[:TEXT_CHARS]:
                 index.files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
     for prefix in prefixes:
@@ -195,12 +216,17 @@ def _repost(index: SearchIndex, number: int, old: IndexTerms, new: IndexTerms) -
 
 def _make_shards(index: SearchIndex, prefix: str) -> None:
     out: dict[str, dict[str, str]] = {}
+    index.inlined.pop(prefix, None)
     if prefix in index.groups:
-        _split(prefix, index.groups[prefix], out)
+        entries = index.groups[prefix]
+        best = {term: _carried(posting, index.width, index.documents) for term, posting in entries.items()}
+        index.inlined[prefix] = set().union(*best.values())
+        _split(prefix, entries, best, index.documents, out)
     if out:
         index.shard_keys[prefix] = list(out)
     for key, entries in out.items():
-        data = _json(dict(sorted(entries.items())))
+        ids = sorted(set().union(*(best[term] for term in entries)))
+        data = _json({"terms": dict(sorted(entries.items())), "docs": {str(n): index.documents[n] for n in ids}})
         digest = hashlib.sha256(data).hexdigest()[:10]
         index.shards[key] = (digest, len(data))
         index.files[f"search/terms/{digest}.json"] = data
@@ -208,18 +234,19 @@ def _make_shards(index: SearchIndex, prefix: str) -> None:
 
 def _make_docs(index: SearchIndex, group: int) -> None:
     start = group * DOCS_PER_FILE
-    entries = (_document(report) for report in index.reports[start:start + DOCS_PER_FILE])
-    index.files[f"search/docs/{group}.txt"] = "\n".join(entries).encode("utf-8")
+    index.files[f"search/docs/{group}.txt"] = "\n".join(index.documents[start:start + DOCS_PER_FILE]).encode("utf-8")
 
 
 def _make_manifest(index: SearchIndex) -> None:
-    index.files[INDEX] = _json({"version": 2, "count": len(index.reports), "width": index.width,
+    index.files[INDEX] = _json({"version": 3, "count": len(index.reports), "width": index.width,
                                 "stopwords": sorted(STOPWORDS), "docs_per_file": DOCS_PER_FILE,
                                 "shards": dict(sorted(index.shards.items()))})
 
 
-def _split(key: str, entries: dict[str, str], out: dict[str, dict[str, str]]) -> None:
+def _split(key: str, entries: dict[str, str], best: dict[str, list[int]], documents: list[str],
+           out: dict[str, dict[str, str]]) -> None:
     size = sum(len(term) + len(posting) + 6 for term, posting in entries.items())  # 6: quotes, colon, comma
+    size += sum(len(documents[n]) + 16 for n in set().union(*(best[term] for term in entries)))  # 16: the id, \n escapes
     if size <= SHARD_BYTES or len(key) >= MAX_KEY:
         out[key] = entries
         return
@@ -230,7 +257,42 @@ def _split(key: str, entries: dict[str, str], out: dict[str, dict[str, str]]) ->
         else:
             longer[term[: len(key) + 1]][term] = posting
     for child, child_entries in longer.items():
-        _split(child, child_entries, out)
+        _split(child, child_entries, best, documents, out)
+
+
+def _weight(code: int) -> float:
+    """A posting's weight in search.js (its WEIGHT table): a term's scores are these times one factor."""
+    return (6 if code & IN_TITLE else 0) + (3 if code & IN_META else 0) + (
+        1 + math.log(code & BODY_MAX) if code & BODY_MAX else 0)
+
+
+# The code characters, weightiest first; no two codes weigh the same.
+_BY_WEIGHT = "".join(sorted(ALPHABET, key=lambda char: -_weight(ALPHABET.index(char))))
+
+
+def _carried(posting: str, width: int, documents: list[str]) -> list[int]:
+    """Ids of the FIRST_BATCH reports search.js ranks first for this term alone (the weightiest, newest first)
+    if their entries take at most CARRY times the posting's bytes, else none."""
+    step = width + 1
+    codes = posting[width::step]
+    if len(codes) <= FIRST_BATCH:  # a rare word: a few entries would cost many times its posting
+        return []
+    ats: list[int] = []
+    for char in _BY_WEIGHT:
+        end = len(codes)  # rfind at C speed: ids ascend, so the last of a code is the newest report
+        while len(ats) < FIRST_BATCH and (end := codes.rfind(char, 0, end)) >= 0:
+            ats.append(end)
+        if len(ats) == FIRST_BATCH:
+            break
+    ids = [_number(posting[at * step:at * step + width]) for at in ats]
+    return ids if sum(len(documents[n]) for n in ids) <= CARRY * len(posting) else []
+
+
+def _number(digits: str) -> int:
+    number = 0
+    for char in digits:
+        number = number * 64 + ALPHABET.index(char)
+    return number
 
 
 def _document(report: Report) -> str:

@@ -30,6 +30,7 @@
     this.root = root;
     this.shards = {};
     this.docs = {};
+    this.entries = {}; // id -> result entry, as the shards bring them
     this.manifest = null;
   }
   Index.prototype.load = function () {
@@ -45,9 +46,16 @@
     }
     return this.manifest;
   };
+  /* A shard's terms; the result entries it carries (its terms' best reports) are kept for doc(). */
   Index.prototype.shard = function (key, hash) {
+    var self = this;
     if (!this.shards[key]) {
-      this.shards[key] = fetchOk(this.root + "terms/" + hash + ".json").then(function (r) { return r.json(); });
+      this.shards[key] = fetchOk(this.root + "terms/" + hash + ".json").then(function (r) {
+        return r.json();
+      }).then(function (shard) {
+        for (var id in shard.docs) self.entries[id] = shard.docs[id];
+        return shard.terms;
+      });
     }
     return this.shards[key];
   };
@@ -61,14 +69,18 @@
     }
     return this.docs[key];
   };
-  // docs/<n>.txt holds the entries of docs_per_file reports from id n * docs_per_file, 5 lines each.
+  function entry(id, f) {
+    return { id: id, url: f[0], title: f[1], date: f[2], topics: f[3] ? f[3].split("\t") : [], summary: f[4] };
+  }
+  // A result entry, 5 lines: from a shard that carried it, so a one-word query's first batch needs no
+  // second round trip, or else from docs/<n>.txt, the entries of docs_per_file reports from id n * docs_per_file.
   Index.prototype.doc = function (id) {
     var self = this;
+    if (this.entries[id]) return Promise.resolve(entry(id, this.entries[id].split("\n")));
     return this.load().then(function (m) {
       var per = m.docs_per_file;
       return self.file("docs", Math.floor(id / per)).then(function (text) {
-        var f = text.split("\n").slice((id % per) * 5, (id % per) * 5 + 5);
-        return { id: id, url: f[0], title: f[1], date: f[2], topics: f[3] ? f[3].split("\t") : [], summary: f[4] };
+        return entry(id, text.split("\n").slice((id % per) * 5, (id % per) * 5 + 5));
       });
     });
   };

@@ -1,10 +1,18 @@
 """Search in Chromium on the bundled sample site: results as you type, marked snippets, ranking, keyboard."""
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from collections import Counter
+from datetime import date, timedelta
 
+import pytest
+
+from browser.conftest import SiteHandler
 from builder.search import report_index_terms
 from builder.terms import STOPWORDS, tokenize
+from conftest import build_site, report, write_site
 
 
 def body_only_word(reports):
@@ -134,3 +142,34 @@ def test_the_search_page_shows_six_results_and_the_button_shows_the_next_six(sam
     assert more.is_hidden()
     assert sorted(links.evaluate_all("links => links.map(a => a.href)")) == sorted(base + url for url in holding[term])
     assert page.inner_text("#search-status") == f"{total} results for “{term}”"
+
+
+@pytest.fixture(scope="module")
+def wide_site(tmp_path_factory):
+    """400 reports that all say "tariff", two of them in the title: enough for its shard to carry entries."""
+    titles = {100: "Tariff outlook", 250: "Tariff shifts"}
+    files = {f"content/r{i}.md": report(titles.get(i, f"Week {i}"), str(date(2025, 1, 1) + timedelta(days=i)),
+                                        body=f"Notes on the tariff for week {i}.") for i in range(400)}
+    root = write_site(tmp_path_factory.mktemp("wide"), files)
+    build_site(root)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(root / "output")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_common_word_shows_its_first_results_from_its_shard_alone(wide_site, open_page):
+    page = open_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(f"{wide_site}search/")
+    page.fill("#search-input", "tariff")  # pasted: every file comes after the input
+    page.wait_for_selector("#search-status:has-text('400 results for “tariff”')")
+    links = page.locator("#search-results .search-result-title a").evaluate_all("links => links.map(a => a.href)")
+    assert links[:3] == [f"{wide_site}reports/r250/", f"{wide_site}reports/r100/", f"{wide_site}reports/r399/"]
+    assert len(links) == 6
+    assert not [url for url in fetched if "/search/docs/" in url]  # the entries came with the shard
+    page.click("#search-more")  # the next batch comes from docs/
+    page.wait_for_function("document.querySelectorAll('#search-results .search-result').length === 12")
+    assert [url for url in fetched if "/search/docs/" in url]

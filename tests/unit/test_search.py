@@ -38,7 +38,7 @@ def shards_for(files, word, prefix=False):
     keys = json.loads(files[INDEX])["shards"]
     best = max((k for k in keys if word.startswith(k)), key=len, default=None)
     chosen = [k for k in keys if prefix and k.startswith(word) and k != best] + ([best] if best else [])
-    return [json.loads(files[f"search/terms/{keys[k][0]}.json"]) for k in chosen]
+    return [json.loads(files[f"search/terms/{keys[k][0]}.json"])["terms"] for k in chosen]
 
 
 def entry(files, number: int) -> list[str]:
@@ -198,4 +198,38 @@ def test_an_update_leaves_untouched_files_as_the_same_objects():
     # The manifest, r200's entry file, and a shard per prefix of its 11 old and new title words at most.
     assert len(after) - 13 <= len(same) < len(after)
     assert after["search/docs/50.txt"] is not before["search/docs/50.txt"]  # r200's result entry
+    assert after == search_files(reports, terms)
+
+
+def carried(files, word):
+    """The ids whose result entries the shard of `word` carries, and those entries' first lines (their URLs)."""
+    keys = json.loads(files[INDEX])["shards"]
+    best = max((k for k in keys if word.startswith(k)), key=len)
+    docs = json.loads(files[f"search/terms/{keys[best][0]}.json"])["docs"]
+    return {int(n): entry.split("\n") for n, entry in docs.items()}
+
+
+def common_word_reports():
+    """300 reports with "market" in the body; r120 and r7 also in the title, r200 once in a title with "rare"."""
+    titles = {7: "Market maps", 120: "Market rules", 200: "Rare market"}
+    return [make(f"r{i}", i, title=titles.get(i, f"Report {i}"), text="market " * (2 if i == 50 else 1))
+            for i in range(300)]
+
+
+def test_a_common_words_shard_carries_the_entries_of_its_best_reports():
+    files = index(common_word_reports())
+    # Title hits first, then the one report saying it twice, then the newest: search.js's order for "market".
+    best = carried(files, "market")
+    assert set(best) == {200, 120, 7, 50, 299, 298} and best[120] == entry(files, 120)
+    assert carried(files, "rare") == {}  # a word in one report: its entry would cost more than its posting
+
+
+def test_an_edit_to_a_carried_entry_alone_remakes_the_shard_carrying_it():
+    reports = common_word_reports()
+    terms = {r.slug: report_index_terms(r) for r in reports}
+    state = update_index(None, reports, terms)
+    reports[120] = replace(reports[120], title="Market: rules")  # the same words, another entry
+    terms["r120"] = report_index_terms(reports[120])
+    after = update_index(state, reports, terms).files
+    assert carried(after, "market")[120][1] == "Market: rules"
     assert after == search_files(reports, terms)
