@@ -15,7 +15,6 @@ from .content import check_slugs, make_report, resolve_links
 from .errors import BuildError, Problem
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
-from .load import load_content
 from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
@@ -81,9 +80,11 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
             return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
     site = generate(options, previous.pages, memory)
     state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
-    summary = write_site(options.output, site.files, site.kept, memory.manifest,
-                         memory.digests_for(site.files.stored()), memory.present(options.output))
-    memory.remember_manifest(options.output, summary.manifest)
+    stored = site.files.stored()
+    unchanged = memory.unchanged_files(options.output, stored)
+    summary = write_site(options.output, site.files.without(unchanged), site.kept | unchanged, memory.manifest,
+                         memory.digests_for(stored.values()), memory.present(options.output))
+    memory.remember_manifest(options.output, summary.manifest, stored)
     until = site.next_change.timestamp() if site.next_change else None
     state_file.save(OutputState(inputs=inputs, until=until, pages=site.fingerprints))
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
@@ -113,14 +114,15 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     now = options.now or datetime.now(timezone.utc)
     config = load_config(root)                                      # settings
     tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
-    tree = load_content(root, config.max_file_bytes, memory.sources if memory.warm else None)  # content/
+    tree = memory.content(root, config.max_file_bytes)                # content/
     problems = list(tree.problems)
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone),
                         memory.entries, memory.text_keys if memory.warm else None)
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms
         tree.sources, config, tz, now, cache, options.workers,
-        progress and (lambda done, total: progress("reports", done, total)))
+        progress and (lambda done, total: progress("reports", done, total)),
+        memory.prepared if memory.warm else None)
     problems += found
     by_source = {p.rel: p for p in prepared}
     made: dict = {}
@@ -217,9 +219,16 @@ class SiteFiles(MutableMapping[str, bytes]):
     def __contains__(self, path: object) -> bool:
         return path in self._pages or path in self._data
 
-    def stored(self) -> Iterable[bytes]:
+    def stored(self) -> Mapping[str, bytes]:
         """The files held as bytes, not rendered on reading: feeds, search index, static files."""
-        return self._data.values()
+        return self._data
+
+    def without(self, paths: Collection[str]) -> SiteFiles:
+        """These files less the stored ones at `paths`."""
+        rest = SiteFiles(self._renderer, self._progress)
+        rest._pages = self._pages
+        rest._data = {path: data for path, data in self._data.items() if path not in paths}
+        return rest
 
     def __iter__(self) -> Iterator[str]:
         yield from self._pages

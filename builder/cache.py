@@ -8,6 +8,7 @@ loading runs no code, and every entry's header and shape are checked before it i
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import marshal
@@ -45,6 +46,7 @@ class Entry:
     index_terms: IndexTerms  # for the search index
 
 
+@functools.cache  # the code a process runs does not change under it; reading versions costs milliseconds
 def code_digest(names: tuple[str, ...] = _PRODUCERS) -> str:
     """A hash of trendsite's own modules and the versions of the libraries that shape the output."""
     h = hashlib.blake2b(digest_size=16)
@@ -85,6 +87,9 @@ class ReportCache:
         self.folder = folder / "reports"
         self.salt = salt
         self.memory = {} if memory is None else memory  # decoded entries kept between builds by `serve`
+        # Any earlier build of this process used (so kept) every entry the folder holds that prune()
+        # must look at: serve's rebuilds need not list 10,000 files to find the few they dropped.
+        self._warm = bool(self.memory)
         # id(text) -> (text, salt, key), kept by `serve`: an unchanged source keeps its very string,
         # and hashing every text again is half the cost of a warm rebuild's look-ups. None: no memo,
         # as it would keep every source's text for the whole build.
@@ -138,11 +143,16 @@ class ReportCache:
 
     def prune(self) -> None:
         """Delete entries this build did not use: old versions of edited reports, deleted reports."""
-        for key in self.memory.keys() - self.used:
+        dropped = self.memory.keys() - self.used
+        for key in dropped:
             del self.memory[key]
         if self.keys is not None:
             for text_id in [i for i, (_, _, key) in self.keys.items() if key not in self.used]:
                 del self.keys[text_id]
+        if self._warm:
+            for key in dropped:
+                _unlink(self.folder / key[:2] / key)
+            return
         if not self.folder.is_dir():
             return
         for shard in os.scandir(self.folder):
@@ -150,10 +160,14 @@ class ReportCache:
                 continue
             for item in os.scandir(shard.path):
                 if item.name not in self.used:
-                    try:
-                        os.unlink(item.path)
-                    except OSError:
-                        pass
+                    _unlink(item.path)
+
+
+def _unlink(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def encode_entry(entry: Entry) -> tuple | None:

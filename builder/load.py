@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import stat as stat_kind
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Collection, Iterator
 
 from .errors import Problem
 from .model import Source
@@ -21,6 +22,10 @@ class ContentTree:
     sources: tuple[Source, ...]
     assets: tuple[tuple[str, Path], ...]  # (path relative to content/, absolute path)
     problems: tuple[Problem, ...]
+    # No links and no source with a second name (a hard link): a source's bytes change only through
+    # its own path, so a watcher's events name every change (see reload_content).
+    plain: bool = False
+    max_file_bytes: int = 0  # the limit the sources were read under
 
 
 def is_ignored(name: str) -> bool:
@@ -52,10 +57,12 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
     real_root = content.resolve()
     sources, assets, problems = [], [], []
     seen: dict[str, tuple[Stamp, Source]] = {}
+    plain = True
     for rel, entry in _walk(str(content)):
         shown = f"content/{rel}"
         # Walking does not follow links, so only a link can lead outside content/.
         if entry.is_symlink():
+            plain = False
             if not _inside(Path(entry.path), real_root):
                 problems.append(Problem(shown, None, "is a link to something outside content/",
                                         "copy it into content/ instead of linking to it"))
@@ -68,10 +75,40 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
         source = _read_source(entry, rel, max_file_bytes, problems, seen, known or {})
         if source is not None:
             sources.append(source)
+            plain = plain and entry.stat().st_nlink == 1  # the entry keeps the stat _read_source took
     if known is not None:
         known.clear()
         known.update(seen)
-    return ContentTree(tuple(sources), tuple(assets), tuple(problems))
+    return ContentTree(tuple(sources), tuple(assets), tuple(problems), plain, max_file_bytes)
+
+
+def reload_content(root: Path, tree: ContentTree, touched: Collection[str],
+                   known: dict[str, tuple[Stamp, Source]]) -> ContentTree | None:
+    """`tree` with the `touched` sources read again, or None when content/ must be walked instead.
+
+    For `serve`, whose watcher names every path changed since `tree` was loaded: a 10,000-report
+    walk costs a stat a file, where an edit touches one. Only edits qualify, each of a source of a
+    plain tree (see ContentTree) that is still a file of one name; a file created, deleted or
+    renamed, a folder, an asset, a link or a problem needs the walk. `known` is updated as by
+    load_content.
+    """
+    if not tree.plain or tree.problems or any(rel not in known for rel in touched):
+        return None
+    problems: list[Problem] = []
+    fresh: dict[str, tuple[Stamp, Source]] = {}
+    for rel in touched:
+        path = root / "content" / rel
+        try:
+            status = os.lstat(path)
+        except OSError:
+            return None
+        if not stat_kind.S_ISREG(status.st_mode) or status.st_nlink != 1:
+            return None
+        if _read_source(path, rel, tree.max_file_bytes, problems, fresh, {}) is None:
+            return None  # the walk reports the problem, with every other
+    known.update(fresh)
+    return ContentTree(tuple(fresh[s.rel][1] if s.rel in fresh else s for s in tree.sources), tree.assets, (),
+                       True, tree.max_file_bytes)
 
 
 def read_source(root: Path, rel: str, max_file_bytes: int) -> tuple[Source | None, list[Problem]]:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Callable, Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from .cache import Entry, text_digest
-from .load import Stamp, stamp_of
+from .load import ContentTree, Stamp, load_content, reload_content, stamp_of
 from .model import Page, RelatedCard, Report, Source
+from .prepare import Prepared
 from .related import Terms
 from .related_update import RelatedState, rank_related
 from .render import Renderer
@@ -30,9 +31,15 @@ class Memory:
     # False for a one-off build, which keeps no more than the build itself needs: not the sources'
     # text, nor the Explore-more and search indexes that updates need (150 MB at 10,000 reports).
     warm: bool = True
+    # Every change to content/ since the last build is named to forget(), as `serve`'s watcher does,
+    # so a rebuild reads just those files (see content).
+    watched: bool = False
     sources: dict[str, tuple[Stamp, Source]] = field(default_factory=dict)  # see load_content
+    tree: ContentTree | None = None  # what content/ held at the last build
+    touched: set[str] = field(default_factory=set)  # paths in content/ named to forget() since
     entries: dict[str, Entry] = field(default_factory=dict)  # build-cache key -> decoded entry
     text_keys: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # see ReportCache.key
+    prepared: dict[tuple[str, str], Prepared] = field(default_factory=dict)  # see prepare_reports
     reports: dict[Hashable, Report] = field(default_factory=dict)  # what make_report made from -> its report
     links: dict[int, tuple] = field(default_factory=dict)  # resolve_links' memo
     # id(report) -> (report, digest): the report is held so its id cannot be reused by another object.
@@ -46,6 +53,7 @@ class Memory:
     # output -> (stamp of its manifest file, the manifest, whether this process wrote it: see present)
     manifests: dict[Path, tuple[Stamp, dict[str, str], bool]] = field(default_factory=dict)
     file_digests: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # see digests_for
+    written: tuple[Path, dict[str, bytes]] | None = None  # see unchanged_files
     search: SearchIndex | None = None  # the last build's search index, to update after an edit
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
@@ -82,10 +90,25 @@ class Memory:
         return known[1]  # type: ignore[return-value]
 
     def forget(self, paths: Iterable[str]) -> None:
-        """Read these content/ paths (files or folders) again next time, whatever their stamps say."""
-        touched = [p[len("content/"):] for p in paths if p.startswith("content/")]
-        for rel in [rel for rel in self.sources if any(rel == t or rel.startswith(t + "/") for t in touched)]:
-            del self.sources[rel]
+        """Read these site paths in content/ (files or folders) again next time, whatever their stamps say."""
+        self.touched.update(p[len("content/"):] for p in paths if p.startswith("content/"))
+
+    def content(self, root: Path, max_file_bytes: int) -> ContentTree:
+        """load_content(root, max_file_bytes), reading only changed files: those whose stamps changed,
+        or when `watched`, just the ones named to forget() where reload_content can."""
+        if not self.warm:
+            return load_content(root, max_file_bytes)
+        touched, self.touched = self.touched, set()
+        tree = None
+        if self.watched and self.tree is not None and self.tree.max_file_bytes == max_file_bytes:
+            tree = reload_content(root, self.tree, touched, self.sources)
+        if tree is None:
+            folders = tuple(f"{rel}/" for rel in touched)
+            for rel in [rel for rel in self.sources if rel in touched or rel.startswith(folders)]:
+                del self.sources[rel]
+            tree = load_content(root, max_file_bytes, self.sources)
+        self.tree = tree
+        return tree
 
     def manifest(self, output: Path) -> dict[str, str]:
         """read_manifest(output), read again only when the file's stamp changed; do not modify it."""
@@ -97,6 +120,15 @@ class Memory:
             known = self.manifests[output] = (stamp, read_manifest(output), False)
         return known[1]
 
+    def unchanged_files(self, output: Path, stored: Mapping[str, bytes]) -> set[str]:
+        """Paths of `stored` files that hold the very bytes object this process wrote there last time
+        (search index files, feeds and static files mostly come back so): while output/ is as it
+        left it, such a file is known to be unchanged, as a kept page is, and need not be looked at."""
+        if self.written is None or self.written[0] != output or not self._wrote_last(output):
+            return set()
+        written, manifest = self.written[1], self.manifests[output][1]
+        return {path for path, data in stored.items() if written.get(path) is data and path in manifest}
+
     def present(self, output: Path) -> Callable[[str], bool]:
         """Whether a file of output/ is there. Every file of the manifest this process wrote last
         (and nobody rewrote since, by its stamp) was there when written or checked, and is taken
@@ -104,11 +136,15 @@ class Memory:
         at 10,000 reports); a file deleted by hand from output/ while serving comes back when its
         page changes or `serve` restarts."""
         looked_for = on_disk(output)
-        known = self.manifests.get(output)
-        if known is None or not known[2] or known[0] != _manifest_stamp(output):
+        if not self._wrote_last(output):
             return looked_for
-        written = known[1]
+        written = self.manifests[output][1]
         return lambda rel: rel in written or looked_for(rel)
+
+    def _wrote_last(self, output: Path) -> bool:
+        """Whether output/'s manifest is the one this process wrote last, untouched since by its stamp."""
+        known = self.manifests.get(output)
+        return known is not None and known[2] and known[0] == _manifest_stamp(output)
 
     def related_cards(self, reports: Sequence[Report], terms: Mapping[str, Terms], count: int
                       ) -> dict[str, tuple[RelatedCard, ...]]:
@@ -127,11 +163,13 @@ class Memory:
             self.search = index
         return index
 
-    def remember_manifest(self, output: Path, manifest: Mapping[str, str]) -> None:
-        """Take the manifest a build just wrote as read, so the next build need not read it back."""
+    def remember_manifest(self, output: Path, manifest: Mapping[str, str], stored: Mapping[str, bytes]) -> None:
+        """Take the manifest a build just wrote as read, so the next build need not read it back, and
+        the `stored` files it wrote (see unchanged_files)."""
         stamp = _manifest_stamp(output)
         if stamp is not None:
             self.manifests[output] = (stamp, dict(manifest), True)
+        self.written = (output, dict(stored)) if self.warm and stamp is not None else None
 
     def digests_for(self, stored: Iterable[bytes]) -> Callable[[bytes], str]:
         """write.digest for this build's files, remembered for `stored`: the bytes this Memory holds

@@ -53,14 +53,16 @@ class Preview:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.site: Site | None = None
-        self.memory = Memory()  # what the last rebuilds made, so the next one redoes only what changed
+        # What the last rebuilds made, so the next one redoes only what changed. The watcher, started
+        # before the first build, names every change since: rebuild() passes it on.
+        self.memory = Memory(watched=True)
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
         started = time.perf_counter()
-        if changes is not None:
-            # The watcher's word beside the files' stamps: a save within the clock's granularity
-            # can leave the stamps as they were.
+        if changes is None:
+            self.memory.tree = None  # no word from the watcher: look at every file
+        else:
             self.memory.forget(changes.paths)
         try:
             result = build(self.options, self.memory)
@@ -161,6 +163,10 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
     """Build, serve output/ and rebuild on every change until Ctrl-C; returns the exit code."""
     preview = Preview(options)
     hub = Hub()
+    # Watching starts before the first build reads content/, so every change after that read is
+    # reported: rebuilds read only the files the watcher names (see Memory.watched).
+    watcher = Watcher(options.root)
+    watcher.start()
     first = preview.rebuild(None)
     notify(hub, first, None)
     _print(out, first.log)
@@ -168,15 +174,14 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
     try:
         server = DevServer(options.output, base_path, hub, host, port)
     except OSError as exc:
+        watcher.stop()
         print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         print("choose another port with --port", file=sys.stderr)
         return 1
     thread = threading.Thread(target=server.serve_forever, name="trendsite-http", daemon=True)
-    watcher = Watcher(options.root)
     untidy, unlogged = True, None  # unlogged: the last rebuild, whose log waits for the pages to reload
     try:
         thread.start()
-        watcher.start()
         _print(out, [f"serving {options.output} at {server.url} (Ctrl-C to stop)"])
         while True:
             # A timeout keeps Ctrl-C responsive on every platform.

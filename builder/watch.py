@@ -114,8 +114,9 @@ class Watcher:
             first_seen: dict[str, bool] = {}
             for path, _, appeared in burst:
                 first_seen.setdefault(path, appeared)
-            # A file that appeared and vanished within the burst is an editor's temporary file
-            # (sed's sedXXXXXX, vim's 4913 probe, an atomic save's staging file): not a change.
+            # A file created and gone within the burst is an editor's temporary file (sed's
+            # sedXXXXXX, vim's 4913 probe, an atomic save's staging file): not a change. A file
+            # moved in and gone is reported: an atomic save then a delete must not go unseen.
             kept = [p for p, appeared in first_seen.items() if not appeared or (self.root / p).exists()]
             changes = ChangeSet.of(kept, {p for p, is_dir, _ in burst if is_dir})
             if changes.paths:
@@ -127,7 +128,7 @@ class Watcher:
             self._observer.schedule(self._handler, str(folder), recursive=True)
 
     def record(self, absolute: str, is_dir: bool, appeared: bool) -> None:
-        """Queue one changed path; `appeared` if it was created or moved in (from watchdog's thread)."""
+        """Queue one changed path; `appeared` if it was created (from watchdog's thread)."""
         try:
             rel = Path(absolute).relative_to(self.root).as_posix()
         except ValueError:
@@ -149,4 +150,4 @@ class _Handler(FileSystemEventHandler):
         # and a move out of the site (or a rename) also changes the source path.
         self.watcher.record(str(event.src_path), event.is_directory, event.event_type == "created")
         if getattr(event, "dest_path", ""):
-            self.watcher.record(str(event.dest_path), event.is_directory, True)
+            self.watcher.record(str(event.dest_path), event.is_directory, False)

@@ -117,17 +117,22 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         recover(output)
         previous = (manifest or read_manifest)(output)
         exists = present or on_disk(output)
-        current: dict[str, str] = {}
+        made: dict[str, str] = {}
         staged: list[list[str]] = []  # [name in staging, output path], in the order they were staged
         try:
             for rel in sorted(files):
                 data = files[rel]
-                current[rel] = digest_of(data)
-                if previous.get(rel) != current[rel] or not exists(rel):
+                made[rel] = digest_of(data)
+                if previous.get(rel) != made[rel] or not exists(rel):
                     _stage_file(output, staged, rel, data)
-            current.update((rel, previous[rel]) for rel in kept if rel in previous and rel not in current)
-            stale = sorted(rel for rel in set(previous) - set(current) if is_safe_relative(rel))
-            if staged or set(previous) != set(current):
+            # Set operations rather than a loop: a warm rebuild keeps nearly every file of the site.
+            gone = (previous.keys() - made.keys()).difference(kept)
+            current = dict(previous)
+            for rel in gone:
+                del current[rel]
+            current.update(made)
+            stale = sorted(rel for rel in gone if is_safe_relative(rel))
+            if staged or gone or len(previous) != len(current):
                 # New files first, so a changed page never links to a file not there yet.
                 staged.sort(key=lambda move: move[1] in previous)
                 _commit(output, staged, stale, current)
@@ -230,15 +235,19 @@ def _commit(output: Path, staged: list[list[str]], stale: list[str], manifest: d
 
 def _apply(output: Path, staging: Path, journal: dict) -> None:
     real_output = output.resolve()
+    checked: set[Path] = set()  # folders already found inside output/: most moves share a few
+    made: set[Path] = set()
     for name, rel in journal.get("moves", []):
         source = staging / name
         if not source.exists():
             continue  # moved before the interruption
-        target = _inside(output, real_output, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = _inside(output, real_output, rel, checked)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         os.replace(source, target)
     for rel in journal.get("remove", []):
-        target = _inside(output, real_output, rel)
+        target = _inside(output, real_output, rel, checked)
         try:
             target.unlink()
         except FileNotFoundError:
@@ -246,12 +255,17 @@ def _apply(output: Path, staging: Path, journal: dict) -> None:
         _remove_empty_parents(target, output)
 
 
-def _inside(output: Path, real_output: Path, rel: str) -> Path:
+def _inside(output: Path, real_output: Path, rel: str, checked: set[Path]) -> Path:
     # A folder inside output/ may be a link someone made; never write or delete through it.
     target = output / rel
-    if not is_safe_relative(rel) or not target.parent.resolve().is_relative_to(real_output):
-        raise BuildError([Problem(str(target), None, "leads outside the output folder through a link",
-                                  "remove the link from the output folder")])
+    if not is_safe_relative(rel):
+        raise BuildError([Problem(str(target), None, "leads outside the output folder",
+                                  "remove the file from the build")])
+    if target.parent not in checked:
+        if not target.parent.resolve().is_relative_to(real_output):
+            raise BuildError([Problem(str(target), None, "leads outside the output folder through a link",
+                                      "remove the link from the output folder")])
+        checked.add(target.parent)
     return target
 
 

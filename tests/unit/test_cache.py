@@ -14,6 +14,7 @@ from builder import prepare
 from builder.build import BuildOptions, build
 from builder.cache import CACHE_DIR, Entry, ReportCache, cache_salt, decode_entry, encode_entry
 from builder.markup import MarkdownRenderer
+from builder.memory import Memory
 from builder.model import FrontMatter, SiteConfig, Source
 from conftest import NOW, build_site, report
 
@@ -88,6 +89,24 @@ def test_a_second_build_takes_every_report_from_the_cache(make_site):
     assert first.site.reports_from_cache == 0
     assert second.site.reports_from_cache == 6
     assert second.summary.written == 0
+
+
+def test_entries_no_build_uses_are_deleted_by_one_off_and_by_warm_builds(make_site):
+    root = make_site(_site_files(2))
+    entries = root / CACHE_DIR / "reports"
+
+    def edit_and_build(memory: Memory, title: str) -> None:
+        (root / "content" / "r0.md").write_text(report(title, "2026-01-10"))
+        memory.forget(["content/r0.md"])
+        build(BuildOptions(root=root, output=root / "output", now=NOW), memory)
+        assert len([p for p in entries.rglob("*") if p.is_file()]) == 2  # one entry a report, no old versions
+
+    edit_and_build(Memory(warm=False), "First")
+    (entries / "zz").mkdir()
+    (entries / "zz" / "left-by-another-version").write_bytes(b"old")
+    warm = Memory()
+    for title in ("Second", "Third"):  # the first warm build lists the folder, the next one need not
+        edit_and_build(warm, title)
 
 
 def test_a_corrupt_cache_is_rebuilt_and_gives_the_same_site(make_site, tmp_path):

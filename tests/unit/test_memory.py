@@ -6,7 +6,7 @@ import os
 from builder.build import BuildOptions, build
 from builder.load import load_content
 from builder.memory import Memory
-from builder.write import digest
+from builder.write import MANIFEST, digest
 from conftest import NOW, report
 
 LIMIT = 100_000
@@ -35,14 +35,65 @@ def test_a_save_that_keeps_the_stamp_is_read_again_once_the_watcher_names_it(tmp
     path.write_text("first")
     stamp = os.stat(path)
     memory = Memory()
-    load_content(tmp_path, LIMIT, memory.sources)
+    memory.content(tmp_path, LIMIT)
     path.write_text("again")
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # ctime still moves: forge it in memory
     memory.sources["a.md"] = (memory.sources["a.md"][0][:3] + (os.stat(path).st_ctime_ns,),
                               memory.sources["a.md"][1])
-    assert load_content(tmp_path, LIMIT, memory.sources).sources[0].text == "first"
+    assert memory.content(tmp_path, LIMIT).sources[0].text == "first"
     memory.forget(["content/a.md"])
-    assert load_content(tmp_path, LIMIT, memory.sources).sources[0].text == "again"
+    assert memory.content(tmp_path, LIMIT).sources[0].text == "again"
+
+
+def _texts(memory: Memory, root) -> dict[str, str]:
+    return {s.rel: s.text for s in memory.content(root, LIMIT).sources}
+
+
+def test_a_watched_memory_reads_only_the_files_the_watcher_named(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("a.md", "b.md"):
+        (content / name).write_text("first")
+    memory = Memory(watched=True)
+    _texts(memory, tmp_path)
+    (content / "a.md").write_text("named")
+    (content / "b.md").write_text("unnamed")  # no event for it: serve's watcher would have named it
+    memory.forget(["content/a.md"])
+    assert _texts(memory, tmp_path) == {"a.md": "named", "b.md": "first"}
+
+
+def test_a_watched_memory_walks_content_when_a_named_file_is_not_an_edit_of_a_plain_source(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("a.md", "b.md", "c.md"):
+        (content / name).write_text("first")
+    memory = Memory(watched=True)
+    _texts(memory, tmp_path)
+    (content / "a.md").unlink()
+    (content / "new.md").write_text("new")
+    memory.forget(["content/a.md", "content/new.md"])  # a file deleted and one created: walked
+    assert _texts(memory, tmp_path) == {"b.md": "first", "c.md": "first", "new.md": "new"}
+    os.link(content / "b.md", tmp_path / "elsewhere.md")  # a second name outside content/
+    memory.forget(["content/b.md"])
+    _texts(memory, tmp_path)
+    (tmp_path / "elsewhere.md").write_text("through the other name")
+    (content / "c.md").write_text("edited")
+    memory.forget(["content/c.md"])  # b.md changed with no event for its path: the walk sees it
+    assert _texts(memory, tmp_path) == {"b.md": "through the other name", "c.md": "edited", "new.md": "new"}
+
+
+def test_stored_files_are_known_unchanged_while_they_are_the_bytes_written_and_output_is_untouched(make_site):
+    root = make_site({"content/a.md": report("Alpha"), "content/b.md": report("Beta")})
+    output = root / "output"
+    memory = Memory()
+    stored = dict(build(BuildOptions(root=root, output=output, now=NOW), memory).site.files.stored())
+    assert "search/index.json" in stored and "feed.xml" in stored
+    assert memory.unchanged_files(output, stored) == set(stored)
+    equal = {path: bytes(bytearray(data)) for path, data in stored.items()}  # equal bytes, other objects
+    assert memory.unchanged_files(output, equal) == set()
+    assert memory.unchanged_files(root / "elsewhere", stored) == set()
+    os.utime(output / MANIFEST, ns=(1, 1))  # someone else wrote output/
+    assert memory.unchanged_files(output, stored) == set()
 
 
 def test_a_value_is_made_again_only_when_its_inputs_change():
