@@ -92,6 +92,7 @@ class SearchIndex:
 
     reports: list[Report]  # by id
     documents: list[str]  # by id, each report's result entry
+    shortest: int  # no entry is shorter (a bound only: edits may lengthen the shortest)
     terms: list[IndexTerms]  # by id, each report's index terms
     width: int
     groups: dict[str, dict[str, str]]  # 2-character prefix -> {term: postings}
@@ -119,7 +120,8 @@ def build_index(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]
     groups: dict[str, dict[str, str]] = defaultdict(dict)
     for term, parts in pieces.items():
         groups[term[:2]][term] = "".join(parts)
-    index = SearchIndex(reports=ordered, documents=list(map(_document, ordered)),
+    documents = list(map(_document, ordered))
+    index = SearchIndex(reports=ordered, documents=documents, shortest=min(map(len, documents), default=0),
                         terms=[index_terms[r.slug] for r in ordered], width=width,
                         groups=dict(groups), shard_keys={}, shards={}, inlined={}, files={})
     for prefix in groups:
@@ -158,6 +160,7 @@ def update_index(index: SearchIndex | None, reports: Sequence[Report], index_ter
             document = _document(report)
             if document != index.documents[number]:
                 index.documents[number] = document
+                index.shortest = min(index.shortest, len(document))
                 docs.add(number // DOCS_PER_FILE)
                 prefixes |= {prefix for prefix, ids in index.inlined.items() if number in ids}
             if report.text[:TEXT_CHARS] != old.text[:TEXT_CHARS]:
@@ -219,7 +222,10 @@ def _make_shards(index: SearchIndex, prefix: str) -> None:
     index.inlined.pop(prefix, None)
     if prefix in index.groups:
         entries = index.groups[prefix]
-        best = {term: _carried(posting, index.width, index.documents) for term, posting in entries.items()}
+        # A posting too short to carry FIRST_BATCH of the shortest entry carries none: most words are rare.
+        least = FIRST_BATCH * index.shortest / CARRY
+        best = {term: _carried(posting, index.width, index.documents) if len(posting) >= least else []
+                for term, posting in entries.items()}
         index.inlined[prefix] = set().union(*best.values())
         _split(prefix, entries, best, index.documents, out)
     if out:
@@ -275,8 +281,6 @@ def _carried(posting: str, width: int, documents: list[str]) -> list[int]:
     if their entries take at most CARRY times the posting's bytes, else none."""
     step = width + 1
     codes = posting[width::step]
-    if len(codes) <= FIRST_BATCH:  # a rare word: a few entries would cost many times its posting
-        return []
     ats: list[int] = []
     for char in _BY_WEIGHT:
         end = len(codes)  # rfind at C speed: ids ascend, so the last of a code is the newest report
