@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from sys import intern
-from typing import Any, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .markup import Rendered
@@ -82,31 +82,24 @@ def cache_salt(unsafe_html: bool, timezone_name: str) -> str:
 class ReportCache:
     """Entries by key in folder/reports/; unreadable, foreign or malformed entries count as misses."""
 
-    def __init__(self, folder: Path, salt: str, memory: dict[str, Entry] | None = None,
-                 keys: dict[int, tuple[str, str, str]] | None = None):
+    def __init__(self, folder: Path, salt: str, memory: dict[str, Entry] | None = None):
         self.folder = folder / "reports"
         self.salt = salt
         self.memory = {} if memory is None else memory  # decoded entries kept between builds by `serve`
         # Any earlier build of this process used (so kept) every entry the folder holds that prune()
         # must look at: serve's rebuilds need not list 10,000 files to find the few they dropped.
         self._warm = bool(self.memory)
-        # id(text) -> (text, salt, key), kept by `serve`: an unchanged source keeps its very string,
-        # and hashing every text again is half the cost of a warm rebuild's look-ups. None: no memo,
-        # as it would keep every source's text for the whole build.
-        self.keys = keys
         self.used: set[str] = set()
         self.hits = 0
 
     def key(self, text: str) -> str:
         """The entry key of a report source: its text and the cache's salt."""
-        if self.keys is None:
-            return text_digest(self.salt, text)
-        known = self.keys.get(id(text))
-        if known is not None and known[0] is text and known[1] == self.salt:
-            return known[2]
-        key = text_digest(self.salt, text)
-        self.keys[id(text)] = (text, self.salt, key)
-        return key
+        return text_digest(self.salt, text)
+
+    def reuse(self, keys: Collection[str]) -> None:
+        """Count entries an earlier build of this process got as got again: used (prune() keeps them), and hits."""
+        self.used.update(keys)
+        self.hits += len(keys)
 
     def get(self, key: str) -> Entry | None:
         """The stored entry, or None when there is none or it cannot be trusted."""
@@ -146,9 +139,6 @@ class ReportCache:
         dropped = self.memory.keys() - self.used
         for key in dropped:
             del self.memory[key]
-        if self.keys is not None:
-            for text_id in [i for i, (_, _, key) in self.keys.items() if key not in self.used]:
-                del self.keys[text_id]
         if self._warm:
             for key in dropped:
                 _unlink(self.folder / key[:2] / key)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Hashable, Iterable, Mapping, Sequence, TypeVar
 
-from .cache import Entry, text_digest
+from .cache import Entry, OutputState, OutputStateFile, text_digest
 from .load import ContentTree, Stamp, load_content, reload_content, stamp_of
 from .model import Page, RelatedCard, Report, Source
 from .prepare import Prepared
@@ -19,7 +19,7 @@ from .related import Terms
 from .related_update import RelatedState, rank_related
 from .render import Renderer
 from .search import IndexTerms, SearchIndex, update_index
-from .write import MANIFEST, digest, on_disk, read_manifest
+from .write import MANIFEST, on_disk, read_manifest
 
 T = TypeVar("T")
 
@@ -38,8 +38,7 @@ class Memory:
     tree: ContentTree | None = None  # what content/ held at the last build
     touched: set[str] = field(default_factory=set)  # paths in content/ named to forget() since
     entries: dict[str, Entry] = field(default_factory=dict)  # build-cache key -> decoded entry
-    text_keys: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # see ReportCache.key
-    prepared: dict[tuple[str, str], Prepared] = field(default_factory=dict)  # see prepare_reports
+    prepared: dict[int, tuple[Source, str, Prepared]] = field(default_factory=dict)  # see prepare_reports
     reports: dict[Hashable, Report] = field(default_factory=dict)  # what make_report made from -> its report
     links: dict[int, tuple] = field(default_factory=dict)  # resolve_links' memo
     # id(report) -> (report, digest): the report is held so its id cannot be reused by another object.
@@ -52,8 +51,8 @@ class Memory:
     fingerprints: dict[int, tuple[Page, str, str]] = field(default_factory=dict)  # see page_fingerprints
     # output -> (stamp of its manifest file, the manifest, whether this process wrote it: see present)
     manifests: dict[Path, tuple[Stamp, dict[str, str], bool]] = field(default_factory=dict)
-    file_digests: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # see digests_for
     written: tuple[Path, dict[str, bytes]] | None = None  # see unchanged_files
+    state: tuple[Path, Stamp | None, OutputState] | None = None  # see output_state
     search: SearchIndex | None = None  # the last build's search index, to update after an edit
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
@@ -163,6 +162,18 @@ class Memory:
             self.search = index
         return index
 
+    def output_state(self, state_file: OutputStateFile) -> OutputState:
+        """state_file.load(), unless it still holds the state this Memory saw saved (by its stamp)."""
+        if self.state is not None and self.state[0] == state_file.path and self.state[1] == _stamp(state_file.path):
+            return self.state[2]
+        return state_file.load()
+
+    def save_output_state(self, state_file: OutputStateFile, state: OutputState) -> None:
+        """state_file.save(state), remembered for output_state."""
+        state_file.save(state)
+        stamp = _stamp(state_file.path)
+        self.state = (state_file.path, stamp, state) if self.warm and stamp is not None else None
+
     def remember_manifest(self, output: Path, manifest: Mapping[str, str], stored: Mapping[str, bytes]) -> None:
         """Take the manifest a build just wrote as read, so the next build need not read it back, and
         the `stored` files it wrote (see unchanged_files)."""
@@ -170,24 +181,6 @@ class Memory:
         if stamp is not None:
             self.manifests[output] = (stamp, dict(manifest), True)
         self.written = (output, dict(stored)) if self.warm and stamp is not None else None
-
-    def digests_for(self, stored: Iterable[bytes]) -> Callable[[bytes], str]:
-        """write.digest for this build's files, remembered for `stored`: the bytes this Memory holds
-        between builds (feeds, the search index), most of which come back as the very same objects.
-        Pages are rendered afresh each build, so their digests are not kept, nor their bytes held."""
-        held = {id(data): data for data in stored}
-        last = self.file_digests
-        self.file_digests = kept = {i: known for i, known in last.items() if held.get(i) is known[0]}
-
-        def digest_of(data: bytes) -> str:
-            known = kept.get(id(data))
-            if known is not None and known[0] is data:
-                return known[1]
-            value = digest(data)
-            if held.get(id(data)) is data:
-                kept[id(data)] = (data, value)
-            return value
-        return digest_of
 
     def same_related(self, related: dict[str, tuple[RelatedCard, ...]]) -> dict[str, tuple[RelatedCard, ...]]:
         """`related`, with the last build's very tuple of cards wherever they are equal, so the pages
@@ -203,8 +196,12 @@ class Memory:
 
 def _manifest_stamp(output: Path) -> Stamp | None:
     """The stamp of output/'s manifest file, None when there is none."""
+    return _stamp(output / MANIFEST)
+
+
+def _stamp(path: Path) -> Stamp | None:
     try:
-        stat = os.stat(output / MANIFEST)
+        stat = os.stat(path)
     except OSError:
         return None
     return stamp_of(stat)

@@ -50,27 +50,35 @@ class Prepared:
 
 def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, now: datetime,
                     cache: ReportCache, workers: int = 1, progress: Progress | None = None,
-                    known: dict[tuple[str, str], Prepared] | None = None) -> tuple[list[Prepared], list[Problem]]:
+                    known: dict[int, tuple[Source, str, Prepared]] | None = None
+                    ) -> tuple[list[Prepared], list[Problem]]:
     """Every source parsed, rendered and reduced to terms, in source order, with the problems found.
 
     With workers > 1, reports missing from the cache are rendered in that many processes when there
     are enough of them; the process that calls this must then be importable, as `spawn` requires
-    (`python -m builder` is). `known` (kept by `serve`) maps (source path, cache key) to the last
-    build's Prepared, reused rather than made again; it is updated to this build's.
+    (`python -m builder` is). `known` (kept by `serve`) maps the last build's sources, by identity,
+    to (source, cache salt, its Prepared): the very same Source under the same salt is prepared
+    already, without hashing or looking up its text again. It is updated to this build's.
     """
-    keys = [cache.key(s.text) for s in sources]
     last = known or {}
+    keys: list[str] = []
+    reused: list[str] = []
     found: list[Prepared | None] = []
     todo = []
-    for index, (source, key) in enumerate(zip(sources, keys)):
-        entry = cache.get(key)
-        if entry is None:
-            found.append(None)
-            todo.append(index)
+    for index, source in enumerate(sources):
+        remembered = last.get(id(source))
+        if remembered is not None and remembered[0] is source and remembered[1] == cache.salt:
+            keys.append(remembered[2].key)
+            reused.append(remembered[2].key)
+            found.append(remembered[2])
             continue
-        prepared = last.get((source.rel, key))
-        found.append(prepared if prepared is not None and prepared.rendered is entry.rendered
-                     else _prepared(source, entry, key))
+        key = cache.key(source.text)
+        keys.append(key)
+        entry = cache.get(key)
+        found.append(_prepared(source, entry, key) if entry is not None else None)
+        if entry is None:
+            todo.append(index)
+    cache.reuse(reused)
     problems: list[Problem] = []
     done = len(sources) - len(todo)
     for indices, results in _compute([sources[i] for i in todo], todo, config, tz, now, workers):
@@ -86,11 +94,10 @@ def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, n
         done += len(indices)
         if progress:
             progress(done, len(sources))
-    prepared = [p for p in found if p is not None]
     if known is not None:
         known.clear()
-        known.update(((p.rel, p.key), p) for p in prepared)
-    return prepared, problems
+        known.update((id(s), (s, cache.salt, p)) for s, p in zip(sources, found) if p is not None)
+    return [p for p in found if p is not None], problems
 
 
 def _prepared(source: Source, entry: Entry, key: str) -> Prepared:

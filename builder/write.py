@@ -95,16 +95,15 @@ def read_manifest(output: Path) -> dict[str, str]:
 
 def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = (),
                manifest: Callable[[Path], Mapping[str, str]] | None = None,
-               digest_of: Callable[[bytes], str] = digest, present: Callable[[str], bool] | None = None
-               ) -> WriteSummary:
+               present: Callable[[str], bool] | None = None) -> WriteSummary:
     """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
 
     `kept` are output paths the build did not re-render because their inputs did not change: the
     file from the previous build stays, with its manifest entry. Each value of `files` is read
     once, in path order, and staged at once if it changed, so `files` may make its bytes on
     demand and a build need not hold the whole site in memory. `manifest` reads the previous
-    build's manifest (read_manifest, or a copy kept in memory); `digest_of` is digest, or a memo of it;
-    `present` tells whether a file of output/ is there (looked for on disk, by default).
+    build's manifest (read_manifest, or a copy kept in memory); `present` tells whether a file
+    of output/ is there (looked for on disk, by default).
     """
     for rel in files:
         if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
@@ -112,7 +111,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
     try:
         fresh = _fresh_folder(output)
         if fresh is not None:
-            return _write_fresh(output, fresh, files, digest_of)
+            return _write_fresh(output, fresh, files)
         output.mkdir(parents=True, exist_ok=True)
         recover(output)
         previous = (manifest or read_manifest)(output)
@@ -122,7 +121,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
         try:
             for rel in sorted(files):
                 data = files[rel]
-                made[rel] = digest_of(data)
+                made[rel] = digest(data)
                 if previous.get(rel) != made[rel] or not exists(rel):
                     _stage_file(output, staged, rel, data)
             # Set operations rather than a loop: a warm rebuild keeps nearly every file of the site.
@@ -166,15 +165,14 @@ def _fresh_folder(output: Path) -> Path | None:
     return fresh
 
 
-def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes],
-                 digest_of: Callable[[bytes], str]) -> WriteSummary:
+def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes]) -> WriteSummary:
     """Write every file once into `fresh`, then rename it over the missing or empty output/."""
     current: dict[str, str] = {}
     folders = {fresh}
     try:
         for rel in sorted(files):
             data = files[rel]
-            current[rel] = digest_of(data)
+            current[rel] = digest(data)
             target = fresh / rel
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -171,3 +171,14 @@ def test_workers_prepare_the_same_reports_as_one_process(monkeypatch, tmp_path):
     monkeypatch.setattr(prepare, "CHUNK", 2)
     shared, _ = prepare.prepare_reports(sources, config, timezone.utc, NOW, ReportCache(tmp_path / "b", "s"), workers=2)
     assert shared == alone
+
+
+def test_a_source_prepared_by_an_earlier_build_is_reused_only_under_the_same_salt(tmp_path):
+    source = Source(tmp_path / "r.md", "r.md", report("R", body="Body."))
+    config, known = SiteConfig(), {}
+    first, _ = prepare.prepare_reports([source], config, timezone.utc, NOW, ReportCache(tmp_path, "s"), known=known)
+    again = ReportCache(tmp_path, "s")
+    second, _ = prepare.prepare_reports([source], config, timezone.utc, NOW, again, known=known)
+    assert second[0] is first[0] and again.hits == 1 and again.used == {first[0].key}
+    salted, _ = prepare.prepare_reports([source], config, timezone.utc, NOW, ReportCache(tmp_path, "t"), known=known)
+    assert salted[0].key != first[0].key

@@ -4,9 +4,10 @@ from __future__ import annotations
 import os
 
 from builder.build import BuildOptions, build
+from builder.cache import CACHE_DIR, OutputState, OutputStateFile
 from builder.load import load_content
 from builder.memory import Memory
-from builder.write import MANIFEST, digest
+from builder.write import MANIFEST
 from conftest import NOW, report
 
 LIMIT = 100_000
@@ -96,6 +97,18 @@ def test_stored_files_are_known_unchanged_while_they_are_the_bytes_written_and_o
     assert memory.unchanged_files(output, stored) == set()
 
 
+def test_the_output_state_is_read_again_only_when_someone_else_saved_it(make_site):
+    root = make_site({"content/a.md": report("Alpha")})
+    options = BuildOptions(root=root, output=root / "output", now=NOW)
+    memory = Memory()
+    build(options, memory)
+    state_file = OutputStateFile(root / CACHE_DIR, options.output)
+    assert memory.output_state(state_file) is memory.state[2]
+    assert memory.output_state(state_file).pages == state_file.load().pages
+    state_file.save(OutputState(inputs="another build's"))
+    assert memory.output_state(state_file).inputs == "another build's"
+
+
 def test_a_value_is_made_again_only_when_its_inputs_change():
     memory, made = Memory(), []
 
@@ -125,23 +138,13 @@ def test_a_warm_rebuild_writes_what_a_clean_build_writes(make_site):
     assert b"Beta renamed" in (root / "output" / "reports" / "a" / "index.html").read_bytes()
 
 
-def test_digests_are_remembered_only_for_bytes_the_memory_holds():
-    memory = Memory()
-    held, page = b"feed" * 10, b"page" * 10
-    first = memory.digests_for([held])
-    assert first(held) == digest(held) and first(page) == digest(page)
-    assert [known for known, _ in memory.file_digests.values()] == [held]  # a page's bytes are not kept
-    memory.digests_for([])  # the feed is no longer among the build's files: forgotten
-    assert memory.file_digests == {}
-
-
 def test_a_one_off_build_keeps_neither_the_sources_nor_the_indexes_updates_need(make_site):
     root = make_site({"content/a.md": report("A", body="Alpha text."), "content/b.md": report("B", body="Beta.")})
     one_off, warm = Memory(warm=False), Memory()
     for memory in (one_off, warm):
         build(BuildOptions(root=root, output=root / f"out-{memory.warm}", now=NOW), memory)
-    assert not one_off.sources and not one_off.text_keys and one_off.ranking is None and one_off.search is None
-    assert warm.sources and warm.text_keys and warm.ranking is not None and warm.search is not None
+    assert not one_off.sources and not one_off.prepared and one_off.ranking is None and one_off.search is None
+    assert warm.sources and warm.prepared and warm.ranking is not None and warm.search is not None
 
 
 def test_a_warm_rebuild_dates_the_sitemap_entry_of_a_report_whose_updated_date_changed(make_site):
