@@ -308,13 +308,19 @@
 
     function show(open) { if (panel) panel.hidden = !open; }
 
-    /* Keep the page's ?q= in step with the results shown. Only once they are: Chromium fetches the icon
-       again on every history change, which would compete with the query's own requests. */
+    /* Keep the page's ?q= in step with the results shown. Only once they are painted: Chromium fetches the
+       icon again on every history change, which would compete with the query's own requests and frame. */
     function remember(query) {
       if (!onPage) return;
-      var url = new URL(window.location.href);
-      if (query.trim()) url.searchParams.set("q", query); else url.searchParams.delete("q");
-      window.history.replaceState(null, "", url);
+      var at = current.seq;
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          if (at !== current.seq) return; // typed on: that query's results are gone
+          var url = new URL(window.location.href);
+          if (query.trim()) url.searchParams.set("q", query); else url.searchParams.delete("q");
+          window.history.replaceState(null, "", url);
+        }, 0);
+      });
     }
 
     /* Append the next page of results; their snippets come now, or once typing pauses. */
