@@ -152,7 +152,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     digests = memory.report_digests(published, lambda todo: report_digests(
         todo, {r.source: by_source[r.source].key for r in todo},
         {r.source: (by_source[r.source].rendered.html, by_source[r.source].rendered.text) for r in todo}))
-    fingerprints = page_fingerprints(pages, theme, digests, memory.fingerprints)  # what each page is made of
+    fingerprints = page_fingerprints(pages, theme, digests, memory.fingerprints,  # what each page is made of
+                                     memory.described)
     kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest, memory.present(options.output))
     files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
     files.store(memory.search_index(                                  # search

@@ -57,15 +57,19 @@ def report_digests(reports: Sequence[Report], keys: Mapping[str, str],
 
 
 def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, str],
-                      known: dict[int, tuple[Page, str, str]] | None = None) -> dict[str, str]:
+                      known: dict[int, tuple[Page, str, str]] | None = None,
+                      described: dict[int, tuple[object, str, bool]] | None = None) -> dict[str, str]:
     """URL -> fingerprint of each page whose context can be fingerprinted.
 
     `known` (kept by `serve`) maps the last build's pages, by identity, to (page, theme, fingerprint):
     pages are never changed once made, so the very same Page under the same theme has the same
     fingerprint (plan_pages hands back the same Page while its inputs are the same objects).
-    It is updated to this build's pages.
+    `described` (kept by `serve` too) maps tuples of reports, by identity, to (tuple, description,
+    True): such a tuple says no more than its reports' digests, the same while they are the same
+    objects, so the archive page describes only the months that changed. Both are updated to this
+    build's.
     """
-    memo: dict[int, str] = {}
+    memo: dict[int, tuple[object, str, bool]] = dict(described or {})
     out = {}
     seen = {}
     last = known or {}
@@ -83,21 +87,24 @@ def page_fingerprints(pages: Sequence[Page], theme: str, digests: Mapping[str, s
     if known is not None:
         known.clear()
         known.update(seen)
+    if described is not None:
+        described.clear()
+        described.update((i, held) for i, held in memo.items() if held[2])
     return out
 
 
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...] | None:
-    """A dataclass's field names; None for any other class."""
+    """A dataclass's field names but those derived from the others; None for any other class."""
     if not dataclasses.is_dataclass(cls):
         return None
-    return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("derived"))
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> str:
+def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, tuple[object, str, bool]]) -> str:
     kind = type(value)  # dispatch on the exact type first: this runs for every value of every page
     if kind in _PLAIN or isinstance(value, (str, int, float, bool)):
         return repr(value)
@@ -105,7 +112,7 @@ def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> s
         return "R" + digests[value.slug]
     known = memo.get(id(value))
     if known is not None:
-        return known
+        return known[1]
     names = _field_names(kind)
     if names is not None:
         described = kind.__name__ + "(" + ",".join(_describe(getattr(value, name), digests, memo)
@@ -124,7 +131,9 @@ def _describe(value: Any, digests: Mapping[str, str], memo: dict[int, str]) -> s
     if len(described) > 64:
         # Topics and long tuples recur on many pages: describe each once, by a short digest.
         described = "H" + text_digest(described)
-        memo[id(value)] = described
+        # (value, its description, whether it is a tuple of reports described by their digests)
+        memo[id(value)] = (value, described, kind is tuple and all(
+            type(r) is Report and r.slug in digests for r in value))
     return described
 
 

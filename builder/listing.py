@@ -1,11 +1,14 @@
 """Plan every page of the site: home index, reports, topics, archive; ordering and pagination."""
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from .model import Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef, TopicTile
 from .urls import paginate_url
+
+_MONTHS = ("archive",)  # the key under which plan_pages' `known` holds the last archive
 
 
 def sort_reports(reports: Sequence[Report]) -> tuple[Report, ...]:
@@ -27,15 +30,16 @@ def collect_topics(reports: Sequence[Report]) -> tuple[Topic, ...]:
 
 
 def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[Topic],
-               related: Mapping[str, tuple[RelatedCard, ...]], known: dict[tuple, Page] | None = None
+               related: Mapping[str, tuple[RelatedCard, ...]], known: dict[tuple, Any] | None = None
                ) -> list[Page]:
     """Every HTML page, in a stable order; `reports` must already be newest first.
 
     `known` (kept by `serve`) maps what each report or listing page was made from, by identity, to
     the Page made of it: an unchanged page is the very same object as in the last build, which lets
-    later stages skip it at the cost of a look-up. It is updated to this build's pages.
+    later stages skip it at the cost of a look-up. It also holds the last archive (see archive).
+    It is updated to this build's pages.
     """
-    made: dict[tuple, Page] = {}
+    made: dict[tuple, Any] = {}
     last = {} if known is None else known
     pages = _paginated("", "home.html", reports, config.per_page, config.title, config.description, {}, last, made)
     toc_min = config.toc_min_headings
@@ -65,13 +69,14 @@ def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[T
                             # The ref and the count, not the Topic: a page that holds every report
                             # of its topic would count as changed whenever any of them changes.
                             {"topic": topic.ref, "topic_count": len(topic.reports)}, last, made)
+    years = made[_MONTHS] = archive(reports, last.get(_MONTHS, []))
+    pages.append(Page(url="archive/", template="archive.html", title="Archive",
+                      description=f"Every report of {config.title} by month.",
+                      context={"kind": "archive", "years": years},
+                      shows=tuple(r.slug for r in reports)))
     if known is not None:
         known.clear()
         known.update(made)
-    pages.append(Page(url="archive/", template="archive.html", title="Archive",
-                      description=f"Every report of {config.title} by month.",
-                      context={"kind": "archive", "years": archive(reports)},
-                      shows=tuple(r.slug for r in reports)))
     pages.append(Page(url="search/", template="search.html", title="Search",
                       description=f"Search every report of {config.title}.", context={"kind": "search"}))
     pages.append(Page(url="404.html", template="404.html", title="Page not found",
@@ -79,14 +84,27 @@ def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[T
     return pages
 
 
-def archive(reports: Sequence[Report]) -> list[tuple[int, list[tuple[str, tuple[Report, ...]]]]]:
-    """Reports grouped by year, then month, newest first."""
+Archive = list[tuple[int, list[tuple[str, tuple[Report, ...]]]]]
+
+
+def archive(reports: Sequence[Report], last: Archive = ()) -> Archive:
+    """Reports grouped by year, then month, newest first.
+
+    A month holding the very same reports as in `last` (the last build's archive) is the very same
+    tuple, so the fingerprint of the archive page describes only the months that changed."""
     years: dict[int, dict[int, list[Report]]] = defaultdict(lambda: defaultdict(list))
     for report in reports:
         years[report.date.year][report.date.month].append(report)
-    return [(year, [(months[m][0].date.strftime("%B %Y"), tuple(months[m]))
+    before = {(year, chunk[0].date.month): chunk for year, months in last for _, chunk in months}
+    return [(year, [(months[m][0].date.strftime("%B %Y"), _same(months[m], before.get((year, m))))
                     for m in sorted(months, reverse=True)])
             for year, months in sorted(years.items(), reverse=True)]
+
+
+def _same(reports: list[Report], last: tuple[Report, ...] | None) -> tuple[Report, ...]:
+    if last is not None and len(last) == len(reports) and all(map(operator.is_, last, reports)):
+        return last
+    return tuple(reports)
 
 
 def _paginated(base: str, template: str, reports: Sequence[Report], per_page: int, title: str,

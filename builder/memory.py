@@ -47,8 +47,9 @@ class Memory:
     made: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (digest of its inputs, value)
     related: dict[str, tuple[RelatedCard, ...]] = field(default_factory=dict)  # slug -> its Explore-more cards
     ranking: RelatedState | None = None  # what those cards were ranked from, to update them after an edit
-    pages: dict[tuple, Page] = field(default_factory=dict)  # see plan_pages
+    pages: dict[tuple, object] = field(default_factory=dict)  # see plan_pages
     fingerprints: dict[int, tuple[Page, str, str]] = field(default_factory=dict)  # see page_fingerprints
+    described: dict[int, tuple[object, str, bool]] = field(default_factory=dict)  # see page_fingerprints
     # output -> (stamp of its manifest file, the manifest, whether this process wrote it: see present)
     manifests: dict[Path, tuple[Stamp, dict[str, str], bool]] = field(default_factory=dict)
     written: tuple[Path, dict[str, bytes]] | None = None  # see unchanged_files

@@ -175,4 +175,5 @@ class Page:
     title: str = ""
     description: str = ""
     # Which reports this page shows: the incremental rebuild uses it to know what a change touches.
-    shows: tuple[str, ...] = ()
+    # Derived from the context, so fingerprints leave it out (the archive's would be every slug).
+    shows: tuple[str, ...] = field(default=(), metadata={"derived": True})

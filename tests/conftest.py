@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from builder.build import BuildOptions, BuildResult, build
+from builder.model import Report, TopicRef
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
 # A fixed clock keeps "future" and dates deterministic whatever day the tests run.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def report(title: str, date: str = "2026-05-01", tags: tuple[str, ...] = ("AI",), body: str = "Some text.",
@@ -22,6 +24,13 @@ def report(title: str, date: str = "2026-05-01", tags: tuple[str, ...] = ("AI",)
     lines = ["---", f'title: "{title}"', f"date: {date}", f"tags: [{', '.join(tags)}]"]
     lines += [f"{key}: {value}" for key, value in fields.items()]
     return "\n".join(lines) + "\n---\n" + textwrap.dedent(body).strip() + "\n"
+
+
+def report_object(slug: str, days: int = 0, topics: tuple[str, ...] = ("AI",)) -> Report:
+    """A bare Report, dated `days` after 1 January 2026, for stages that take reports."""
+    return Report(source=f"{slug}.md", slug=slug, title=slug.title(), date=START + timedelta(days=days),
+                  updated=None, author="", summary="", topics=tuple(TopicRef(t, t.lower()) for t in topics),
+                  highlights=(), html="", headings=(), word_count=1, reading_minutes=1, text="")
 
 
 def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
