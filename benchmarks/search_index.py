@@ -10,10 +10,13 @@ In Chromium (Playwright, /usr/bin/chromium) over a local HTTP server, each query
 query in a fresh browser context (nothing cached), three ways: pasted whole into the /search/ page's
 field (one input event), typed there key by key, and typed into the header field of a report page
 right after clicking it (the header loads search.js on that focus, so the script's download is part
-of the first query). Pasted is the hard case: the shard and the result entries are all fetched after
-the input, where typing has fetched the shards on earlier keys. Timed: from the key press, or paste,
-that completes the query (the event's timeStamp, so a page too busy to take the key at once counts
-against it) to the first animation frame after the status line announces that query's results, the
+of the first query). Pasted is the hard case: the shards (and any result entries they don't carry) are
+all fetched after the input, where typing has fetched the shards on earlier keys. The server is a
+ThreadingHTTPServer in this process: the same server in a process of its own, with HTTP/1.1 keep-alive
+or without, pasted no faster (interleaved probes of 15 pasted queries each, 2026-11-25 at load 2-10:
+medians 73-115 ms in this process, 88-110 ms in another; the load, not the server, set them).
+Timed: from the key press, or paste, that completes the query (the event's timeStamp, so a page too
+busy to take the key at once counts against it) to the first animation frame after the status line announces that query's results, the
 frame that paints them. The status comes once the whole first batch is in the list: 6 results on
 /search/ (its form's data-limit; "Show more results" appends the next 6), 5 in the header's panel;
 the benchmark checks that the batch was complete when it took the time. Typed queries also give
