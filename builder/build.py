@@ -83,7 +83,7 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     stored = site.files.stored()
     unchanged = memory.unchanged_files(options.output, stored)
     summary = write_site(options.output, site.files.without(unchanged), site.kept | unchanged, memory.manifest,
-                         memory.present(options.output))
+                         memory.present(options.output), memory.manifest_text(options.output))
     memory.remember_manifest(options.output, summary.manifest, stored)
     until = site.next_change.timestamp() if site.next_change else None
     memory.save_output_state(state_file, OutputState(inputs=inputs, until=until, pages=site.fingerprints))

@@ -19,7 +19,7 @@ from .related import Terms
 from .related_update import RelatedState, rank_related
 from .render import Renderer
 from .search import IndexTerms, SearchIndex, update_index
-from .write import MANIFEST, on_disk, read_manifest
+from .write import MANIFEST, ManifestText, on_disk, read_manifest
 
 T = TypeVar("T")
 
@@ -54,6 +54,7 @@ class Memory:
     manifests: dict[Path, tuple[Stamp, dict[str, str], bool]] = field(default_factory=dict)
     written: tuple[Path, dict[str, bytes]] | None = None  # see unchanged_files
     state: tuple[Path, Stamp | None, OutputState] | None = None  # see output_state
+    manifest_texts: dict[Path, ManifestText] = field(default_factory=dict)  # see manifest_text
     search: SearchIndex | None = None  # the last build's search index, to update after an edit
 
     def report(self, key: Hashable, make: Callable[[], Report], seen: dict[Hashable, Report]) -> Report:
@@ -162,6 +163,10 @@ class Memory:
         if self.warm:
             self.search = index
         return index
+
+    def manifest_text(self, output: Path) -> ManifestText | None:
+        """What encodes output/'s manifest build after build (see ManifestText); None for a one-off build."""
+        return self.manifest_texts.setdefault(output, ManifestText()) if self.warm else None
 
     def output_state(self, state_file: OutputStateFile) -> OutputState:
         """state_file.load(), unless it still holds the state this Memory saw saved (by its stamp)."""

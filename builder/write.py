@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring_ascii
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Collection, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from .errors import BuildError, Problem
 from .urls import is_safe_relative
@@ -95,7 +96,7 @@ def read_manifest(output: Path) -> dict[str, str]:
 
 def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = (),
                manifest: Callable[[Path], Mapping[str, str]] | None = None,
-               present: Callable[[str], bool] | None = None) -> WriteSummary:
+               present: Callable[[str], bool] | None = None, text: ManifestText | None = None) -> WriteSummary:
     """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
 
     `kept` are output paths the build did not re-render because their inputs did not change: the
@@ -103,7 +104,8 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
     once, in path order, and staged at once if it changed, so `files` may make its bytes on
     demand and a build need not hold the whole site in memory. `manifest` reads the previous
     build's manifest (read_manifest, or a copy kept in memory); `present` tells whether a file
-    of output/ is there (looked for on disk, by default).
+    of output/ is there (looked for on disk, by default); `text` encodes the new manifest, kept
+    from build to build by `serve` (see ManifestText).
     """
     for rel in files:
         if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
@@ -134,7 +136,7 @@ def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] =
             if staged or gone or len(previous) != len(current):
                 # New files first, so a changed page never links to a file not there yet.
                 staged.sort(key=lambda move: move[1] in previous)
-                _commit(output, staged, stale, current)
+                _commit(output, staged, stale, text(current, made) if text else _manifest_json(current))
             recover(output)
         except (KeyboardInterrupt, BuildError):
             # Ctrl-C, or a page that fails to render while staging: leave a whole site, the new one
@@ -196,6 +198,36 @@ def _manifest_json(files: Mapping[str, str]) -> str:
     return json.dumps({"files": files}, sort_keys=True, separators=(",", ":"))
 
 
+class ManifestText:
+    """_manifest_json(files), made from the last call's entries where `files` differs from the last
+    call's only at `changed` paths: just those are encoded again. At 10,000 reports the manifest
+    holds 27,000 entries, 20 ms to encode afresh, and a warm rebuild changes a few dozen."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, str] = {}  # what the last call encoded
+        self._at: dict[str, int] = {}  # path -> its entry's index
+        self._entries: list[str] = []  # '"path":"digest"', sorted by path
+
+    def __call__(self, files: Mapping[str, str], changed: Iterable[str]) -> str:
+        changed = [path for path in changed if path in files]
+        expected = dict(self._files)
+        expected.update((path, files[path]) for path in changed)
+        if expected == files and files.keys() == self._files.keys():
+            for path in changed:
+                self._entries[self._at[path]] = _entry(path, files[path])
+        else:
+            paths = sorted(files)
+            self._at = {path: i for i, path in enumerate(paths)}
+            self._entries = list(map(_entry, paths, map(files.__getitem__, paths)))
+        self._files = dict(files)
+        return '{"files":{' + ",".join(self._entries) + "}}"
+
+
+def _entry(path: str, digest: str) -> str:
+    # The string encoder json.dumps uses.
+    return f"{encode_basestring_ascii(path)}:{encode_basestring_ascii(digest)}"
+
+
 def recover(output: Path) -> None:
     """Finish a committed write that was interrupted, or drop an uncommitted one."""
     staging = output / STAGING
@@ -221,10 +253,10 @@ def _stage_file(output: Path, staged: list[list[str]], rel: str, data: bytes) ->
     staged.append([name, rel])
 
 
-def _commit(output: Path, staged: list[list[str]], stale: list[str], manifest: dict[str, str]) -> None:
+def _commit(output: Path, staged: list[list[str]], stale: list[str], manifest_json: str) -> None:
     staging = output / STAGING
     staging.mkdir(exist_ok=True)  # nothing staged when the build only removes files
-    (staging / MANIFEST).write_text(_manifest_json(manifest), encoding="utf-8")
+    (staging / MANIFEST).write_text(manifest_json, encoding="utf-8")
     moves = [*staged, [MANIFEST, MANIFEST]]  # last: the manifest describes the finished site
     journal = json.dumps({"moves": moves, "remove": stale})
     (staging / f"{JOURNAL}.tmp").write_text(journal, encoding="utf-8")

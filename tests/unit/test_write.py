@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from builder import write
 from builder.errors import BuildError
@@ -263,3 +264,21 @@ def test_a_first_build_killed_while_staging_is_still_ours(tmp_path, home):
     check_output_folder(out, tmp_path / "site")
     write_site(out, {"a.html": b"a"})
     assert tree(out) == {"a.html": b"a"}
+
+
+paths = st.text(alphabet=st.sampled_from('ab/"\\,é\n'), max_size=6)
+
+
+@given(st.dictionaries(paths, paths, max_size=8), st.lists(st.tuples(
+    st.dictionaries(paths, paths, max_size=4), st.lists(paths, max_size=3), st.booleans()), max_size=6))
+def test_the_manifest_text_kept_between_builds_is_what_json_gives(first, steps):
+    text, files = write.ManifestText(), dict(first)
+    assert text(files, files) == write._manifest_json(files)
+    for updates, removed, named in steps:
+        files.update(updates)
+        for path in removed:
+            files.pop(path, None)
+        # Changes are named, as write_site names the files it digested, or not (a manifest rewritten
+        # by another build): either way the text is the whole manifest's.
+        assert json.loads(text(files, updates if named else ())) == {"files": files}
+        assert text(files, updates) == write._manifest_json(files)
