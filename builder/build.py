@@ -177,9 +177,8 @@ def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[s
     if not previous:
         return set()
     manifest = read(output)
-    # Set operations first: in a warm rebuild nearly every page is the same.
-    paths = set(map(output_path, (url for url, _ in fingerprints.items() & previous.items()))) & manifest.keys()
-    return set(filter(present, paths))
+    return {path for url, fingerprint in fingerprints.items()
+            if previous.get(url) == fingerprint and (path := output_path(url)) in manifest and present(path)}
 
 
 class SiteFiles(MutableMapping[str, bytes]):
