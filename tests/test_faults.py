@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from builder.write import MANIFEST, STAGING
-from conftest import NOW, REPO, build_site, report, write_site
+from conftest import REPO, build_site, report, write_site
 
 # The child builds like the CLI but announces each disk operation of the write phase and slows it
 # down, so the parent can kill it at a chosen step; no test switch lives in the production code.

@@ -18,21 +18,22 @@ from conftest import build_site, report, write_site
 def body_only_word(reports):
     """A word of one report's body that no other report uses anywhere, nor its own title or summary."""
     everywhere = Counter(t for r in reports for t in set(tokenize(f"{r.title} {r.summary} {r.text}")))
-    for report in reports:
-        heading = set(tokenize(f"{report.title} {report.summary}"))
-        words = sorted(t for t in set(tokenize(report.text)) if everywhere[t] == 1 and t not in heading and t.isalpha())
+    for candidate in reports:
+        heading = set(tokenize(f"{candidate.title} {candidate.summary}"))
+        words = sorted(t for t in set(tokenize(candidate.text)) if everywhere[t] == 1 and t not in heading
+                       and t.isalpha())
         if words:
-            return report, max(words, key=len)
+            return candidate, max(words, key=len)
     raise AssertionError("no report has a word of its own")
 
 
 def holders(reports):
     """Term -> the URLs of the reports whose index entries hold it."""
     holding = {}
-    for report in reports:
-        for _, terms in report_index_terms(report):
+    for one in reports:
+        for _, terms in report_index_terms(one):
             for term in terms:
-                holding.setdefault(term, set()).add(report.url)
+                holding.setdefault(term, set()).add(one.url)
     return holding
 
 
@@ -44,7 +45,7 @@ def test_a_word_only_in_one_body_finds_that_report_with_the_word_marked(sample_s
     page.goto(base)
     page.click("#site-search-input")
     page.keyboard.type(word, delay=20)
-    page.wait_for_selector(f"#site-search-status:has-text('1 result for')")
+    page.wait_for_selector("#site-search-status:has-text('1 result for')")
     results = page.locator("#site-search-results .search-result")
     assert results.count() == 1
     assert results.locator("a").first.evaluate("a => a.href") == f"{base}{report.url}"
