@@ -29,10 +29,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from json.encoder import encode_basestring_ascii
 import os
 import shutil
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Mapping
 
@@ -218,6 +218,7 @@ class ManifestText:
         for path in removed:
             del expected[path]
         expected.update((path, files[path]) for path in (*changed, *added))
+        # Each path put in or taken out moves the list's tail; past a few dozen, sorting afresh is as quick.
         if expected == files and len(added) + len(removed) < 100:
             paths, entries = self._paths, self._entries
             for path in removed:
@@ -301,14 +302,11 @@ def _apply(output: Path, staging: Path, journal: dict) -> None:
 def _inside(output: Path, real_output: Path, rel: str, checked: set[Path]) -> Path:
     # A folder inside output/ may be a link someone made; never write or delete through it.
     target = output / rel
-    if not is_safe_relative(rel):
-        raise BuildError([Problem(str(target), None, "leads outside the output folder",
-                                  "remove the file from the build")])
-    if target.parent not in checked:
-        if not target.parent.resolve().is_relative_to(real_output):
-            raise BuildError([Problem(str(target), None, "leads outside the output folder through a link",
-                                      "remove the link from the output folder")])
-        checked.add(target.parent)
+    if not is_safe_relative(rel) or (target.parent not in checked
+                                     and not target.parent.resolve().is_relative_to(real_output)):
+        raise BuildError([Problem(str(target), None, "leads outside the output folder through a link",
+                                  "remove the link from the output folder")])
+    checked.add(target.parent)
     return target
 
 
