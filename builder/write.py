@@ -72,6 +72,10 @@ def check_output_folder(output: Path, root: Path) -> None:
             or home.is_relative_to(output):
         raise BuildError([Problem(str(output), None, "cannot be the output folder: it holds the site or your files",
                                   "choose a new folder such as ./output")])
+    for name in ("content", "templates"):
+        if output.is_relative_to((root / name).resolve()):
+            raise BuildError([Problem(str(output), None, f"cannot be the output folder: it is inside {name}/, so "
+                                      "the next build would read the site back in", "choose a folder such as ./output")])
     if output.exists() and not output.is_dir():
         raise BuildError([Problem(str(output), None, "is a file, not a folder",
                                   "choose another --output folder")])
