@@ -176,18 +176,20 @@ def test_an_emoji_only_title_in_an_emoji_file_still_gets_a_slug(make_site, capsy
     assert (root / "output/reports/fire/index.html").is_file()
 
 
-@pytest.mark.parametrize("where", ["home", "content", "root"])
+@pytest.mark.parametrize("where", ["home", "content", "root", "inside content", "inside templates"])
 def test_dangerous_output_folders_are_errors(make_site, capsys, monkeypatch, tmp_path, where):
     home = tmp_path / "home"
     (home / "notes.txt").parent.mkdir()
     (home / "notes.txt").write_text("mine")
     monkeypatch.setenv("HOME", str(home))
     root = make_site({"content/good.md": GOOD})
-    output = {"home": "~", "content": str(root / "content"), "root": "."}[where]
+    output = {"home": "~", "content": str(root / "content"), "root": ".", "inside content": "content/site",
+              "inside templates": "templates/site"}[where]
     monkeypatch.chdir(root)
     code, err = run(root, capsys, "--output", os.path.expanduser(output))
     assert code == 1
     assert "cannot be the output folder" in err
+    assert not (root / "content/site").exists() and not (root / "templates/site").exists()
     assert (home / "notes.txt").read_text() == "mine"
     assert (root / "content/good.md").read_text() == GOOD
 
