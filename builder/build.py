@@ -133,7 +133,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     problems += check_slugs(reports)
     asset_paths = [rel for rel, _ in tree.assets]
     reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
-                                           config.base_path, memory.links)  # links between files
+                                           config.base_path, memory.links,  # links between files
+                                           {p.path.removeprefix("content/") for p in problems})
     problems += link_problems
     if problems:
         raise BuildError(problems)

@@ -5,7 +5,7 @@ import posixpath
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
@@ -59,14 +59,16 @@ def check_slugs(reports: Iterable[Report]) -> list[Problem]:
 
 
 def resolve_links(reports: Sequence[Report], assets: Iterable[str], sources: Mapping[str, str],
-                  base_path: str, memo: dict[int, tuple] | None = None) -> tuple[list[Report], list[Problem]]:
+                  base_path: str, memo: dict[int, tuple] | None = None, failed: Collection[str] = ()
+                  ) -> tuple[list[Report], list[Problem]]:
     """Rewrite relative links: to a report's .md file -> its URL; to a file in content/ -> its published URL.
 
     `sources` maps a report's content path to its Markdown text, used only to find line numbers.
+    `failed` are content paths with errors of their own: a link to one is not called missing.
     `memo` (kept by `serve` between rebuilds) remembers each report's result and the answers about
     other files it was made from; while those answers stay the same the result is reused.
     """
-    world = _World({r.source: r for r in reports}, set(assets))
+    world = _World({r.source: r for r in reports}, set(assets), set(failed))
     problems: list[Problem] = []
     resolved = []
     remembered = {}
@@ -91,17 +93,20 @@ def resolve_links(reports: Sequence[Report], assets: Iterable[str], sources: Map
 class _World:
     """The other files links are resolved against; records each question asked and its answer."""
 
-    def __init__(self, by_source: Mapping[str, Report], published: set[str]):
+    def __init__(self, by_source: Mapping[str, Report], published: set[str], failed: set[str]):
         self.by_source = by_source
         self.published = published
+        self.failed = failed
         self.anchors: dict[str, set[str]] = {}
         self.asked: list[tuple[tuple, object]] = []
 
     def ask(self, kind: str, path: str, fragment: str = "") -> object:
         """url: the URL of the report at path (None if none); anchor: whether it has the fragment;
-        published: whether path is a file in content/."""
+        published: whether path is a file in content/; failed: whether path has errors of its own."""
         if kind == "published":
             return path in self.published
+        if kind == "failed":
+            return path in self.failed
         linked = self.by_source.get(path)
         if kind == "url":
             return linked.url if linked else None
@@ -133,6 +138,8 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
         if path.endswith(".md"):
             url = world.answer("url", path)
             if url is None:
+                if world.answer("failed", path):
+                    return match.group(0)  # its own errors are reported; once fixed, the link resolves
                 problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
                 return match.group(0)
             if parts.fragment and not world.answer("anchor", path, parts.fragment):

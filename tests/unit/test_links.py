@@ -38,3 +38,11 @@ def test_a_link_to_a_missing_report_or_heading_is_an_error_with_file_and_line(ma
     assert (problem.path, problem.line) == ("content/a.md", 8)
     assert message in problem.message
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("broken", ["---\ntitle: Beta\ndate: 2026-13-45\n---\nx\n", b"caf\xe9"])
+def test_a_link_to_a_report_with_its_own_error_is_not_called_missing(make_site, broken):
+    root = make_site({"content/a.md": report("Alpha", body="See [beta](b.md)."), "content/b.md": broken})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    assert [p.path for p in error.value.problems] == ["content/b.md"]
