@@ -122,10 +122,10 @@ class RelatedCard:
     shared_topics: tuple[TopicRef, ...]
 
 
-@dataclass(frozen=True)
-class Topic:
+class _NamedByRef:
+    """A topic's name, slug and URL, as its TopicRef (`ref`) has them, for templates."""
+
     ref: TopicRef
-    reports: tuple[Report, ...]  # newest first
 
     @property
     def name(self) -> str:
@@ -141,20 +141,18 @@ class Topic:
 
 
 @dataclass(frozen=True)
-class TopicTile:
+class Topic(_NamedByRef):
+    ref: TopicRef
+    reports: tuple[Report, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class TopicTile(_NamedByRef):
     """A topic as the topics page lists it: not its every report, so that page changes only when this does."""
 
     ref: TopicRef
     count: int
     latest: Report
-
-    @property
-    def name(self) -> str:
-        return self.ref.name
-
-    @property
-    def url(self) -> str:
-        return self.ref.url
 
 
 @dataclass(frozen=True)

@@ -59,12 +59,18 @@ class Item:
         self.name = name
 
 
-def test_memo_renders_a_fragment_once_per_arguments_and_forgets_unused_ones(tmp_path):
+def counting_renderer(tmp_path, templates: dict[str, str]):
+    """A renderer for `templates`, whose count(x) records x in the list returned beside it."""
     calls = []
-    renderer = renderer_for(tmp_path, {
+    renderer = renderer_for(tmp_path, templates)
+    renderer.env.globals["count"] = lambda value: calls.append(value) or ""
+    return renderer, calls
+
+
+def test_memo_renders_a_fragment_once_per_arguments_and_forgets_unused_ones(tmp_path):
+    renderer, calls = counting_renderer(tmp_path, {
         "_m.html": "{% macro item(x, level) %}{{ count(x.name) }}<h{{ level }}>{{ x.name }}</h{{ level }}>{% endmacro %}",
         "list.html": '{% import "_m.html" as m %}{% for x in items %}{{ memo(m.item, x, 2) }}{% endfor %}'})
-    renderer.env.globals["count"] = lambda name: calls.append(name) or ""
     a, b = Item("a"), Item("<b>")
     page = Page(url="l/", template="list.html", context={"items": (a, b, a)})
     assert renderer.render(page) == "<h2>a</h2><h2>&lt;b&gt;</h2><h2>a</h2>"
@@ -79,11 +85,9 @@ def test_memo_renders_a_fragment_once_per_arguments_and_forgets_unused_ones(tmp_
 
 
 def test_memo_tells_tuples_apart_by_their_items(tmp_path):
-    calls = []
-    renderer = renderer_for(tmp_path, {
+    renderer, calls = counting_renderer(tmp_path, {
         "_m.html": "{% macro group(xs) %}{{ count(xs | length) }}{% for x in xs %}{{ x.name }}{% endfor %}{% endmacro %}",
         "g.html": '{% import "_m.html" as m %}{{ memo(m.group, items) }}'})
-    renderer.env.globals["count"] = lambda n: calls.append(n) or ""
     a, b = Item("a"), Item("b")
 
     def render(items):
