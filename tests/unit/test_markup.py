@@ -42,6 +42,14 @@ def test_plain_text_word_count_and_first_paragraph():
     assert out.word_count == 6
 
 
+def test_plain_text_keeps_punctuation_against_inline_markup_and_drops_footnote_marks():
+    # The first paragraph becomes the teaser on cards, in feeds and in meta descriptions.
+    out = render("As [Ofcom](https://ofcom.org.uk/) said, it is *growing*; **Vodafone**'s view[^1].\n\n"
+                 "## Head\n\nEnd.\n\n[^1]: A note.\n")
+    assert out.first_paragraph == "As Ofcom said, it is growing; Vodafone’s view."
+    assert out.text == "As Ofcom said, it is growing; Vodafone’s view. Head End. A note."
+
+
 def test_renderer_does_not_leak_state_between_documents():
     renderer = MarkdownRenderer()
     renderer.render("## Same\n\n[^1]\n\n[^1]: n")
