@@ -111,13 +111,6 @@ def reload_content(root: Path, tree: ContentTree, touched: Collection[str],
                        True, tree.max_file_bytes)
 
 
-def read_source(root: Path, rel: str, max_file_bytes: int) -> tuple[Source | None, list[Problem]]:
-    """Read one Markdown file under root/content (used when a single file changes)."""
-    problems: list[Problem] = []
-    source = _read_source(root / "content" / rel, rel, max_file_bytes, problems, {}, {})
-    return source, problems
-
-
 def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to content/, entry) of everything but folders, links to folders included, in a
     deterministic order: a folder's links to folders, its files, then its subfolders, each by name.

@@ -1,7 +1,7 @@
 """load.py: sorted discovery, editor litter skipped, UTF-8 with BOM and any line ending, nothing from outside."""
 from __future__ import annotations
 
-from builder.load import load_content, read_source
+from builder.load import load_content
 
 LIMIT = 100_000
 
@@ -56,9 +56,3 @@ def test_links_outside_content_are_problems_and_never_read(tmp_path):
 
 def test_a_missing_content_folder_is_a_problem(tmp_path):
     assert load_content(tmp_path, LIMIT).problems[0].message == "no content/ folder"
-
-
-def test_read_source_reads_one_file_with_the_same_rules(tmp_path):
-    root = site(tmp_path, {"a.md": b"\xff"})
-    source, found = read_source(root, "a.md", LIMIT)
-    assert source is None and "not UTF-8" in found[0].message
