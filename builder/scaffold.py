@@ -6,7 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from .config import load_config
+from .content import report_slug
 from .errors import BuildError, Problem
+from .frontmatter import parse_document
+from .load import load_content
+from .model import SiteConfig
 from .urls import slugify
 
 
@@ -34,6 +39,10 @@ def create_report(root: Path, title: str, topics: Sequence[str], today: date) ->
         raise BuildError([Problem("content", None, f"the title {title!r} gives no usable file name",
                                   "use a title with letters or digits")])
     path = root / "content" / f"{slug}.md"
+    owner = _slug_owner(root, slug)
+    if owner is not None and owner != path.name:
+        raise BuildError([Problem(f"content/{owner}", None, f"already has the slug '{slug}', so a new report "
+                                  "with that title would not build", "choose a different title, or edit that report")])
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # Mode "x" fails if the file exists, even if it appeared a moment ago.
@@ -43,3 +52,16 @@ def create_report(root: Path, title: str, topics: Sequence[str], today: date) ->
         raise BuildError([Problem(f"content/{slug}.md", None, "already exists; it was left as it is",
                                   "edit that report, or choose a different title")]) from None
     return path
+
+
+def _slug_owner(root: Path, slug: str) -> str | None:
+    """The content path of a report that already has `slug` (a folder's index.md, or a `slug:` field)."""
+    try:
+        limit = load_config(root).max_file_bytes
+    except BuildError:
+        limit = SiteConfig().max_file_bytes  # the build names the settings problem; a slug is still a slug
+    for source in load_content(root, limit).sources:
+        document, _ = parse_document(source)
+        if document is not None and report_slug(document) == slug:
+            return source.rel
+    return None

@@ -41,3 +41,13 @@ def test_a_title_without_letters_is_refused(tmp_path):
 def test_the_command_prints_the_path(tmp_path, capsys):
     assert main(["new", "Open RAN friction", "--topic", "Telecoms", "--root", str(tmp_path)]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "content" / "open-ran-friction.md")
+
+
+@pytest.mark.parametrize("existing", ["content/same-name/index.md", "content/other.md"])
+def test_a_slug_another_report_has_is_refused(tmp_path, existing):
+    (tmp_path / existing).parent.mkdir(parents=True)
+    (tmp_path / existing).write_text("---\ntitle: Old\ndate: 2026-01-01\nslug: same-name\n---\nx\n")
+    with pytest.raises(BuildError) as error:
+        create_report(tmp_path, "Same name", [], TODAY)
+    assert f"{existing}: already has the slug 'same-name'" in str(error.value)
+    assert not (tmp_path / "content" / "same-name.md").exists()
