@@ -18,6 +18,7 @@ REQUIRED = ("title", "date")
 
 _FastLoader = getattr(yaml, "CSafeLoader", None)  # present when PyYAML was built with libyaml
 _FAST_FLOW_LIMIT = 100
+_UNREADABLE = "a value cannot be read"  # PyYAML's bare ValueError, almost always an impossible date
 
 
 class _SafeLoader(yaml.SafeLoader):
@@ -46,13 +47,9 @@ def parse_document(source: Source, tz: tzinfo = timezone.utc) -> tuple[Document 
         return None, [Problem(shown, 1, "front matter is never closed", "did you forget the closing `---`?")]
     raw = "\n".join(lines[1:closing])
     try:
-        data, key_lines = _load_yaml(raw)
+        data, key_lines, repeated = _load_yaml(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else 1
-        what = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(shown, line, f"front matter is not valid YAML: {what}",
-                              "check indentation and quote values that contain ': '")]
+        return None, [_yaml_problem(shown, exc)]
     except RecursionError:
         return None, [Problem(shown, 2, "front matter is nested too deeply")]
     if data is None:
@@ -60,13 +57,30 @@ def parse_document(source: Source, tz: tzinfo = timezone.utc) -> tuple[Document 
     if not isinstance(data, dict):
         return None, [Problem(shown, 2, "front matter must be a mapping of `key: value` lines")]
     meta, problems = _validate(data, key_lines, shown, tz)
+    # YAML keeps the last of two equal keys without a word, so the first value would vanish.
+    problems += [Problem(shown, line, f"'{key}' is given twice, on lines {key_lines[key]} and {line}",
+                         "keep one of them") for key, line in repeated]
     if problems:
         return None, problems
     body = "\n".join(lines[closing + 1:])
     return Document(source=source, meta=meta, body=body, body_line=closing + 2), []
 
 
-def _load_yaml(raw: str) -> tuple[Any, dict[str, int]]:
+def _yaml_problem(shown: str, exc: yaml.YAMLError) -> Problem:
+    what = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    hint = "check indentation and quote values that contain ': '"
+    if context == "while scanning a quoted scalar" and exc.context_mark:
+        # YAML notices at the end of the front matter; the mistake is where the quote opened.
+        mark, what, hint = exc.context_mark, "a quoted value is never closed", "add the closing quote"
+    elif what.startswith(_UNREADABLE):
+        hint = "write a real date, as YYYY-MM-DD"
+    line = mark.line + 2 if mark else 1
+    return Problem(shown, line, f"front matter is not valid YAML: {what}", hint)
+
+
+def _load_yaml(raw: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
     # libyaml parses about 6x faster than the pure-Python loader, a tenth of a cold build's time.
     # An alias needs a "*", so without one there is nothing to refuse; errors, and flow collections
     # nested deeper than Python can recurse, go through the pure-Python loader, whose messages,
@@ -79,23 +93,29 @@ def _load_yaml(raw: str) -> tuple[Any, dict[str, int]]:
     return _load_with(_SafeLoader(raw))
 
 
-def _load_with(loader) -> tuple[Any, dict[str, int]]:
+def _load_with(loader) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
+    """The data, the line of each top-level key (its first), and (key, line) of each repeat of one."""
     try:
         node = loader.get_single_node()
-        key_lines = {}
+        key_lines: dict[str, int] = {}
+        repeated = []
         if isinstance(node, yaml.MappingNode):
             for key_node, _ in node.value:
                 # +2: the opening `---` is line 1 and marks count from 0.
-                key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+                line = key_node.start_mark.line + 2
+                if str(key_node.value) in key_lines:
+                    repeated.append((str(key_node.value), line))
+                else:
+                    key_lines[str(key_node.value)] = line
         try:
             data = loader.construct_document(node) if node is not None else None
         except (ValueError, OverflowError) as exc:
             # PyYAML raises bare ValueErrors for impossible dates such as 2026-13-45.
-            raise yaml.MarkedYAMLError(None, None, f"a value cannot be read: {exc}",
+            raise yaml.MarkedYAMLError(None, None, f"{_UNREADABLE}: {exc}",
                                        _unreadable_mark(loader, node)) from None
     finally:
         loader.dispose()
-    return data, key_lines
+    return data, key_lines, repeated
 
 
 def _unreadable_mark(loader: yaml.SafeLoader, node: yaml.Node):

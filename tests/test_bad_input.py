@@ -47,7 +47,12 @@ def test_missing_and_mistyped_fields_are_all_reported(make_site, capsys):
 
 def test_an_impossible_date_is_an_error_on_its_line(make_site, capsys):
     refuses(make_site, capsys, {"content/a.md": "---\ntitle: T\ndate: 2026-13-45\n---\nx\n"},
-            "content/a.md:3:", "month must be in 1..12")
+            "content/a.md:3:", "month must be in 1..12", "(write a real date, as YYYY-MM-DD)")
+
+
+def test_an_unclosed_quote_is_an_error_where_it_opens(make_site, capsys):
+    refuses(make_site, capsys, {"content/a.md": '---\ntitle: "Open\ndate: 2026-01-01\ntags: [AI]\n---\nx\n'},
+            "content/a.md:2: front matter is not valid YAML: a quoted value is never closed (add the closing quote)")
 
 
 def test_non_utf8_bytes_say_where(make_site, capsys):
@@ -201,3 +206,8 @@ def test_the_real_command_prints_no_traceback(make_site):
     assert child.returncode == 1
     assert "Traceback" not in child.stderr
     assert "content/a.md:" in child.stderr and "content/b.md:1: is not UTF-8" in child.stderr
+
+
+def test_a_field_given_twice_is_an_error_on_the_second(make_site, capsys):
+    refuses(make_site, capsys, {"content/a.md": "---\ntitle: T\ndate: 2026-01-01\ntags: [AI]\ntags: [Law]\n---\nx\n"},
+            "content/a.md:5: 'tags' is given twice, on lines 4 and 5")
