@@ -2,6 +2,7 @@
 their test on any console error."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -76,18 +77,27 @@ def build_sample(root: Path) -> Site:
     return build_site(root).site
 
 
+@contextlib.contextmanager
+def serving(output: Path):
+    """The URL of `output` served on 127.0.0.1 while the block runs: "http://127.0.0.1:8123/"."""
+    handler = functools.partial(SiteHandler, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory):
     """The sample site, built once for the whole run and served on 127.0.0.1."""
     root = tmp_path_factory.mktemp("sample")
     site = build_sample(root)
     assert site.config.base_path == "/", "the server maps the output folder to /"
-    handler = functools.partial(SiteHandler, directory=str(root / "output"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Served(f"http://127.0.0.1:{server.server_address[1]}/", root / "output", site)
-    server.shutdown()
-    server.server_close()
+    with serving(root / "output") as url:
+        yield Served(url, root / "output", site)
 
 
 # Module scope, not session: Playwright's sync API allows one instance at a time, and a module may start its own.

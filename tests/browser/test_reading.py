@@ -1,0 +1,38 @@
+"""What a reader meets beyond the sample: long names and addresses on a phone, and more."""
+from __future__ import annotations
+
+import pytest
+
+from browser.conftest import serving
+from conftest import build_site, report, write_site
+
+LONG_URL = "https://example.org/reports/2026/regulatory-filings/spectrum-auction-outcomes-by-region.pdf"
+LONG_TOPIC = "Telecommunicationsregulierungsbehörde"
+
+
+@pytest.fixture(scope="module")
+def long_words_site(tmp_path_factory):
+    """Reports whose author line, key points and topic hold words wider than a phone."""
+    files = {
+        "content/long.md": report(
+            "Spectrum auctions", "2026-05-02", tags=(LONG_TOPIC, "Telecoms"),
+            author="Mara Quint, Jonathan Fitzgerald-Whitmore and Priya Raghunathan-Subramaniam",
+            highlights=f'["The filings are at {LONG_URL}", "Prices rose."]', body="Intro.\n\n## Part\n\nText."),
+        "content/other.md": report("Other", "2026-05-01", tags=(LONG_TOPIC, "Telecoms")),
+    }
+    root = write_site(tmp_path_factory.mktemp("long"), files)
+    build_site(root)
+    with serving(root / "output") as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_long_author_lines_key_points_and_topic_names_wrap_on_a_phone(long_words_site, open_page, width):
+    page = open_page(viewport={"width": width, "height": 800})
+    wide = {}
+    for path in ("", "reports/long/", "reports/other/", "topics/telecommunicationsregulierungsbehörde/", "archive/"):
+        page.goto(long_words_site + path)
+        scroll = page.evaluate("document.scrollingElement.scrollWidth")
+        if scroll > width:
+            wide[path] = scroll
+    assert wide == {}, f"wider than {width} px"
