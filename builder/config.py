@@ -5,6 +5,7 @@ import tomllib
 from dataclasses import fields
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildError, Problem
 from .model import SiteConfig
@@ -70,9 +71,21 @@ def parse_config(table: dict) -> SiteConfig:
                                 'for example base_url = "https://example.org/trends/"'))
     elif not base_url.endswith("/"):
         values["base_url"] = base_url + "/"
+    zone = values.get("timezone", defaults.timezone)
+    if zone != "UTC" and not _is_time_zone(zone):
+        problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] timezone must be a time zone name, got {zone!r}",
+                                'for example timezone = "Europe/Berlin"'))
     if problems:
         raise BuildError(problems)
     return SiteConfig(**values)
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a key at all, such as "" or "../x"
+        return False
+    return True
 
 
 def _type_name(kind: type) -> str:

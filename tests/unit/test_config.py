@@ -39,3 +39,15 @@ def test_broken_toml_names_the_line(tmp_path):
         load_config(tmp_path)
     assert error.value.problems[0].path == "pyproject.toml"
     assert error.value.problems[0].line == 2
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "", "../etc/passwd"])
+def test_an_unknown_time_zone_is_a_settings_error(zone):
+    with pytest.raises(BuildError) as error:
+        parse_config({"timezone": zone})
+    (problem,) = error.value.problems
+    assert problem.message == f"[tool.trendsite] timezone must be a time zone name, got {zone!r}"
+
+
+def test_a_time_zone_name_is_accepted():
+    assert parse_config({"timezone": "Europe/Berlin"}).timezone == "Europe/Berlin"
