@@ -60,9 +60,11 @@ def _report_warnings(document: Document) -> list[Problem]:
     meta = document.meta
     found = []
     if not meta.summary:
-        found.append(_warning(shown, 1, "has no summary", "add `summary:` with one or two sentences for listings"))
+        found.append(_warning(shown, _field_line(document, "summary"), "has no summary",
+                              "add `summary:` with one or two sentences for listings"))
     if not meta.highlights:
-        found.append(_warning(shown, 1, "has no highlights", "add `highlights:` with two or three key points"))
+        found.append(_warning(shown, _field_line(document, "highlights"), "has no highlights",
+                              "add `highlights:` with two or three key points"))
     if len(meta.title) > MAX_TITLE:
         found.append(_warning(shown, _field_line(document, "title"),
                               f"the title is {len(meta.title)} characters, over {MAX_TITLE}",

@@ -154,14 +154,15 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
     html = _LINK.sub(rewrite, report.html)
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
-        problems.append(Problem(f"content/{report.source}", 1, f"'image' has an unsafe address {image!r}",
+        problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
+                                f"'image' has an unsafe address {image!r}",
                                 "give a file beside the report, or an http(s) URL"))
     elif image and not urlsplit(image).scheme and not image.startswith("/"):
         image_path = posixpath.normpath(posixpath.join(folder, image))
         if world.answer("published", image_path):
             image = image_path
         else:
-            problems.append(Problem(f"content/{report.source}", 1,
+            problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
                                     f"'image' names content/{image_path}, which does not exist",
                                     "put the picture beside the report and give its file name"))
     changed = (html, image) != (report.html, report.image)
@@ -170,6 +171,12 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
 
 def _ids(html: str) -> set[str]:
     return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+def _image_line(report: Report, sources: Mapping[str, str]) -> int:
+    """The line of the `image:` field: front matter comes first, so its first such line."""
+    lines = sources.get(report.source, "").split("\n")
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("image:")), 1)
 
 
 def _link_problem(report: Report, sources: Mapping[str, str], target: str, message: str) -> Problem:

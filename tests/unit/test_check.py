@@ -32,6 +32,12 @@ def test_missing_summary_and_highlights_are_warnings(make_site):
     found = findings_of(root)
     assert {f.message for f in found} == {"has no summary", "has no highlights"}
     assert {f.severity for f in found} == {"warning"}
+    assert {f.line for f in found} == {1}
+
+
+def test_an_empty_summary_or_highlights_field_is_warned_about_on_its_line(make_site):
+    root = make_site({"content/a.md": report("Alpha", summary='""', highlights="[]")})
+    assert {(f.message, f.line) for f in findings_of(root)} == {("has no summary", 5), ("has no highlights", 6)}
 
 
 def test_a_long_title_is_a_warning_on_its_line(make_site):

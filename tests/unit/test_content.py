@@ -71,3 +71,9 @@ def test_links_cannot_leave_the_content_folder():
     files = {"a.md": doc(body="[x](../../etc/passwd)")}
     _, problems = resolve_links(reports_from(files), [], files, "/")
     assert "outside the content folder" in problems[0].message
+
+
+def test_a_bad_image_is_an_error_on_its_line():
+    files = {"a.md": doc(extra="tags: [AI]\nimage: missing.png\n"), "b.md": doc(extra="image: 'javascript:x'\n")}
+    _, problems = resolve_links(reports_from(files), [], files, "/")
+    assert sorted((p.path, p.line) for p in problems) == [("content/a.md", 5), ("content/b.md", 4)]
