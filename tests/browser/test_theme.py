@@ -51,6 +51,20 @@ def test_the_highlights_switch_hides_and_shows_key_points_and_marks_across_reloa
     assert_highlights(page, on=True)
 
 
+def test_a_saved_off_shows_on_the_switch_before_site_js_has_run(sample_site, open_page):
+    url = reports_with_marks(sample_site)[0]
+    page = open_page()
+    page.goto(url)
+    page.click("#highlights-switch")
+    # The head script applies the saved choice; site.js, deferred, may come much later or not at all.
+    page.route("**/static/site.*.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
+    page.goto(url)
+    assert not page.is_visible("#report-highlights")
+    drawn = page.evaluate("""() => [getComputedStyle(document.querySelector('.switch-thumb')).transform,
+        ...[...document.querySelectorAll('.switch-state')].map(e => getComputedStyle(e).fontWeight)]""")
+    assert drawn == ["none", "800", "600"], "the switch shows Off: thumb at the left, Off in bold"
+
+
 def test_without_javascript_the_highlights_are_shown_and_the_controls_hidden(sample_site, open_page):
     page = open_page(java_script_enabled=False)
     page.goto(reports_with_marks(sample_site)[0])
