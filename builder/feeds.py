@@ -28,8 +28,9 @@ def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page
     newest = reports[: config.feed_size]
     stamps = [r.updated or r.date for r in newest]
     _text(feed, "updated", _stamp(max(stamps) if stamps else datetime(1970, 1, 1, tzinfo=timezone.utc)))
-    if config.author:
-        _text(etree.SubElement(feed, f"{{{ATOM}}}author"), "name", config.author)
+    # Atom requires an author for every entry; the feed's covers reports without one, so a site without
+    # `author` names its publisher by its title.
+    _text(etree.SubElement(feed, f"{{{ATOM}}}author"), "name", config.author or config.title)
     _text(feed, "generator", "trendsite")
     origin = absolute_url("").split("/", 3)
     site_origin = "/".join(origin[:3])

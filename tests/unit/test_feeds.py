@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import feedparser
@@ -30,6 +31,12 @@ def test_feed_keeps_the_newest_and_makes_links_absolute():
     assert 'href="https://example.org/sub/reports/x/"' in content
     assert 'src="https://example.org/sub/p.png"' in content
     assert feed.entries[0].tags[0].term == "ai"
+
+
+def test_a_site_without_author_still_gives_every_entry_one_as_atom_requires():
+    anonymous = replace(make("a", 1), author="")
+    feed = feedparser.parse(atom_feed(CONFIG, [anonymous], "feed.xml", "", CONFIG.title, absolute))
+    assert "author" not in feed.entries[0] and feed.feed.author == "T & Co"  # the feed's author covers it
 
 
 def test_sitemap_and_robots():
