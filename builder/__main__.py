@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd = commands.add_parser("serve", help="build, serve the site and rebuild it on every change")
     _site_arguments(serve_cmd)
     _draft_arguments(serve_cmd)
-    serve_cmd.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="the port to listen on (default: 8000)")
     serve_cmd.add_argument("--host", default="127.0.0.1",
                            help="the address to listen on (default: 127.0.0.1, this computer only)")
     serve_cmd.set_defaults(run=_serve)
@@ -55,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
 def _site_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: .)")
     command.add_argument("--output", type=Path, default=None, help="where to write (default: ROOT/output)")
+
+
+def _port(text: str) -> int:
+    """A port number, refused before the first build rather than by the socket after it."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
+    return int(text)
 
 
 def _draft_arguments(command: argparse.ArgumentParser) -> None:

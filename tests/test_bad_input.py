@@ -211,3 +211,12 @@ def test_the_real_command_prints_no_traceback(make_site):
 def test_a_field_given_twice_is_an_error_on_the_second(make_site, capsys):
     refuses(make_site, capsys, {"content/a.md": "---\ntitle: T\ndate: 2026-01-01\ntags: [AI]\ntags: [Law]\n---\nx\n"},
             "content/a.md:5: 'tags' is given twice, on lines 4 and 5")
+
+
+def test_serve_refuses_a_port_out_of_range_before_building(make_site, capsys):
+    root = make_site({"content/good.md": GOOD})
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--root", str(root), "--port", "99999"])
+    assert exit_.value.code == 2
+    assert "'99999' is not a port number from 0 to 65535" in capsys.readouterr().err
+    assert not (root / "output").exists()
