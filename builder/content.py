@@ -29,7 +29,12 @@ def make_report(document: Document, rendered: Rendered, config: SiteConfig, now:
     """A Report from its document and rendered body; links are resolved later by resolve_links."""
     meta = document.meta
     summary = meta.summary or summarize(rendered.first_paragraph)
-    topics = tuple(dict.fromkeys(TopicRef(name=t, slug=slugify(t) or "topic") for t in meta.tags))
+    # Tags that differ only in case or accents ("AI", "ai") are one topic page, so one chip.
+    refs: dict[str, TopicRef] = {}
+    for tag in meta.tags:
+        slug = slugify(tag) or "topic"
+        refs.setdefault(slug, TopicRef(name=tag, slug=slug))
+    topics = tuple(refs.values())
     return Report(
         source=document.source.rel, slug=report_slug(document), title=meta.title, date=meta.date,
         updated=meta.updated, author=meta.author or config.author, summary=summary, topics=topics,
@@ -135,21 +140,24 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
         if not is_safe_relative(path):
             problems.append(_link_problem(report, sources, target, "points outside the content folder"))
             return match.group(0)
-        if path.endswith(".md"):
-            url = world.answer("url", path)
-            if url is None:
-                if world.answer("failed", path):
-                    return match.group(0)  # its own errors are reported; once fixed, the link resolves
+        if not path.endswith(".md"):
+            if world.answer("published", path):
+                return f'{attribute}="{base_path}{path}{fragment}"'
+            index = f"{path}/index.md"
+            if world.answer("url", index) is None and not world.answer("failed", index):
                 problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
                 return match.group(0)
-            if parts.fragment and not world.answer("anchor", path, parts.fragment):
-                problems.append(_link_problem(report, sources, target,
-                                              f"links to a heading #{parts.fragment} that content/{path} does not have"))
-            return f'{attribute}="{base_path}{url}{fragment}"'
-        if world.answer("published", path):
-            return f'{attribute}="{base_path}{path}{fragment}"'
-        problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
-        return match.group(0)
+            path = index  # a link to a report's folder is a link to the report
+        url = world.answer("url", path)
+        if url is None:
+            if world.answer("failed", path):
+                return match.group(0)  # its own errors are reported; once fixed, the link resolves
+            problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
+            return match.group(0)
+        if parts.fragment and not world.answer("anchor", path, parts.fragment):
+            problems.append(_link_problem(report, sources, target,
+                                          f"links to a heading #{parts.fragment} that content/{path} does not have"))
+        return f'{attribute}="{base_path}{url}{fragment}"'
 
     html = _LINK.sub(rewrite, report.html)
     image = report.image

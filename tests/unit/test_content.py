@@ -77,3 +77,8 @@ def test_a_bad_image_is_an_error_on_its_line():
     files = {"a.md": doc(extra="tags: [AI]\nimage: missing.png\n"), "b.md": doc(extra="image: 'javascript:x'\n")}
     _, problems = resolve_links(reports_from(files), [], files, "/")
     assert sorted((p.path, p.line) for p in problems) == [("content/a.md", 5), ("content/b.md", 4)]
+
+
+def test_tags_that_name_one_topic_page_make_one_topic():
+    (r,) = reports_from({"a.md": doc(extra="tags: [AI, ai, Law, 'Ai']\n")})
+    assert [(t.name, t.slug) for t in r.topics] == [("AI", "ai"), ("Law", "law")]

@@ -46,3 +46,12 @@ def test_a_link_to_a_report_with_its_own_error_is_not_called_missing(make_site, 
     with pytest.raises(BuildError) as error:
         build_site(root)
     assert [p.path for p in error.value.problems] == ["content/b.md"]
+
+
+@pytest.mark.parametrize("link", ["../bundle/", "../bundle", "../bundle/#part"])
+def test_a_link_to_a_report_folder_is_a_link_to_that_report(make_site, link):
+    root = make_site({"content/ai/a.md": report("Alpha", body=f"See [it]({link})."),
+                      "content/bundle/index.md": report("Bundle", body="## Part\n\nText.")})
+    build_site(root)
+    page = (root / "output" / "reports" / "a" / "index.html").read_text()
+    assert f'href="/reports/bundle/{"#part" if "#" in link else ""}"' in page
