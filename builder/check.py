@@ -36,7 +36,10 @@ def check_site(options: BuildOptions) -> list[Problem]:
         site = None
     findings += editor_warnings(options)
     if site is not None:
-        findings += broken_links(site)
+        try:
+            findings += broken_links(site)
+        except BuildError as error:  # pages render as broken_links reads them, so template errors come here
+            findings += error.problems
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
 
 

@@ -104,3 +104,10 @@ def test_warnings_alone_exit_zero_and_text_output_counts_them(make_site, capsys)
 
 def test_format_findings_counts_errors_and_warnings():
     assert format_findings([], "text") == "0 error(s), 0 warning(s)"
+
+
+def test_a_template_error_is_a_finding_in_json_too(make_site, capsys):
+    root = make_site({"content/a.md": complete("Alpha"), "templates/report.html": "{{ oops\n"})
+    assert main(["check", "--root", str(root), "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["file"], finding["line"], finding["severity"]) == ("templates/report.html", 1, "error")
