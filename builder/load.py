@@ -52,8 +52,10 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
     """
     content = root / "content"
     if not content.is_dir():
-        return ContentTree((), (), (Problem("content", None, "no content/ folder",
-                                            "create it and add a report with `trendsite new`"),))
+        site = site_above(root)
+        hint = (f"{root} is inside the site {site}: run trendsite there, or pass --root {site}" if site
+                else "create it and add a report with `trendsite new`")
+        return ContentTree((), (), (Problem("content", None, "no content/ folder", hint),))
     real_root = content.resolve()
     sources, assets, problems = [], [], []
     seen: dict[str, tuple[Stamp, Source]] = {}
@@ -80,6 +82,11 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
         known.clear()
         known.update(seen)
     return ContentTree(tuple(sources), tuple(assets), tuple(problems), plain, max_file_bytes)
+
+
+def site_above(folder: Path) -> Path | None:
+    """The nearest folder above `folder` holding content/: the site of someone working in its subfolder."""
+    return next((parent for parent in folder.resolve().parents if (parent / "content").is_dir()), None)
 
 
 def reload_content(root: Path, tree: ContentTree, touched: Collection[str],

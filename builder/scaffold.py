@@ -10,7 +10,7 @@ from .config import load_config
 from .content import report_slug
 from .errors import BuildError, Problem
 from .frontmatter import parse_document
-from .load import load_content
+from .load import load_content, site_above
 from .model import SiteConfig
 from .urls import slugify
 
@@ -39,6 +39,11 @@ def create_report(root: Path, title: str, topics: Sequence[str], today: date) ->
         raise BuildError([Problem("content", None, f"the title {title!r} gives no usable file name",
                                   "use a title with letters or digits")])
     path = root / "content" / f"{slug}.md"
+    site = site_above(root) if not path.parent.is_dir() else None
+    if site is not None:  # run from inside a site, say from content/: a content/ here would nest in it
+        raise BuildError([Problem("content", None, f"no content/ folder here, and {root} is inside the site {site}",
+                                  f"run trendsite new there, or pass --root {site}; "
+                                  "to start a separate site here, create content/ first")])
     owner = _slug_owner(root, slug)
     if owner is not None and owner != path.name:
         raise BuildError([Problem(f"content/{owner}", None, f"already has the slug '{slug}', so a new report "

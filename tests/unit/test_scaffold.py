@@ -51,3 +51,11 @@ def test_a_slug_another_report_has_is_refused(tmp_path, existing):
         create_report(tmp_path, "Same name", [], TODAY)
     assert f"{existing}: already has the slug 'same-name'" in str(error.value)
     assert not (tmp_path / "content" / "same-name.md").exists()
+
+
+def test_new_run_from_inside_content_does_not_nest_a_second_content_folder(tmp_path):
+    create_report(tmp_path, "First", [], TODAY)
+    with pytest.raises(BuildError) as error:
+        create_report(tmp_path / "content", "Second", [], TODAY)
+    assert f"pass --root {tmp_path}" in str(error.value)
+    assert not (tmp_path / "content" / "content").exists()
