@@ -155,9 +155,9 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo):
         value = data.get(key)
         if value is None:
             return default
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        if _is_text(value):
             return str(value).strip()
-        problem(key, f"'{key}' must be text, got {_describe(value)}")
+        problem(key, f"'{key}' must be text, got {_describe(value)}", _quote_hint(value))
         return default
 
     def text_list(key: str) -> tuple[str, ...]:
@@ -167,9 +167,13 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo):
         if isinstance(value, str):
             problem(key, f"'{key}' must be a list, got the text {value!r}", f"write `{key}: [{value}]`")
             return ()
-        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
-                                                  for v in value):
+        if not isinstance(value, list):
             problem(key, f"'{key}' must be a list of text items, got {_describe(value)}")
+            return ()
+        wrong = next(((n, v) for n, v in enumerate(value, 1) if not _is_text(v)), None)
+        if wrong is not None:
+            problem(key, f"'{key}' must be a list of text items; item {wrong[0]} is {_describe(wrong[1])}",
+                    _quote_hint(wrong[1]))
             return ()
         items = tuple(str(v).strip() for v in value if str(v).strip())
         return tuple(dict.fromkeys(items))  # drop repeats, keep order
@@ -224,6 +228,24 @@ def _to_datetime(value: Any, tz: tzinfo) -> datetime | None:
     return None
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 def _describe(value: Any) -> str:
-    kind = {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value))
+    kind = {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty", date: "a date",
+            datetime: "a date"}.get(type(value))
     return kind or repr(value)
+
+
+def _quote_hint(value: Any) -> str:
+    """How to keep text that YAML read as something else."""
+    if isinstance(value, bool):
+        return "YAML reads yes, no, on and off as true/false: put the words in quotes"
+    if isinstance(value, dict):
+        return "YAML reads `words: more words` as a key and its value: put the words in quotes"
+    if isinstance(value, date):
+        return "put the words in quotes to keep them as text"
+    if value is None:
+        return "write the text, or remove the empty item"
+    return ""

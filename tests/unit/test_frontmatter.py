@@ -73,3 +73,15 @@ def test_deeply_nested_yaml_is_an_error_not_a_crash():
 def test_only_front_matter_is_a_report_with_an_empty_body():
     document, found = parse("---\ntitle: T\ndate: 2026-01-01\n---")
     assert found == [] and document.body == ""
+
+
+@pytest.mark.parametrize("field, expected", [
+    ("tags: [Norway, NO]", "'tags' must be a list of text items; item 2 is true/false "
+                           "(YAML reads yes, no, on and off as true/false: put the words in quotes)"),
+    ("highlights:\n  - Fine.\n  - Result: slower", "'highlights' must be a list of text items; item 2 is a "
+                                                   "mapping (YAML reads `words: more words` as a key and its value: "
+                                                   "put the words in quotes)"),
+])
+def test_a_list_item_yaml_reads_as_something_else_is_named_with_the_fix(field, expected):
+    _, found = parse(f"---\ntitle: T\ndate: 2026-01-01\n{field}\n---\n")
+    assert [str(p) for p in found] == [f"content/a.md:4: {expected}"]
