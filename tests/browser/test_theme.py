@@ -65,6 +65,18 @@ def test_a_saved_off_shows_on_the_switch_before_site_js_has_run(sample_site, ope
     assert drawn == ["none", "800", "600"], "the switch shows Off: thumb at the left, Off in bold"
 
 
+def test_in_a_high_contrast_mode_the_switch_still_shows_its_track_thumb_and_state(sample_site, open_page):
+    page = open_page(forced_colors="active", reduced_motion="reduce")
+    page.goto(reports_with_marks(sample_site)[0])
+    colours = """() => [document.body, ...document.querySelectorAll('.switch-track, .switch-thumb')].map(
+        e => getComputedStyle(e).backgroundColor)"""
+    background, track_on, thumb_on = page.evaluate(colours)
+    page.click("#highlights-switch")
+    _, track_off, thumb_off = page.evaluate(colours)
+    assert track_on != background and thumb_on != track_on and thumb_off != track_off
+    assert (track_on, thumb_on) != (track_off, thumb_off)
+
+
 def test_without_javascript_the_highlights_are_shown_and_the_controls_hidden(sample_site, open_page):
     page = open_page(java_script_enabled=False)
     page.goto(reports_with_marks(sample_site)[0])
