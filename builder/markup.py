@@ -52,10 +52,13 @@ class Rendered:
 
 
 class _DropScriptUrls(Treeprocessor):
-    """Removes javascript: and similar URLs from links and images written in Markdown."""
+    """Removes javascript: and similar URLs from links and images written in Markdown, and event
+    handlers set with attribute lists (`{: onclick="..." }`), which would run script as raw HTML would."""
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
+            for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
+                del element.attrib[attribute]
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 # Browsers decode character references in attributes ("&#106;avascript:", "&colon;"),

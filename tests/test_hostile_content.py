@@ -31,6 +31,13 @@ Raw <script>alert(4)</script> and <img src=x onerror=alert(5)> stay text.
 [ref][r] ![pic](javascript:alert(7)) <javascript:alert(7)> [quote](http://x"onmouseover="alert(7))
 
 [r]: javascript:alert(7)
+
+## Attributes {: onclick="alert(9)" }
+
+A paragraph with attributes.
+{: onmouseover="alert(9)" ONFOCUS="alert(9)" }
+
+[attr](https://example.org){: onfocus="alert(9)" href="javascript:alert(9)" }
 """
 
 
