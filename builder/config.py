@@ -28,9 +28,15 @@ def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig()
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        # utf-8-sig drops the byte-order mark Windows editors add, as for content files.
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise BuildError([Problem(CONFIG_FILE, raw[: exc.start].count(b"\n") + 1,
+                                  f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                                  "save the file as UTF-8 in your editor")]) from None
+    except tomllib.TOMLDecodeError as exc:
         raise BuildError([Problem(CONFIG_FILE, _toml_line(exc), f"not valid TOML: {exc}",
                                   "check quotes and brackets near that line")]) from None
     table = data.get("tool", {}).get("trendsite", {})

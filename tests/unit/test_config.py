@@ -51,3 +51,16 @@ def test_an_unknown_time_zone_is_a_settings_error(zone):
 
 def test_a_time_zone_name_is_accepted():
     assert parse_config({"timezone": "Europe/Berlin"}).timezone == "Europe/Berlin"
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    (tmp_path / "pyproject.toml").write_bytes(b'\xef\xbb\xbf[tool.trendsite]\ntitle = "X"\n')
+    assert load_config(tmp_path).title == "X"
+
+
+def test_a_file_not_in_utf8_says_so_and_where(tmp_path):
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.trendsite]\ntitle = "caf\xe9"\n')
+    with pytest.raises(BuildError) as error:
+        load_config(tmp_path)
+    assert str(error.value) == ("pyproject.toml:2: is not UTF-8: byte 0xe9 at offset 29 "
+                                "(save the file as UTF-8 in your editor)")
