@@ -53,9 +53,9 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
     content = root / "content"
     if not content.is_dir():
         site = site_above(root)
-        hint = (f"{root} is inside the site {site}: run trendsite there, or pass --root {site}" if site
+        hint = (f"it is inside the site {site}: run trendsite there, or pass --root {site}" if site
                 else "create it and add a report with `trendsite new`")
-        return ContentTree((), (), (Problem("content", None, "no content/ folder", hint),))
+        return ContentTree((), (), (Problem("content", None, f"no content/ folder in {root}", hint),))
     real_root = content.resolve()
     sources, assets, problems = [], [], []
     seen: dict[str, tuple[Stamp, Source]] = {}

@@ -55,11 +55,11 @@ def test_links_outside_content_are_problems_and_never_read(tmp_path):
 
 
 def test_a_missing_content_folder_is_a_problem(tmp_path):
-    assert load_content(tmp_path, LIMIT).problems[0].message == "no content/ folder"
+    assert load_content(tmp_path, LIMIT).problems[0].message == f"no content/ folder in {tmp_path}"
 
 
 def test_a_missing_content_folder_inside_a_site_names_the_site(tmp_path):
     (tmp_path / "content" / "ai").mkdir(parents=True)
     (problem,) = load_content(tmp_path / "content" / "ai", LIMIT).problems
-    assert problem.hint == f"{tmp_path / 'content' / 'ai'} is inside the site {tmp_path}: run trendsite there, " \
-                           f"or pass --root {tmp_path}"
+    assert str(problem) == f"content: no content/ folder in {tmp_path / 'content' / 'ai'} (it is inside the site " \
+                           f"{tmp_path}: run trendsite there, or pass --root {tmp_path})"
