@@ -36,3 +36,9 @@ def test_long_author_lines_key_points_and_topic_names_wrap_on_a_phone(long_words
         if scroll > width:
             wide[path] = scroll
     assert wide == {}, f"wider than {width} px"
+
+
+def test_screen_readers_hear_the_byline_without_its_drawn_separator_dots(sample_site, open_page):
+    page = open_page()
+    page.goto(sample_site.url + sample_site.site.reports[0].url)
+    assert page.is_visible(".byline-meta") and "·" not in page.locator(".byline-meta").aria_snapshot()
