@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import stat as stat_kind
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from .model import Source
 
 # Editors leave these beside real files: swap files, backups, lock files, OS litter.
 _IGNORED_PREFIXES = (".", "_", "~", "#")
+_OTHER_MARKDOWN = (".md", ".markdown", ".mdown", ".mkd")  # compared in lower case: ".MD" too
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload")
 
 
@@ -72,6 +74,12 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
             if entry.is_dir():
                 continue  # a link to a folder inside content/, whose files are read where they are
         if not rel.endswith(".md"):
+            stem, suffix = posixpath.splitext(rel)
+            if suffix.lower() in _OTHER_MARKDOWN:
+                # Published as a plain file, the report (draft or not) would be readable as its source.
+                problems.append(Problem(shown, None, "is Markdown, but only files ending in .md are reports",
+                                        f"rename it to {posixpath.basename(stem)}.md"))
+                continue
             assets.append((rel, Path(entry.path)))
             continue
         source = _read_source(entry, rel, max_file_bytes, problems, seen, known or {})

@@ -63,3 +63,12 @@ def test_a_missing_content_folder_inside_a_site_names_the_site(tmp_path):
     (problem,) = load_content(tmp_path / "content" / "ai", LIMIT).problems
     assert str(problem) == f"content: no content/ folder in {tmp_path / 'content' / 'ai'} (it is inside the site " \
                            f"{tmp_path}: run trendsite there, or pass --root {tmp_path})"
+
+
+def test_markdown_not_named_md_is_a_problem_not_published_as_its_source(tmp_path):
+    site(tmp_path, {"a.MD": b"x", "ai/b.markdown": b"x", "c.csv": b"x"})
+    tree = load_content(tmp_path, LIMIT)
+    assert [rel for rel, _ in tree.assets] == ["c.csv"]
+    assert [str(p) for p in tree.problems] == [
+        "content/a.MD: is Markdown, but only files ending in .md are reports (rename it to a.md)",
+        "content/ai/b.markdown: is Markdown, but only files ending in .md are reports (rename it to b.md)"]
