@@ -188,8 +188,11 @@ def _image_line(report: Report, sources: Mapping[str, str]) -> int:
 
 
 def _link_problem(report: Report, sources: Mapping[str, str], target: str, message: str) -> Problem:
-    text = sources.get(report.source, "")
-    line = next((n for n, line in enumerate(text.split("\n"), 1) if target in line), None)
+    lines = sources.get(report.source, "").split("\n")
+    # Where Markdown writes it, ](target) or [ref]: target, before any mention (an `image:` line, say).
+    written = (f"]({target}", f"](<{target}", f"]: {target}")
+    line = next((n for n, text in enumerate(lines, 1) if any(w in text for w in written)), None) \
+        or next((n for n, text in enumerate(lines, 1) if target in text), None)
     return Problem(f"content/{report.source}", line, f"the link '{target}' {message}",
                    "fix the path, relative to this file")
 

@@ -82,3 +82,10 @@ def test_a_bad_image_is_an_error_on_its_line():
 def test_tags_that_name_one_topic_page_make_one_topic():
     (r,) = reports_from({"a.md": doc(extra="tags: [AI, ai, Law, 'Ai']\n")})
     assert [(t.name, t.slug) for t in r.topics] == [("AI", "ai"), ("Law", "law")]
+
+
+def test_a_broken_link_is_found_on_its_line_not_on_an_image_field_naming_the_same_file():
+    files = {"a.md": doc(extra="image: chart.png\n", body="Intro.\n\n![A chart](chart.png)\n\n![again][c]\n\n"
+                                                          "[c]: chart.png")}
+    _, problems = resolve_links(reports_from(files), [], files, "/")
+    assert sorted(p.line for p in problems) == [4, 8, 8]  # the image: field, then the first use, not line 4
