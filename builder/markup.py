@@ -24,6 +24,11 @@ _NOT_TEXT = re.compile(r'<a class="(?:headerlink|footnote-backref)"[^>]*>.*?</a>
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
                          r"|strong|sub|sup|time|u|var)\b[^>]*>")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+# Ids the default theme's report page gives its own elements (tests/test_site.py checks the list): a heading
+# "## Main" must not take the skip link's target, nor "## Explore more" that section's.
+PAGE_IDS = frozenset({"main", "explore-more", "highlights-switch", "report-highlights", "report-toc-title",
+                      "theme-toggle", "site-search-input", "site-search-status", "site-search-panel",
+                      "site-search-results"})
 # Python-Markdown recurses once per level of nesting and slows sharply past a hundred levels
 # (500 nested lists: 18 s, then RecursionError; 10,000 nested brackets: 43 s), while no real
 # report nests past a handful. Deeper bodies are refused before parsing.
@@ -116,13 +121,18 @@ def _frozen(registry) -> list:
     return [registry[i] for i in range(len(registry))]
 
 
+def _heading_id(title: str) -> str:
+    slug = slugify(title) or "section"
+    return f"{slug}-section" if slug in PAGE_IDS else slug
+
+
 def _create(safe: bool) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["extra", "toc", "smarty", "admonition", "codehilite", "sane_lists", "pymdownx.mark"],
         extension_configs={
             "codehilite": {"css_class": "codehilite", "guess_lang": False},
             "toc": {"permalink": "#", "permalink_title": "Link to this section",
-                    "slugify": lambda value, separator: slugify(value) or "section", "toc_depth": "2-3"},
+                    "slugify": lambda value, separator: _heading_id(value), "toc_depth": "2-3"},
             "smarty": {"smart_angled_quotes": False},
         },
         output_format="html",

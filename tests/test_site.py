@@ -11,6 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from builder.markup import PAGE_IDS
 from conftest import FIXTURE_SITE, REPO, build_site
 from sitecheck import broken_links, html_pages, links_of, reachable_pages
 
@@ -136,6 +137,13 @@ def test_sample_site_builds_every_report_with_explore_more(sample_output):
         explore = html[html.index('id="explore-more"'):]
         cards = set(re.findall(r'href="/reports/([^/"]+)/"', explore))
         assert len(cards - {slug}) >= 5, slug
+
+
+def test_a_report_page_gives_its_own_elements_only_ids_headings_are_kept_from(sample_output):
+    page = (sample_output / "reports" / "ai-avatar-job-interviews" / "index.html").read_text(encoding="utf-8")
+    outside_body = re.sub(r'<div class="prose">.*?</div>\s*</div>\s*</article>', "", page, flags=re.S)
+    assert 'id="how-the-systems-work"' in page and 'id="how-the-systems-work"' not in outside_body
+    assert set(re.findall(r' id="([^"]+)"', outside_body)) == PAGE_IDS
 
 
 def test_sample_site_has_no_broken_links(sample_output):

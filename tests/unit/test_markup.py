@@ -12,6 +12,11 @@ def test_headings_get_anchors_and_feed_the_table_of_contents():
         (2, "first-part", "First part"), (3, "detail", "Detail"), (2, "second", "Second")]
 
 
+def test_a_heading_never_takes_an_id_the_page_gives_its_own_elements():
+    out = render("## Main\n\ntext\n\n## Explore more\n\n## Main section\n")
+    assert [h.id for h in out.headings] == ["main-section", "explore-more-section", "main-section_1"]
+
+
 def test_marked_text_tables_footnotes_admonitions_and_code():
     out = render("A ==key point== here.[^1]\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
                  '!!! note "Watch"\n    Body.\n\n```python\nprint(1)\n```\n\n[^1]: The note.\n')
