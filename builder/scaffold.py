@@ -48,14 +48,20 @@ def create_report(root: Path, title: str, topics: Sequence[str], today: date) ->
     if owner is not None and owner != path.name:
         raise BuildError([Problem(f"content/{owner}", None, f"already has the slug '{slug}', so a new report "
                                   "with that title would not build", "choose a different title, or edit that report")])
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         # Mode "x" fails if the file exists, even if it appeared a moment ago.
         with path.open("x", encoding="utf-8") as file:
             file.write(report_text(title, [t.strip() for t in topics if t.strip()], today))
     except FileExistsError:
+        if not path.parent.is_dir():
+            raise BuildError([Problem("content", None, "is a file, not a folder",
+                                      "rename that file, so that content/ can be the folder of reports")]) from None
         raise BuildError([Problem(f"content/{slug}.md", None, "already exists; it was left as it is",
                                   "edit that report, or choose a different title")]) from None
+    except OSError as exc:
+        raise BuildError([Problem(f"content/{slug}.md", None, f"cannot be written: {exc.strerror or exc}",
+                                  "check that content/ is a folder you may write to")]) from None
     return path
 
 

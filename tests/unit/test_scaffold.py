@@ -59,3 +59,10 @@ def test_new_run_from_inside_content_does_not_nest_a_second_content_folder(tmp_p
         create_report(tmp_path / "content", "Second", [], TODAY)
     assert f"pass --root {tmp_path}" in str(error.value)
     assert not (tmp_path / "content" / "content").exists()
+
+
+def test_a_file_named_content_is_an_error_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "content").write_text("notes")
+    assert main(["new", "Hello", "--root", str(tmp_path)]) == 1
+    assert "error: content: is a file, not a folder" in capsys.readouterr().err
+    assert (tmp_path / "content").read_text() == "notes"
