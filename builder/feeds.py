@@ -12,6 +12,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Root-relative links in report bodies; feed readers need them absolute.
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src))="/(?!/)')
+# A heading's "#" link shows only on hover on the site; feed readers, without the theme, print it after every heading.
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 
 
 def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page_url: str, title: str,
@@ -49,7 +51,8 @@ def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page
             etree.SubElement(entry, f"{{{ATOM}}}category", term=ref.slug, label=ref.name)
         if report.summary:
             _text(entry, "summary", report.summary)
-        content = _text(entry, "content", _ROOT_RELATIVE.sub(rf'\1="{site_origin}/', report.html))
+        body = _HEADERLINK.sub("", report.html)
+        content = _text(entry, "content", _ROOT_RELATIVE.sub(rf'\1="{site_origin}/', body))
         content.set("type", "html")
         content.set("{http://www.w3.org/XML/1998/namespace}base", link)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"

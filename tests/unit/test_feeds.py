@@ -17,7 +17,8 @@ def make(slug, day, title=None):
     return Report(source=f"{slug}.md", slug=slug, title=title or slug, summary="s <b>",
                   date=datetime(2026, 1, day, tzinfo=timezone.utc), updated=None, author="A",
                   topics=(TopicRef("AI", "ai"),), highlights=(), headings=(), word_count=1, reading_minutes=1,
-                  text="", html='<p><a href="/sub/reports/x/">x</a> <img src="/sub/p.png"> <a href="#f">f</a></p>')
+                  text="", html='<h2 id="h">Head<a class="headerlink" href="#h" title="Link to this section">#</a></h2>'
+                  '<p><a href="/sub/reports/x/">x</a> <img src="/sub/p.png"> <a href="#f">f</a></p>')
 
 
 def test_feed_keeps_the_newest_and_makes_links_absolute():
@@ -31,6 +32,7 @@ def test_feed_keeps_the_newest_and_makes_links_absolute():
     assert 'href="https://example.org/sub/reports/x/"' in content
     assert 'src="https://example.org/sub/p.png"' in content
     assert feed.entries[0].tags[0].term == "ai"
+    assert "<h2 id=\"h\">Head</h2>" in content  # without the site's "#" link, shown bare by feed readers
 
 
 def test_a_site_without_author_still_gives_every_entry_one_as_atom_requires():
