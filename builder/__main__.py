@@ -5,7 +5,6 @@ import argparse
 import os
 import sys
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from . import check, preview, scaffold
@@ -80,7 +79,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    path = scaffold.create_report(args.root.resolve(), args.title, args.topic, date.today())
+    root = args.root.resolve()
+    path = scaffold.create_report(root, args.title, args.topic, scaffold.site_today(root))
     print(path)
     return 0
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
+from zoneinfo import ZoneInfo
 
 from .config import load_config
 from .content import report_slug
@@ -29,6 +30,16 @@ def report_text(title: str, topics: Sequence[str], today: date) -> str:
         "---\n\n"
         "Write the report here.\n"
     )
+
+
+def site_today(root: Path) -> date:
+    """Today in the site's timezone, where report dates are read: by the machine's own date a new
+    report could be dated in the site's future, and left out of the build until then."""
+    try:
+        zone = load_config(root).timezone
+    except BuildError:
+        return date.today()  # the build names the settings problem
+    return datetime.now(ZoneInfo(zone) if zone != "UTC" else timezone.utc).date()
 
 
 def create_report(root: Path, title: str, topics: Sequence[str], today: date) -> Path:

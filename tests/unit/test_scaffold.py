@@ -1,7 +1,8 @@
 """`trendsite new`: a report file with front matter that builds, never overwriting."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -66,3 +67,10 @@ def test_a_file_named_content_is_an_error_not_a_traceback(tmp_path, capsys):
     assert main(["new", "Hello", "--root", str(tmp_path)]) == 1
     assert "error: content: is a file, not a folder" in capsys.readouterr().err
     assert (tmp_path / "content").read_text() == "notes"
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT-14", "Etc/GMT+12"])  # 26 hours apart: one is another day than here
+def test_new_dates_the_report_today_in_the_site_timezone(tmp_path, capsys, zone):
+    (tmp_path / "pyproject.toml").write_text(f'[tool.trendsite]\ntimezone = "{zone}"\n')
+    assert main(["new", "Fresh", "--root", str(tmp_path)]) == 0
+    assert f"date: {datetime.now(ZoneInfo(zone)).date().isoformat()}\n" in (tmp_path / "content/fresh.md").read_text()
