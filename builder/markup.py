@@ -164,9 +164,10 @@ class MarkdownRenderer:
         html = md.convert(body)
         headings = tuple(_flatten(md.toc_tokens))
         text = plain_text(html)
-        first = _FIRST_PARAGRAPH.search(html)
-        return Rendered(html=html, headings=headings, first_paragraph=plain_text(first.group(1)) if first else "",
-                        text=text, word_count=len(_WORD.findall(text)))
+        # The first paragraph with words: one holding only an image would leave cards without a teaser.
+        first = next((words for p in _FIRST_PARAGRAPH.finditer(html) if (words := plain_text(p.group(1)))), "")
+        return Rendered(html=html, headings=headings, first_paragraph=first, text=text,
+                        word_count=len(_WORD.findall(text)))
 
 
 def nesting_line(body: str) -> int | None:

@@ -55,6 +55,10 @@ def test_plain_text_keeps_punctuation_against_inline_markup_and_drops_footnote_m
     assert out.text == "As Ofcom said, it is growing; Vodafone’s view. Head End. A note."
 
 
+def test_the_first_paragraph_is_the_first_with_words_not_a_lone_image():
+    assert render("![Chart](chart.png)\n\nAdoption doubled.\n").first_paragraph == "Adoption doubled."
+
+
 def test_renderer_does_not_leak_state_between_documents():
     renderer = MarkdownRenderer()
     renderer.render("## Same\n\n[^1]\n\n[^1]: n")
