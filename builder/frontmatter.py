@@ -56,7 +56,7 @@ def parse_document(source: Source, tz: tzinfo = timezone.utc) -> tuple[Document 
         data = {}
     if not isinstance(data, dict):
         return None, [Problem(shown, 2, "front matter must be a mapping of `key: value` lines")]
-    meta, problems = _validate(data, key_lines, shown, tz)
+    meta, problems = _validate(data, key_lines, shown, tz, lines)
     # YAML keeps the last of two equal keys without a word, so the first value would vanish.
     problems += [Problem(shown, line, f"'{key}' is given twice, on lines {key_lines[key]} and {line}",
                          "keep one of them") for key, line in repeated]
@@ -135,7 +135,7 @@ def _unreadable_mark(loader: yaml.SafeLoader, node: yaml.Node):
     return node.start_mark
 
 
-def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo):
+def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lines: list[str]):
     problems: list[Problem] = []
 
     def problem(key: str, message: str, hint: str = "") -> None:
@@ -147,9 +147,15 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo):
             hint = f"did you mean '{close[0]}'?" if close else "put custom values under `extra:`"
             problem(str(key), f"unknown front matter field '{key}'", hint)
     for key in REQUIRED:
-        if data.get(key) in (None, ""):
-            problems.append(Problem(shown, key_lines.get(key, 2), f"'{key}' is required",
-                                    f"add a line `{key}: ...` to the front matter"))
+        if data.get(key) not in (None, ""):
+            continue
+        if key not in key_lines:
+            problem(key, f"'{key}' is required", f"add a line `{key}: ...` to the front matter")
+        elif "#" in lines[key_lines[key] - 1]:  # `title: #1 in Europe` is a key and a comment
+            problem(key, f"'{key}' is empty", "YAML reads # after a space as the start of a comment: "
+                                              "put the value in quotes")
+        else:
+            problem(key, f"'{key}' is empty", f"write it after `{key}:`")
 
     def text(key: str, default: str = "") -> str:
         value = data.get(key)

@@ -85,3 +85,13 @@ def test_only_front_matter_is_a_report_with_an_empty_body():
 def test_a_list_item_yaml_reads_as_something_else_is_named_with_the_fix(field, expected):
     _, found = parse(f"---\ntitle: T\ndate: 2026-01-01\n{field}\n---\n")
     assert [str(p) for p in found] == [f"content/a.md:4: {expected}"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("title: #1 in Europe", "content/a.md:2: 'title' is empty (YAML reads # after a space as the start of a "
+                            "comment: put the value in quotes)"),
+    ("title:", "content/a.md:2: 'title' is empty (write it after `title:`)"),
+])
+def test_a_present_but_empty_title_says_so_and_why(line, expected):
+    _, found = parse(f"---\n{line}\ndate: 2026-01-01\n---\n")
+    assert [str(p) for p in found] == [expected]
