@@ -76,6 +76,9 @@ def _yaml_problem(shown: str, exc: yaml.YAMLError) -> Problem:
         mark, what, hint = exc.context_mark, "a quoted value is never closed", "add the closing quote"
     elif what.startswith(_UNREADABLE):
         hint = "write a real date, as YYYY-MM-DD"
+    elif "'<scalar>'" in what:  # text after a closing quote: summary: 'It's late'
+        hint = ("a quote inside a quoted value ends it early: write ' inside '...' as '' (It''s), "
+                "or \" inside \"...\" as \\\"")
     line = mark.line + 2 if mark else 1
     return Problem(shown, line, f"front matter is not valid YAML: {what}", hint)
 

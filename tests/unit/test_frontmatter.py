@@ -95,3 +95,11 @@ def test_a_list_item_yaml_reads_as_something_else_is_named_with_the_fix(field, e
 def test_a_present_but_empty_title_says_so_and_why(line, expected):
     _, found = parse(f"---\n{line}\ndate: 2026-01-01\n---\n")
     assert [str(p) for p in found] == [expected]
+
+
+@pytest.mark.parametrize("line", ["summary: 'It's late'", 'summary: "The "best" trend"'])
+def test_a_quote_that_ends_a_value_early_gets_a_hint_about_quotes(line):
+    _, (problem,) = parse(f"---\ntitle: T\ndate: 2026-01-01\n{line}\n---\n")
+    assert problem.line == 4
+    assert problem.hint == "a quote inside a quoted value ends it early: write ' inside '...' as '' (It''s), " \
+                           "or \" inside \"...\" as \\\""
