@@ -14,6 +14,7 @@ from .config import load_config
 from .errors import BuildError, Problem
 from .memory import Memory
 from .model import Page
+from .progress import count_of
 from .serve import DevServer, Hub
 from .urls import output_path
 from .watch import CONFIG, STATIC, STYLE, TEMPLATE, ChangeSet, Watcher
@@ -101,7 +102,7 @@ def explain(changes: ChangeSet | None, before: Site | None, after: Site, written
             removed: Sequence[str]) -> list[str]:
     """Log lines: what changed, and for each changed report which pages were re-rendered because of it."""
     if changes is None:
-        return [f"built {len(after.reports)} reports"]
+        return [f"built {count_of(len(after.reports), 'report')}"]
     lines = [f"changed: {_sample(changes.paths)}"]
     pages = {output_path(p.url): p for p in after.pages}
     rendered = [pages[path] for path in written if path in pages]

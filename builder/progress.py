@@ -43,8 +43,13 @@ def summary_line(result: BuildResult, output: Path) -> str:
     """One line: files written and unchanged, reports from the cache, seconds."""
     s = result.summary
     if result.site is None:
-        return f"nothing changed: {s.unchanged:,} files unchanged in {result.seconds:.2f}s -> {output}"
+        return f"nothing changed: {count_of(s.unchanged, 'file')} unchanged in {result.seconds:.2f}s -> {output}"
     site = result.site
-    return (f"built {len(site.reports):,} reports: {s.written:,} files written, {s.unchanged:,} unchanged, "
-            f"{s.removed:,} removed; {site.reports_from_cache:,} reports from cache, in {result.seconds:.2f}s "
-            f"-> {output}")
+    return (f"built {count_of(len(site.reports), 'report')}: {count_of(s.written, 'file')} written, "
+            f"{s.unchanged:,} unchanged, {s.removed:,} removed; {count_of(site.reports_from_cache, 'report')} "
+            f"from cache, in {result.seconds:.2f}s -> {output}")
+
+
+def count_of(number: int, noun: str) -> str:
+    """"1 report", "2 reports", "1,234 reports"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -7,6 +7,7 @@ from pathlib import Path
 from builder import progress
 from builder.build import BuildResult
 from builder.write import WriteSummary
+from conftest import build_site, report, write_site
 
 
 class _Terminal(io.StringIO):
@@ -42,3 +43,10 @@ def test_a_long_build_on_a_terminal_draws_a_bar_and_clears_it(monkeypatch):
 def test_a_skipped_build_says_nothing_changed():
     result = BuildResult(site=None, summary=WriteSummary(written=0, unchanged=1234, removed=0), seconds=0.2)
     assert progress.summary_line(result, Path("out")) == "nothing changed: 1,234 files unchanged in 0.20s -> out"
+
+
+def test_the_summary_counts_in_words_that_agree_with_the_number(tmp_path):
+    site = build_site(write_site(tmp_path, {"content/a.md": report("A")})).site
+    result = BuildResult(site=site, summary=WriteSummary(written=1, unchanged=2, removed=0), seconds=0.5)
+    assert progress.summary_line(result, Path("out")) == (
+        "built 1 report: 1 file written, 2 unchanged, 0 removed; 0 reports from cache, in 0.50s -> out")
