@@ -1,14 +1,17 @@
 """memory.py and what the pipeline keeps in it: nothing is reused once what it was made from changed."""
 from __future__ import annotations
 
+import gc
 import os
 
+import builder.build
 from builder.build import BuildOptions, build
 from builder.cache import CACHE_DIR, OutputState, OutputStateFile
 from builder.load import load_content
 from builder.memory import Memory
 from builder.write import MANIFEST
 from conftest import NOW, report
+from conftest import write_site as write_files
 
 LIMIT = 100_000
 
@@ -156,3 +159,25 @@ def test_a_warm_rebuild_dates_the_sitemap_entry_of_a_report_whose_updated_date_c
     memory.forget(["content/a.md"])
     build(options, memory)
     assert b"<lastmod>2026-06-01</lastmod>" in (root / "output" / "sitemap.xml").read_bytes()
+
+
+def test_a_one_off_build_leaves_its_model_out_of_collections_and_the_collector_as_it_was(tmp_path, monkeypatch):
+    seen = []
+
+    def spy(stage: str) -> None:  # records whether automatic collection is on, and objects are frozen
+        real = getattr(builder.build, stage)
+
+        def record(*args, **kwargs):
+            seen.append((stage, gc.isenabled(), gc.get_freeze_count() > 0))
+            return real(*args, **kwargs)
+        monkeypatch.setattr(builder.build, stage, record)
+    spy("generate")
+    spy("write_site")
+    root = write_files(tmp_path, {"content/a.md": report("A")})
+    options = BuildOptions(root=root, output=root / "output", now=NOW)
+    build(options)
+    assert seen == [("generate", False, False), ("write_site", True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    seen.clear()
+    build(options, Memory())  # as `serve` builds: it manages the collector itself
+    assert seen == [("generate", True, False), ("write_site", True, False)]
