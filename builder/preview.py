@@ -184,6 +184,10 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
     try:
         thread.start()
         _print(out, [f"serving {options.output} at {server.url} (Ctrl-C to stop)"])
+        if server.reachable_from_other_computers:
+            print(f"warning: listening on {server.server_address[0]}, so other computers on the network can read "
+                  "this preview (drafts too, with --drafts); leave out --host to keep it on this computer",
+                  file=sys.stderr)
         while True:
             # A timeout keeps Ctrl-C responsive on every platform.
             changes = watcher.next_changes(timeout=0.5 if unlogged is None else 0.1)

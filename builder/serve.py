@@ -1,6 +1,7 @@
 """The dev HTTP server over output/: files, live-reload events and the reload script, GET and HEAD only."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 import queue
@@ -164,6 +165,11 @@ class DevServer(ThreadingHTTPServer):
         """Where the site's home page is served."""
         host, port = self.server_address[:2]
         return f"http://{host}:{port}{self.base_path}"
+
+    @property
+    def reachable_from_other_computers(self) -> bool:
+        """Whether it listens beyond this computer (a --host other than a loopback address)."""
+        return not ipaddress.ip_address(self.server_address[0]).is_loopback
 
     def handle_error(self, request, client_address) -> None:
         # A browser closing a tab mid-response is routine, not worth a traceback.

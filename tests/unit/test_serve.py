@@ -234,3 +234,12 @@ def test_it_stays_up_under_200_concurrent_connections_for_30_seconds(server):
     assert sum(failed for _, failed in results) == 0
     assert sum(done for done, _ in results) > 1000
     assert request(server, "GET", "/")[0] == 200
+
+
+@pytest.mark.parametrize("host, beyond", [("127.0.0.1", False), ("127.0.0.2", False), ("0.0.0.0", True)])
+def test_the_server_knows_when_other_computers_can_reach_it(output, host, beyond):
+    server = DevServer(output, "/", Hub(), host, 0)
+    try:
+        assert server.reachable_from_other_computers is beyond
+    finally:
+        server.server_close()
