@@ -55,6 +55,7 @@ class Site:
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # page URL -> digest of its inputs
     reports_from_cache: int = 0
     next_change: datetime | None = None  # when a scheduled report is due, which changes the site
+    left_out: Mapping[str, int] = field(default_factory=dict)  # option that would show them -> reports not published
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,10 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []
     return Site(config=config, reports=published, pages=tuple(pages), files=files, kept=frozenset(kept),
-                fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None))
+                fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None),
+                left_out={"--drafts": sum(r.draft for r in reports if not options.drafts),
+                          "--future": sum(r.future and not (r.draft and not options.drafts) for r in reports
+                                          if not options.future)})
 
 
 def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str],

@@ -39,13 +39,20 @@ class ProgressBar:
             self.drawn = False
 
 
+# What a build leaves out unless given the option.
+_LEFT_OUT = {"--drafts": "draft", "--future": "scheduled report"}
+
+
 def summary_line(result: BuildResult, output: Path) -> str:
-    """One line: files written and unchanged, reports from the cache, seconds."""
+    """One line: reports built and left out, files written and unchanged, reports from the cache, seconds."""
     s = result.summary
     if result.site is None:
         return f"nothing changed: {count_of(s.unchanged, 'file')} unchanged in {result.seconds:.2f}s -> {output}"
     site = result.site
-    return (f"built {count_of(len(site.reports), 'report')}: {count_of(s.written, 'file')} written, "
+    # Said, so that an editor missing a report from the site knows why, and which option shows it.
+    left_out = " and ".join(f"{count_of(n, _LEFT_OUT[option])} ({option})" for option, n in site.left_out.items() if n)
+    unpublished = f", leaving out {left_out}" if left_out else ""
+    return (f"built {count_of(len(site.reports), 'report')}{unpublished}: {count_of(s.written, 'file')} written, "
             f"{s.unchanged:,} unchanged, {s.removed:,} removed; {count_of(site.reports_from_cache, 'report')} "
             f"from cache, in {result.seconds:.2f}s -> {output}")
 

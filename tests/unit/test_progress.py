@@ -50,3 +50,16 @@ def test_the_summary_counts_in_words_that_agree_with_the_number(tmp_path):
     result = BuildResult(site=site, summary=WriteSummary(written=1, unchanged=2, removed=0), seconds=0.5)
     assert progress.summary_line(result, Path("out")) == (
         "built 1 report: 1 file written, 2 unchanged, 0 removed; 0 reports from cache, in 0.50s -> out")
+
+
+def test_the_summary_names_the_reports_left_out_and_the_option_that_shows_them(tmp_path):
+    later = "2027-01-01"
+    root = write_site(tmp_path, {"content/a.md": report("A"), "content/b.md": report("B", draft="true"),
+                                 "content/c.md": report("C", draft="true"), "content/d.md": report("D", later),
+                                 "content/e.md": report("E", later, draft="true")})
+    line = progress.summary_line(build_site(root), Path("out"))
+    assert line.startswith("built 1 report, leaving out 3 drafts (--drafts) and 1 scheduled report (--future): ")
+    line = progress.summary_line(build_site(root, drafts=True), Path("out"))
+    assert line.startswith("built 3 reports, leaving out 2 scheduled reports (--future): ")
+    line = progress.summary_line(build_site(root, drafts=True, future=True), Path("out"))
+    assert line.startswith("built 5 reports: ")
