@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Collection, Iterator, Mapping, MutableMapping
-from zoneinfo import ZoneInfo
 
 from . import feeds
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
-from .config import load_config
+from .config import load_config, site_timezone
 from .content import check_slugs, make_report, resolve_links
 from .errors import BuildError, Problem
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
@@ -135,7 +134,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     memory = Memory(warm=False) if memory is None else memory
     now = options.now or datetime.now(timezone.utc)
     config = load_config(root)                                      # settings
-    tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
+    tz = site_timezone(config)
     tree = memory.content(root, config.max_file_bytes)                # content/
     problems = list(tree.problems)
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone), memory.entries)
@@ -190,11 +189,10 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
         raise BuildError(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []
+    hidden_drafts = 0 if options.drafts else sum(r.draft for r in reports)  # the rest left out are scheduled
     return Site(config=config, reports=published, pages=tuple(pages), files=files, kept=frozenset(kept),
                 fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None),
-                left_out={"--drafts": sum(r.draft for r in reports if not options.drafts),
-                          "--future": sum(r.future and not (r.draft and not options.drafts) for r in reports
-                                          if not options.future)})
+                left_out={"--drafts": hidden_drafts, "--future": len(reports) - len(published) - hidden_drafts})
 
 
 def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str],

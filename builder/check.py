@@ -6,13 +6,11 @@ import html
 import json
 import re
 from collections import defaultdict
-from datetime import timezone
 from typing import Sequence
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 from .build import BuildOptions, Site, generate
-from .config import load_config
+from .config import load_config, site_timezone
 from .errors import BuildError, Problem
 from .frontmatter import parse_document
 from .load import load_content
@@ -49,7 +47,7 @@ def editor_warnings(options: BuildOptions) -> list[Problem]:
         config = load_config(options.root)
     except BuildError:
         return []  # the build's errors already name the settings problem
-    tz = ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
+    tz = site_timezone(config)
     documents = [d for s in load_content(options.root, config.max_file_bytes).sources
                  if (d := parse_document(s, tz)[0]) is not None]
     found: list[Problem] = []

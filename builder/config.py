@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import fields
+from datetime import timezone, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -84,6 +85,11 @@ def parse_config(table: dict) -> SiteConfig:
     if problems:
         raise BuildError(problems)
     return SiteConfig(**values)
+
+
+def site_timezone(config: SiteConfig) -> tzinfo:
+    """The zone dates written without one are read in (parse_config checked its name)."""
+    return ZoneInfo(config.timezone) if config.timezone != "UTC" else timezone.utc
 
 
 def _is_time_zone(name: str) -> bool:

@@ -140,19 +140,17 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
         if not is_safe_relative(path):
             problems.append(_link_problem(report, sources, target, "points outside the content folder"))
             return match.group(0)
+        linked = path
         if not path.endswith(".md"):
             if world.answer("published", path):
                 return f'{attribute}="{base_path}{path}{fragment}"'
-            index = f"{path}/index.md"
-            if world.answer("url", index) is None and not world.answer("failed", index):
-                problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
-                return match.group(0)
-            path = index  # a link to a report's folder is a link to the report
+            path = f"{path}/index.md"  # a link to a report's folder is a link to the report
         url = world.answer("url", path)
         if url is None:
-            if world.answer("failed", path):
-                return match.group(0)  # its own errors are reported; once fixed, the link resolves
-            problems.append(_link_problem(report, sources, target, f"links to content/{path}, which does not exist"))
+            # A report with errors of its own has them reported; once fixed, the link resolves.
+            if not world.answer("failed", path):
+                problems.append(_link_problem(report, sources, target,
+                                              f"links to content/{linked}, which does not exist"))
             return match.group(0)
         if parts.fragment and not world.answer("anchor", path, parts.fragment):
             problems.append(_link_problem(report, sources, target,

@@ -6,14 +6,13 @@ import xml.etree.ElementTree as etree
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
+from .markup import HEADING_LINK
 from .model import Report, SiteConfig
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Root-relative links in report bodies; feed readers need them absolute.
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src))="/(?!/)')
-# A heading's "#" link shows only on hover on the site; feed readers, without the theme, print it after every heading.
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 
 
 def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page_url: str, title: str,
@@ -51,7 +50,7 @@ def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page
             etree.SubElement(entry, f"{{{ATOM}}}category", term=ref.slug, label=ref.name)
         if report.summary:
             _text(entry, "summary", report.summary)
-        body = _HEADERLINK.sub("", report.html)
+        body = HEADING_LINK.sub("", report.html)  # feed readers, without the theme, show every "#"
         content = _text(entry, "content", _ROOT_RELATIVE.sub(rf'\1="{site_origin}/', body))
         content.set("type", "html")
         content.set("{http://www.w3.org/XML/1998/namespace}base", link)

@@ -18,8 +18,11 @@ SUMMARY_WORDS = 50
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data(?!:image/(png|gif|jpe?g|webp);)):", re.I)
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _TAG = re.compile(r"<[^>]+>")
+# The "#" link toc puts in every heading: the site shows it on hover, text and feeds leave it out.
+HEADING_LINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 # Marks that are not part of the prose: heading links, footnote numbers and their back links.
-_NOT_TEXT = re.compile(r'<a class="(?:headerlink|footnote-backref)"[^>]*>.*?</a>|<sup id="fnref[^"]*">.*?</sup>')
+_NOT_TEXT = re.compile(HEADING_LINK.pattern
+                       + r'|<a class="footnote-backref"[^>]*>.*?</a>|<sup id="fnref[^"]*">.*?</sup>')
 # Phrasing elements sit inside a word or next to its punctuation ("[Ofcom](…), the"): dropped without a space.
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
                          r"|strong|sub|sup|time|u|var)\b[^>]*>")

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Sequence
-from zoneinfo import ZoneInfo
 
-from .config import load_config
+from .config import load_config, site_timezone
 from .content import report_slug
 from .errors import BuildError, Problem
 from .frontmatter import parse_document
@@ -36,10 +35,10 @@ def site_today(root: Path) -> date:
     """Today in the site's timezone, where report dates are read: by the machine's own date a new
     report could be dated in the site's future, and left out of the build until then."""
     try:
-        zone = load_config(root).timezone
+        zone = site_timezone(load_config(root))
     except BuildError:
         return date.today()  # the build names the settings problem
-    return datetime.now(ZoneInfo(zone) if zone != "UTC" else timezone.utc).date()
+    return datetime.now(zone).date()
 
 
 def create_report(root: Path, title: str, topics: Sequence[str], today: date) -> Path:
