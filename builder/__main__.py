@@ -2,20 +2,24 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Sequence
 
 from . import check, preview, scaffold
 from .build import BuildOptions, build
-from .errors import BuildError
+from .errors import BUG_HINT, BuildError, Problem
 from .progress import ProgressBar, summary_line
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     parser = argparse.ArgumentParser(prog="trendsite", description="Build a static site of trend reports.")
+    parser.add_argument("--version", action="version", version=f"trendsite {importlib.metadata.version('trendsite')}")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks of unexpected failures")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     _site_arguments(build_cmd)
@@ -41,14 +45,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) if hasattr(args, "run") else _build(args)
     except BuildError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
+        _print_problems(error.problems, args.debug)
+        errors = sum(p.is_error for p in error.problems)
+        print(f"{errors} problem(s); nothing was written.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the output folder holds a complete site (the previous one unless writing had "
               "finished).", file=sys.stderr)
         return 130
+    except Exception as exc:  # the last error boundary: never a traceback, unless asked for
+        if args.debug:
+            raise
+        print(f"error: trendsite failed unexpectedly: {type(exc).__name__}: {exc} ({BUG_HINT})", file=sys.stderr)
+        return 1
+
+
+def _print_problems(problems: Sequence[Problem], debug: bool) -> None:
+    for problem in problems:
+        print(f"{problem.severity}: {problem}", file=sys.stderr)
+        if debug and problem.detail:
+            print(problem.detail, file=sys.stderr)
 
 
 def _site_arguments(command: argparse.ArgumentParser) -> None:
@@ -98,6 +114,8 @@ def _build(args: argparse.Namespace) -> int:
         result = build(options)
     finally:
         bar.clear()
+    if result.site is not None:
+        _print_problems(result.site.warnings, args.debug)
     print(summary_line(result, options.output))
     return 0
 

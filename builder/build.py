@@ -13,7 +13,7 @@ from . import feeds
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
 from .config import load_config, site_timezone
 from .content import check_slugs, make_report, resolve_links
-from .errors import BuildError, Problem
+from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
 from .memory import Memory
@@ -66,6 +66,7 @@ class BuildResult:
 
 def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     """Build the site into options.output; raises BuildError listing every problem, writing nothing.
+    Warnings (problems that do not stop the build) come back in the result's site.
 
     `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
     """
@@ -155,10 +156,9 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     asset_paths = [rel for rel, _ in tree.assets]
     reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
                                            config.base_path, memory.links,  # links between files
-                                           {p.path.removeprefix("content/") for p in problems})
+                                           {p.path.removeprefix("content/") for p in problems if p.is_error})
     problems += link_problems
-    if problems:
-        raise BuildError(problems)
+    raise_errors(problems)
     assets = tree.assets
     del tree  # nothing below needs the sources' text, 100 MB at 10,000 reports
     published = sort_reports([r for r in reports                     # drafts and scheduling
@@ -185,12 +185,12 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
                                     "rename or move the file"))
         files[rel] = path.read_bytes()
-    if problems:
-        raise BuildError(problems)
+    raise_errors(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []
     hidden_drafts = 0 if options.drafts else sum(r.draft for r in reports)  # the rest left out are scheduled
-    return Site(config=config, reports=published, pages=tuple(pages), files=files, kept=frozenset(kept),
+    return Site(config=config, reports=published, pages=tuple(pages), files=files, warnings=tuple(problems),
+                kept=frozenset(kept),
                 fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None),
                 left_out={"--drafts": hidden_drafts, "--future": len(reports) - len(published) - hidden_drafts})
 

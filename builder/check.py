@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, Site, generate
 from .config import load_config, site_timezone
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, warning
 from .frontmatter import parse_document
 from .load import load_content
 from .model import Document
@@ -34,6 +34,7 @@ def check_site(options: BuildOptions) -> list[Problem]:
         site = None
     findings += editor_warnings(options)
     if site is not None:
+        findings += site.warnings
         try:
             findings += broken_links(site)
         except BuildError as error:  # pages render as broken_links reads them, so template errors come here
@@ -61,19 +62,19 @@ def _report_warnings(document: Document) -> list[Problem]:
     meta = document.meta
     found = []
     if not meta.summary:
-        found.append(_warning(shown, _field_line(document, "summary"), "has no summary",
+        found.append(warning(shown, _field_line(document, "summary"), "has no summary",
                               "add `summary:` with one or two sentences for listings"))
     if not meta.highlights:
-        found.append(_warning(shown, _field_line(document, "highlights"), "has no highlights",
+        found.append(warning(shown, _field_line(document, "highlights"), "has no highlights",
                               "add `highlights:` with two or three key points"))
     if len(meta.title) > MAX_TITLE:
-        found.append(_warning(shown, _field_line(document, "title"),
+        found.append(warning(shown, _field_line(document, "title"),
                               f"the title is {len(meta.title)} characters, over {MAX_TITLE}",
                               "shorten it; long titles are cut off in search results and cards"))
     for number, line in _body_lines(document):
         bare_tag = any("alt=" not in m.group(0).lower() for m in _HTML_IMAGE.finditer(line))
         if _IMAGE_NO_ALT.search(line) or bare_tag:
-            found.append(_warning(shown, number, "an image has no alt text",
+            found.append(warning(shown, number, "an image has no alt text",
                                   "describe the picture in the brackets: ![what it shows](file.png)"))
     return found
 
@@ -94,7 +95,7 @@ def _topic_typos(documents: Sequence[Document]) -> list[Problem]:
         close = difflib.get_close_matches(slug, others, n=1, cutoff=0.8)
         if close:
             document = using[0]
-            found.append(_warning(f"content/{document.source.rel}", _field_line(document, "tags"),
+            found.append(warning(f"content/{document.source.rel}", _field_line(document, "tags"),
                                   f"the topic '{names[slug]}' is used only here and looks like "
                                   f"'{names[close[0]]}' ({len(users[close[0]])} report(s))",
                                   f"if it is a typo, write '{names[close[0]]}'"))
@@ -110,7 +111,7 @@ def _duplicate_titles(documents: Sequence[Document]) -> list[Problem]:
         if len(same) < 2:
             continue
         files = ", ".join(sorted(f"content/{d.source.rel}" for d in same))
-        found += [_warning(f"content/{d.source.rel}", _field_line(d, "title"),
+        found += [warning(f"content/{d.source.rel}", _field_line(d, "title"),
                            f"has the same title as another report ({files})",
                            "readers cannot tell them apart in listings; make each title distinct")
                   for d in same]
@@ -163,9 +164,6 @@ def _body_lines(document: Document):
         elif not fenced:
             yield number, line
 
-
-def _warning(path: str, line: int | None, message: str, hint: str) -> Problem:
-    return Problem(path, line, message, hint, severity="warning")
 
 
 def format_findings(findings: Sequence[Problem], style: str) -> str:

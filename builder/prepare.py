@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 
 from .cache import Entry, ReportCache, Terms, decode_entry, encode_entry
 from .content import make_report
-from .errors import Problem
+from .errors import Problem, unexpected
 from .frontmatter import parse_document
 from .markup import MarkdownRenderer, NestingError, Rendered
 from .model import Document, FrontMatter, SiteConfig, Source
@@ -122,28 +122,34 @@ def _compute(sources: list[Source], indices: list[int], config: SiteConfig, tz: 
             yield chunk_indices, result
 
 
+def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig, tz: tzinfo, now: datetime
+                 ) -> tuple[tuple | Entry | None, list[Problem]]:
+    document, problems = parse_document(source, tz)
+    if document is None:
+        return None, problems
+    try:
+        rendered = markdown.render(document.body)
+    except RecursionError as error:
+        line = document.body_line + (error.line - 1 if isinstance(error, NestingError) else 0)
+        return None, [Problem(f"content/{source.rel}", line, "the Markdown is nested too deeply to render",
+                              "reduce the levels of nested lists or quotes")]
+    report = make_report(document, rendered, config, now)
+    tokens = tokenize(report.text)  # once, for both kinds of terms
+    entry = Entry(document.meta, document.body_line, rendered,
+                  report_terms(report.title, report.summary, report.text, text_tokens=tokens),
+                  report_index_terms(report, tokens))
+    # An `extra` the cache cannot store (a date, say) comes back as it is and is not cached.
+    return encode_entry(entry) or entry, problems
+
+
 def render_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, now: datetime
                  ) -> list[tuple[tuple | Entry | None, list[Problem]]]:
     """For each source: its entry, encoded for the cache where it can be (None if it has problems); its problems."""
     markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
     out = []
     for source in sources:
-        document, problems = parse_document(source, tz)
-        if document is None:
-            out.append((None, problems))
-            continue
         try:
-            rendered = markdown.render(document.body)
-        except RecursionError as error:
-            line = document.body_line + (error.line - 1 if isinstance(error, NestingError) else 0)
-            out.append((None, [Problem(f"content/{source.rel}", line, "the Markdown is nested too deeply to render",
-                                       "reduce the levels of nested lists or quotes")]))
-            continue
-        report = make_report(document, rendered, config, now)
-        tokens = tokenize(report.text)  # once, for both kinds of terms
-        entry = Entry(document.meta, document.body_line, rendered,
-                      report_terms(report.title, report.summary, report.text, text_tokens=tokens),
-                      report_index_terms(report, tokens))
-        # An `extra` the cache cannot store (a date, say) comes back as it is and is not cached.
-        out.append((encode_entry(entry) or entry, problems))
+            out.append(_prepare_one(source, markdown, config, tz, now))
+        except Exception as exc:  # the error boundary of one report: the others still build
+            out.append((None, [unexpected(f"content/{source.rel}", exc)]))
     return out
