@@ -109,13 +109,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr)
-    options = replace(_options(args), skip_unchanged=True, workers=os.cpu_count() or 1, progress=bar)
+    options = replace(_options(args), workers=os.cpu_count() or 1, progress=bar)
     try:
         result = build(options)
     finally:
         bar.clear()
-    if result.site is not None:
-        _print_problems(result.site.warnings, args.debug)
+    _print_problems(result.site.warnings, args.debug)
     print(summary_line(result, options.output))
     return 0
 

@@ -1,28 +1,24 @@
-"""The pipeline, stage by stage: the only module that knows their order."""
+"""The pipeline, stage by stage: the only module that knows their order.
+
+`build`, `check` and `serve` all run update(): it reads what changed since the store's state was made,
+remakes only what that reaches (engine.py's table), and writes through the journal, committing the
+store with the output. A first build is an update in which everything changed.
+"""
 from __future__ import annotations
 
-import gc
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Collection, Iterator, Mapping, MutableMapping
+from typing import Callable, Iterator, Mapping
 
-from . import feeds
-from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
-from .config import load_config, site_timezone
-from .content import check_slugs, make_report, resolve_links
-from .errors import Problem, raise_errors
-from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
-from .listing import collect_topics, plan_pages, sort_reports
-from .memory import Memory
-from .model import Page, Report, SiteConfig
-from .prepare import prepare_reports
-from .related import automatic_gc_paused
-from .render import Renderer, collect_static, theme_dirs
-from .urls import output_path
-from .write import WriteSummary, check_output_folder, read_manifest, write_site
+from . import engine
+from .errors import Problem, raise_errors, warning
+from .model import Card, Page, SiteConfig
+from .render import Renderer
+from .store import CACHE_DIR, Changes, Store
+from .write import Writer, WriteSummary, check_output_folder, recover
 
 # Called with (stage, done, total) as long stages progress, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -35,270 +31,116 @@ class BuildOptions:
     drafts: bool = False  # include `draft: true` reports
     future: bool = False  # include reports dated after `now`
     now: datetime | None = None  # injectable clock, for tests
-    # Skip the whole build when no input changed since the last build into output (the command line).
-    skip_unchanged: bool = False
-    workers: int = 1  # processes for rendering Markdown on a cold build; > 1 needs an importable __main__
+    workers: int = 1  # processes for rendering Markdown when many reports changed; > 1 needs an importable __main__
     progress: Progress | None = field(default=None, compare=False)
+
+    def describe(self) -> tuple[str, ...]:
+        """The options every page depends on, for the settings digest."""
+        return (f"drafts={self.drafts}", f"future={self.future}")
 
 
 @dataclass(frozen=True)
 class Site:
-    """Everything the pipeline produced, before it is written."""
+    """What an update made of the site."""
 
     config: SiteConfig
-    reports: tuple[Report, ...]
-    pages: tuple[Page, ...]
-    files: SiteFiles  # output path -> bytes; pages in it are rendered when read
-    warnings: tuple[Problem, ...] = field(default=())
-    kept: frozenset[str] = frozenset()  # output paths not re-rendered: their inputs did not change
-    fingerprints: Mapping[str, str] = field(default_factory=dict)  # page URL -> digest of its inputs
-    reports_from_cache: int = 0
+    reports: tuple[Card, ...]  # published, newest first
+    pages: tuple[Page, ...]  # every HTML page of the site
+    warnings: tuple[Problem, ...] = ()
+    rendered: tuple[str, ...] = ()  # output paths of the pages, feeds and other files made again
+    reports_from_cache: int = 0  # reports whose entry the store already had
     next_change: datetime | None = None  # when a scheduled report is due, which changes the site
     left_out: Mapping[str, int] = field(default_factory=dict)  # option that would show them -> reports not published
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site | None  # None when skip_unchanged found nothing changed and the build was skipped
+    site: Site
     summary: WriteSummary
     seconds: float
 
 
-def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
-    """Build the site into options.output; raises BuildError listing every problem, writing nothing.
-    Warnings (problems that do not stop the build) come back in the result's site.
+def build(options: BuildOptions, store: Store | None = None) -> BuildResult:
+    """Bring options.output up to date with the site; raises BuildError listing every problem, writing nothing.
 
-    `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
+    `store` is the open store `serve` keeps between rebuilds; a build of its own opens and closes one.
     """
     started = time.perf_counter()
-    memory = Memory(warm=False) if memory is None else memory
     check_output_folder(options.output, options.root)
-    state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
-    previous = memory.output_state(state_file)
-    inputs = ""
-    if options.skip_unchanged:
-        inputs = inputs_digest(options.root, theme_dirs(options.root),
-                               (f"drafts={options.drafts}", f"future={options.future}"))
-        unchanged = _unchanged_output(options, previous, inputs)
-        if unchanged is not None:
-            return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
-    # A one-off build's model is a few million objects at 10,000 reports, all alive until the build
-    # returns: automatic collections do not walk it while it is made, nor while pages render and
-    # files are written (gc.freeze), when full collections over it were a sixth of a one-report
-    # rebuild from the command line (8.1 -> 6.7 s). Rendering's own garbage is still collected.
-    # `serve` manages the collector itself (preview.py).
-    one_off = not memory.warm
-    with automatic_gc_paused() if one_off else nullcontext():
-        site = generate(options, previous.pages, memory)
-    with _frozen() if one_off else nullcontext():
-        state_file.save(OutputState())  # if writing is cut short, the next build re-renders every page
-        stored = site.files.stored()
-        unchanged = memory.unchanged_files(options.output, stored)
-        summary = write_site(options.output, site.files.without(unchanged), site.kept | unchanged,
-                             memory.manifest, memory.present(options.output), memory.manifest_text(options.output))
-    memory.remember_manifest(options.output, summary.manifest, stored)
-    until = site.next_change.timestamp() if site.next_change else None
-    memory.save_output_state(state_file, OutputState(inputs=inputs, until=until, pages=site.fingerprints))
+    with nullcontext(store) if store is not None else Store.open(options.root, options.output) as opened:
+        lost = recover(options.output, opened)                 # finish a write a killed build committed
+        if lost is not None:
+            opened.notices.append(f"{lost} (the last build's write was abandoned; every file is compared now)")
+        writer = Writer(options.output, opened)
+        try:
+            site, changes = update(options, opened, writer.put, writer.keep, writer.holds, writer.copy)
+            summary = writer.finish(changes)                   # commit store and journal, then apply
+        except BaseException:
+            writer.abandon()
+            raise
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
 
 
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """Every object alive now is left out of automatic collections for the duration (gc.freeze)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _unchanged_output(options: BuildOptions, previous: OutputState, inputs: str) -> WriteSummary | None:
-    """The summary of a skipped build when the inputs, the clock and output/ allow one, else None."""
+def update(options: BuildOptions, store: Store, put: Callable[[str, bytes], bool], keep: Callable[[str], None],
+           holds: Callable[[str], bool], copy: Callable[[str, Path, str], bool]) -> tuple[Site, Changes]:
+    """Every stage up to, not including, committing: files made go to put() (or copy()), files left as
+    they are to keep(); holds(path) tells whether output/ has a file as the state records it."""
     now = options.now or datetime.now(timezone.utc)
-    if not previous.inputs or previous.inputs != inputs or (previous.until and now.timestamp() >= previous.until):
-        return None
-    manifest = read_manifest(options.output)
-    if not manifest or not all((options.output / rel).is_file() for rel in manifest):
-        return None
-    return WriteSummary(written=0, unchanged=len(manifest), removed=0)
-
-
-def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, memory: Memory | None = None
-             ) -> Site:
-    """Run every stage up to, not including, writing to disk.
-
-    `previous` maps page URLs to their input fingerprints in the last build into options.output;
-    a page whose fingerprint is unchanged and whose file is there is kept, not rendered again.
-    `memory` carries what earlier builds made (see memory.py); without it every stage starts afresh.
-    """
     root = options.root
-    memory = Memory(warm=False) if memory is None else memory
-    now = options.now or datetime.now(timezone.utc)
-    config = load_config(root)                                      # settings
-    tz = site_timezone(config)
-    tree = memory.content(root, config.max_file_bytes)                # content/
-    problems = list(tree.problems)
-    cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone), memory.entries)
+    changes = Changes()
+    settings = engine.read_settings(root, options.describe())           # settings, theme, options
+    config = settings.config
+    found = engine.scan(root, settings, store)                         # content/: what changed
+    problems = list(found.problems)
     progress = options.progress
-    prepared, found = prepare_reports(                              # front matter, Markdown, terms
-        tree.sources, config, tz, now, cache, options.workers,
-        progress and (lambda done, total: progress("reports", done, total)),
-        memory.prepared if memory.warm else None)
-    problems += found
-    by_source = {p.rel: p for p in prepared}
-    made: dict = {}
-    settings = repr(config)  # hashed once, not once a report as the SiteConfig would be
-    reports = [memory.report((p.rel, p.key, settings, p.meta.date > now),                   # reports
-                             lambda: make_report(p.document(s), p.rendered, config, now), made)
-               for s in tree.sources if (p := by_source.get(s.rel)) is not None]
-    memory.reports = made
-    problems += check_slugs(reports)
-    asset_paths = [rel for rel, _ in tree.assets]
-    reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
-                                           config.base_path, memory.links,  # links between files
-                                           {p.path.removeprefix("content/") for p in problems if p.is_error})
-    problems += link_problems
+    keys, found_problems = engine.prepare(root, found, settings, store, options.workers,  # front matter, Markdown
+                                          progress and (lambda done, total: progress("reports", done, total)))
+    problems += found_problems
+    failed = {p.path[len("content/"):] for p in problems if p.is_error}
+    reports = engine.make_records(root, found, keys, failed, settings, store, now)  # cards, links between files
+    problems += reports.problems
     raise_errors(problems)
-    assets = tree.assets
-    del tree  # nothing below needs the sources' text, 100 MB at 10,000 reports
-    published = sort_reports([r for r in reports                     # drafts and scheduling
-                              if (options.drafts or not r.draft) and (options.future or not r.future)])
-    topics = collect_topics(published)
-    terms = {r.slug: by_source[r.source].terms for r in published}
-    related = memory.same_related(memory.related_cards(published, terms, config.related_count))  # Explore more
-    pages = plan_pages(config, published, topics, related, memory.pages)  # every HTML page
-    dirs = theme_dirs(root)
-    static = collect_static(dirs)
-    theme = theme_digest(dirs, [s.url for s in static.values()], config)
-    renderer = memory.renderer_for(theme, lambda: Renderer(config, dirs, static))
-    digests = memory.report_digests(published, lambda todo: report_digests(
-        todo, {r.source: by_source[r.source].key for r in todo},
-        {r.source: (by_source[r.source].rendered.html, by_source[r.source].rendered.text) for r in todo}))
-    fingerprints = page_fingerprints(pages, theme, digests, memory.fingerprints,  # what each page is made of
-                                     memory.described)
-    kept = _reusable(options.output, fingerprints, previous or {}, memory.manifest, memory.present(options.output))
-    files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
-    files.store(memory.search_index(                                  # search
-        published, {r.slug: by_source[r.source].index_terms for r in published}).files)
-    for rel, path in assets:                                         # files beside reports
-        if rel in files or rel in kept:
-            problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
-                                    "rename or move the file"))
-        files[rel] = path.read_bytes()
-    raise_errors(problems)
-    cache.prune()
-    scheduled = [r.date for r in reports if r.future] if not options.future else []
-    hidden_drafts = 0 if options.drafts else sum(r.draft for r in reports)  # the rest left out are scheduled
-    return Site(config=config, reports=published, pages=tuple(pages), files=files, warnings=tuple(problems),
-                kept=frozenset(kept),
-                fingerprints=fingerprints, reports_from_cache=cache.hits, next_change=min(scheduled, default=None),
-                left_out={"--drafts": hidden_drafts, "--future": len(reports) - len(published) - hidden_drafts})
+    problems += engine.notes(reports, store)
+    problems += [warning(CACHE_DIR, None, notice) for notice in store.notices]
+    records = reports.records
+    by_slug = {r.slug: r for r in records.values()}
+    cards = engine.published(records, options.drafts, options.future)  # drafts and scheduling
+    topics = engine.collect_topics(cards)
+    related = engine.related_cards(cards, by_slug, config.related_count, store, changes)  # Explore more
+    search, search_paths = engine.search_files(cards, by_slug, store, changes, holds)      # search index
+    renderer = Renderer(config, settings.dirs, settings.static)
+    full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
+    planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
+    known = store.pages()
+    rendered = []
+    for item, data in engine.render(planned, renderer, full,                                # HTML, feeds
+                                    lambda p: known.get(p.path) != p.fingerprint or not holds(p.path)):
+        put(item.path, data)
+        rendered.append(item.path)
+    for item in planned:
+        if known.get(item.path) == item.fingerprint and holds(item.path):
+            keep(item.path)
+    for path in search_paths:                                           # search index files
+        put(path, search[path]) if path in search else keep(path)
+    for static in settings.static.values():                             # theme static files
+        put(static.url, static.data)
+    made = {p.path for p in planned} | search_paths
+    clashes = [Problem(f"content/{rel}", None, "has the same path as a generated page", "rename or move the file")
+               for rel in found.assets if rel in made]
+    raise_errors(clashes)
+    for rel, file in found.assets.items():                              # files beside reports
+        copy(rel, root / "content" / rel, file.digest)
 
-
-def _reusable(output: Path, fingerprints: Mapping[str, str], previous: Mapping[str, str],
-              read: Callable[[Path], Mapping[str, str]], present: Callable[[str], bool]) -> set[str]:
-    """Output paths of pages whose inputs match the last build's and whose file is still in output/."""
-    if not previous:
-        return set()
-    manifest = read(output)
-    return {path for url, fingerprint in fingerprints.items()
-            if previous.get(url) == fingerprint and (path := output_path(url)) in manifest and present(path)}
-
-
-class SiteFiles(MutableMapping[str, bytes]):
-    """Output path -> bytes, where a page is rendered each time it is read instead of being held.
-
-    write_site reads every file once, so a build never holds the whole rendered site in memory
-    (at 10,000 reports that is 300 MB of HTML).
-    """
-
-    def __init__(self, renderer: Renderer, progress: Progress | None = None):
-        self._renderer = renderer
-        self._progress = progress
-        self._pages: dict[str, Page] = {}
-        self._data: dict[str, bytes] = {}
-        self._rendered = 0
-
-    def add_page(self, path: str, page: Page) -> None:
-        self._data.pop(path, None)
-        self._pages[path] = page
-
-    def __getitem__(self, path: str) -> bytes:
-        page = self._pages.get(path)
-        if page is None:
-            return self._data[path]
-        self._rendered += 1
-        if self._progress and self._rendered % 100 == 0:
-            self._progress("pages", min(self._rendered, len(self._pages)), len(self._pages))
-        return self._renderer.render(page).encode("utf-8")
-
-    def __setitem__(self, path: str, data: bytes) -> None:
-        self._pages.pop(path, None)
-        self._data[path] = data
-
-    def store(self, files: Mapping[str, bytes]) -> None:
-        """self[path] = data for each of `files`, at the speed of a dict (the search index is 13,000
-        files at 10,000 reports)."""
-        for path in self._pages.keys() & files.keys():
-            del self._pages[path]
-        self._data.update(files)
-
-    def __delitem__(self, path: str) -> None:
-        if self._pages.pop(path, None) is None:
-            del self._data[path]
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._pages or path in self._data
-
-    def stored(self) -> Mapping[str, bytes]:
-        """The files held as bytes, not rendered on reading: feeds, search index, static files."""
-        return self._data
-
-    def without(self, paths: Collection[str]) -> SiteFiles:
-        """These files less the stored ones at `paths`."""
-        rest = SiteFiles(self._renderer, self._progress)
-        rest._pages = self._pages
-        rest._data = {path: data for path, data in self._data.items() if path not in paths}
-        return rest
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._pages
-        yield from self._data
-
-    def __len__(self) -> int:
-        return len(self._pages) + len(self._data)
-
-
-def render_files(renderer: Renderer, pages, reports, topics, digests: Mapping[str, str], memory: Memory,
-                 kept: Collection[str] = (), progress: Progress | None = None) -> SiteFiles:
-    """Output path -> bytes for every page not in `kept` (rendered when read), feed, sitemap and static file.
-
-    `digests` are report_digests(); feeds and the sitemap whose inputs match the ones `memory` saw are
-    taken from it rather than made again.
-    """
-    renderer.forget_unused()
-    files = SiteFiles(renderer, progress)
-    for page in pages:
-        path = output_path(page.url)
-        if path not in kept:
-            files.add_page(path, page)
-    config = renderer.config
-    absolute = renderer.absolute_url
-    for path, page_url, title, listed in [("feed.xml", "", config.title, reports), *(
-            (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
-        newest = [digests[r.slug] for r in listed[:config.feed_size]]
-        files[path] = memory.value(path, [repr(config), title, *newest], lambda: feeds.atom_feed(
-            config, listed, path, page_url, title, absolute))
-    in_sitemap = [p for p in pages if p.template != "404.html"]
-
-    def sitemap() -> bytes:
-        modified = {r.url: r.updated or r.date for r in reports}
-        return feeds.sitemap([(p.url, modified.get(p.url)) for p in in_sitemap], absolute)
-    # Its inputs: the pages' URLs and the days the reports were last modified (all the sitemap shows).
-    days = " ".join(f"{r.url}={(r.updated or r.date).toordinal()}" for r in reports)
-    files["sitemap.xml"] = memory.value("sitemap.xml", [repr(config), "\n".join(p.url for p in in_sitemap), days],
-                                        sitemap)
-    files["robots.txt"] = feeds.robots(absolute)
-    for static in renderer.static_files.values():
-        files[static.url] = static.data
-    return files
+    changes.meta["settings"] = settings.digest
+    changes.inputs = engine.input_changes(found, store)
+    changes.records = {**{rel: None for rel in store.records().keys() - records.keys()},
+                       **{rel: records[rel] for rel in reports.changed}}
+    changes.pages = {**{path: None for path in known.keys() - {p.path for p in planned}},
+                     **{p.path: p.fingerprint for p in planned if known.get(p.path) != p.fingerprint}}
+    scheduled = [r.card.date for r in records.values() if r.card.future] if not options.future else []
+    hidden_drafts = 0 if options.drafts else sum(r.card.draft for r in records.values())
+    site = Site(config=config, reports=cards, pages=tuple(p.page for p in planned if p.page is not None),
+                warnings=tuple(problems), rendered=tuple(rendered),
+                reports_from_cache=len(records) - len(reports.changed), next_change=min(scheduled, default=None),
+                left_out={"--drafts": hidden_drafts, "--future": len(records) - len(cards) - hidden_drafts})
+    return site, changes

@@ -9,12 +9,13 @@ from collections import defaultdict
 from typing import Sequence
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildOptions, Site, generate
+from .build import BuildOptions, update
 from .config import load_config, site_timezone
 from .errors import BuildError, Problem, warning
 from .frontmatter import parse_document
-from .load import load_content
-from .model import Document
+from .load import scan_content
+from .model import Document, Page
+from .store import Store
 from .urls import output_path, slugify
 
 MAX_TITLE = 90
@@ -27,18 +28,30 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 def check_site(options: BuildOptions) -> list[Problem]:
     """Every error `build` would report, editor warnings and broken internal links, sorted by file."""
     findings: list[Problem] = []
+    made: set[str] = set()  # every output path the site would have
+    links: dict[str, set[str]] = {}  # output path of an HTML page -> the site paths it links to
+
+    def put(path: str, data: bytes) -> bool:
+        made.add(path)
+        if path.endswith(".html"):
+            links[path] = _link_targets(data.decode("utf-8"))
+        return True
+
+    def copy(path: str, source, digest: str) -> bool:
+        made.add(path)
+        return True
+
+    site = None
     try:
-        site = generate(options)
+        with Store.open(options.root, options.output) as store:
+            # Every page is rendered, as check reads them all; the store's state is left as it was.
+            site, _ = update(options, store, put, made.add, lambda path: False, copy)
     except BuildError as error:
         findings += error.problems
-        site = None
     findings += editor_warnings(options)
     if site is not None:
         findings += site.warnings
-        try:
-            findings += broken_links(site)
-        except BuildError as error:  # pages render as broken_links reads them, so template errors come here
-            findings += error.problems
+        findings += broken_links(site.pages, links, made, site.config.base_path)
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
 
 
@@ -49,8 +62,9 @@ def editor_warnings(options: BuildOptions) -> list[Problem]:
     except BuildError:
         return []  # the build's errors already name the settings problem
     tz = site_timezone(config)
-    documents = [d for s in load_content(options.root, config.max_file_bytes).sources
-                 if (d := parse_document(s, tz)[0]) is not None]
+    found = scan_content(options.root, config.max_file_bytes, {})
+    documents = [d for rel in found.sources if (s := found.read.get(rel)) is not None
+                 and (d := parse_document(s, tz)[0]) is not None]
     found: list[Problem] = []
     for document in documents:
         found += _report_warnings(document)
@@ -118,18 +132,19 @@ def _duplicate_titles(documents: Sequence[Document]) -> list[Problem]:
     return found
 
 
-def broken_links(site: Site) -> list[Problem]:
+def _link_targets(html_text: str) -> set[str]:
+    return set(_LINK.findall(html_text))
+
+
+def broken_links(pages: Sequence[Page], links: dict[str, set[str]], made: set[str], base: str) -> list[Problem]:
     """Links and sources in the built HTML that point at a site path no file is written to."""
-    base = site.config.base_path
-    pages = {output_path(p.url): p for p in site.pages}
+    by_path = {output_path(p.url): p for p in pages}
     found = []
-    for path, data in sorted(site.files.items()):
-        if not path.endswith(".html"):
-            continue
-        missing = sorted({target for target in _LINK.findall(data.decode("utf-8"))
+    for path, targets in sorted(links.items()):
+        missing = sorted({target for target in targets
                           if (rel := _site_path(html.unescape(target), base)) is not None
-                          and output_path(rel) not in site.files and rel not in site.files})
-        page = pages.get(path)
+                          and output_path(rel) not in made and rel not in made})
+        page = by_path.get(path)
         report = page.context.get("report") if page else None
         where = f"content/{report.source}" if report is not None else f"templates/{page.template if page else path}"
         found += [Problem(where, None, f"the page /{path} links to {target}, which the site does not have",

@@ -1,55 +1,50 @@
-"""From validated documents to Reports: slugs, topics, summaries, drafts and links between files."""
+"""From prepared reports to cards, and links between files resolved against the rest of the site."""
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
-from .markup import Rendered, summarize
-from .model import Document, Report, SiteConfig, TopicRef
+from .markup import summarize
+from .model import Card, FrontMatter, SiteConfig, TopicRef
 from .urls import is_safe_relative, slugify
 
 _LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
 
 
-def report_slug(document: Document) -> str:
+def report_slug(rel: str, meta: FrontMatter) -> str:
     """The slug from front matter, else from the file name ("x/index.md" takes the folder's name)."""
-    if document.meta.slug:
-        return document.meta.slug
-    parts = document.source.rel[: -len(".md")].split("/")
+    if meta.slug:
+        return meta.slug
+    parts = rel[: -len(".md")].split("/")
     stem = parts[-2] if parts[-1] == "index" and len(parts) > 1 else parts[-1]
-    return slugify(stem) or slugify(document.meta.title)
+    return slugify(stem) or slugify(meta.title)
 
 
-def make_report(document: Document, rendered: Rendered, config: SiteConfig, now: datetime) -> Report:
-    """A Report from its document and rendered body; links are resolved later by resolve_links."""
-    meta = document.meta
-    summary = meta.summary or summarize(rendered.first_paragraph)
+def make_card(rel: str, head, config: SiteConfig, now: datetime) -> Card:
+    """A report's card from its prepared entry's head (store.EntryHead); its image is resolved later."""
+    meta = head.meta
+    summary = meta.summary or summarize(head.first_paragraph)
     # Tags that differ only in case or accents ("AI", "ai") are one topic page, so one chip.
     refs: dict[str, TopicRef] = {}
     for tag in meta.tags:
         slug = slugify(tag) or "topic"
         refs.setdefault(slug, TopicRef(name=tag, slug=slug))
-    topics = tuple(refs.values())
-    return Report(
-        source=document.source.rel, slug=report_slug(document), title=meta.title, date=meta.date,
-        updated=meta.updated, author=meta.author or config.author, summary=summary, topics=topics,
-        highlights=meta.highlights, html=rendered.html, headings=rendered.headings,
-        word_count=rendered.word_count,
-        reading_minutes=max(1, round(rendered.word_count / config.words_per_minute)),
-        text=rendered.text, image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra,
-    )
+    return Card(source=rel, slug=report_slug(rel, meta), title=meta.title, date=meta.date, updated=meta.updated,
+                author=meta.author or config.author, summary=summary, topics=tuple(refs.values()),
+                highlights=meta.highlights, reading_minutes=max(1, round(head.word_count / config.words_per_minute)),
+                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra)
 
 
-def check_slugs(reports: Iterable[Report]) -> list[Problem]:
+def check_slugs(cards: Iterable[Card]) -> list[Problem]:
     """Problems for reports that would share a URL, naming every file involved."""
     owners: dict[str, list[str]] = {}
-    for report in reports:
-        owners.setdefault(report.slug, []).append(report.source)
+    for card in cards:
+        owners.setdefault(card.slug, []).append(card.source)
     problems = []
     for slug, sources in sorted(owners.items()):
         if not slug:
@@ -63,46 +58,25 @@ def check_slugs(reports: Iterable[Report]) -> list[Problem]:
     return problems
 
 
-def resolve_links(reports: Sequence[Report], assets: Iterable[str], sources: Mapping[str, str],
-                  base_path: str, memo: dict[int, tuple] | None = None, failed: Collection[str] = ()
-                  ) -> tuple[list[Report], list[Problem]]:
-    """Rewrite relative links: to a report's .md file -> its URL; to a file in content/ -> its published URL.
+@dataclass(frozen=True)
+class Resolved:
+    """A report's body and image with relative links rewritten, and the answers that took."""
 
-    `sources` maps a report's content path to its Markdown text, used only to find line numbers.
-    `failed` are content paths with errors of their own: a link to one is not called missing.
-    `memo` (kept by `serve` between rebuilds) remembers each report's result and the answers about
-    other files it was made from; while those answers stay the same the result is reused.
-    """
-    world = _World({r.source: r for r in reports}, set(assets), set(failed))
-    problems: list[Problem] = []
-    resolved = []
-    remembered = {}
-    for report in reports:
-        known = memo.get(id(report)) if memo is not None else None
-        if known is not None and known[1] == base_path and all(world.ask(*q) == a for q, a in known[2]):
-            result, found, asked = known[3], known[4], known[2]
-        else:
-            world.asked = []
-            result, found = _resolve(report, world, sources, base_path)
-            asked = tuple(world.asked)
-        # The report is held so its id is not reused by another object while remembered.
-        remembered[id(report)] = (report, base_path, asked, result, found)
-        resolved.append(result)
-        problems += found
-    if memo is not None:
-        memo.clear()
-        memo.update(remembered)
-    return resolved, problems
+    html: str
+    image: str | None
+    answers: tuple  # ((question, answer), ...): while every answer holds, so does this result
+    problems: tuple[Problem, ...]
 
 
-class _World:
-    """The other files links are resolved against; records each question asked and its answer."""
+class World:
+    """The rest of the site links are resolved against; records each question asked and its answer."""
 
-    def __init__(self, by_source: Mapping[str, Report], published: set[str], failed: set[str]):
-        self.by_source = by_source
-        self.published = published
-        self.failed = failed
-        self.anchors: dict[str, set[str]] = {}
+    def __init__(self, urls: Mapping[str, str], anchors: Callable[[str], Collection[str]], published: Collection[str],
+                 failed: Collection[str]):
+        self.urls = urls  # content path of a report -> its URL
+        self.anchors = anchors  # content path of a report -> the ids of its page's body
+        self.published = published  # content paths of files beside reports
+        self.failed = failed  # content paths of reports with errors of their own
         self.asked: list[tuple[tuple, object]] = []
 
     def ask(self, kind: str, path: str, fragment: str = "") -> object:
@@ -112,22 +86,35 @@ class _World:
             return path in self.published
         if kind == "failed":
             return path in self.failed
-        linked = self.by_source.get(path)
         if kind == "url":
-            return linked.url if linked else None
-        if path not in self.anchors:
-            self.anchors[path] = {h.id for h in linked.headings} | _ids(linked.html) if linked else set()
-        return fragment in self.anchors[path]
+            return self.urls.get(path)
+        return path in self.urls and fragment in self.anchors(path)
 
     def answer(self, *question: str) -> object:
         found = self.ask(*question)
         self.asked.append((question, found))
         return found
 
+    def holds(self, answers: tuple) -> bool:
+        """Whether every recorded answer is still this world's."""
+        return all(self.ask(*question) == found for question, found in answers)
 
-def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_path: str
-             ) -> tuple[Report, list[Problem]]:
+
+def resolve_report(card: Card, html: str, world: World, base_path: str, source_text: Callable[[], str]
+                   ) -> Resolved:
+    """Rewrite relative links: to a report's .md file -> its URL; to a file in content/ -> its published URL.
+
+    `source_text` reads the report's Markdown, used only to find the line of a problem.
+    """
+    world.asked = []
+    html, image, problems = _resolve(card, html, world, base_path, source_text)
+    return Resolved(html=html, image=image, answers=tuple(world.asked), problems=tuple(problems))
+
+
+def _resolve(report: Card, html: str, world: World, base_path: str, source_text: Callable[[], str]
+             ) -> tuple[str, str | None, list[Problem]]:
     folder = posixpath.dirname(report.source)
+    sources = _LazyText(report.source, source_text)
     problems: list[Problem] = []
 
     def rewrite(match: re.Match) -> str:
@@ -157,7 +144,7 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
                                           f"links to a heading #{parts.fragment} that content/{path} does not have"))
         return f'{attribute}="{base_path}{url}{fragment}"'
 
-    html = _LINK.sub(rewrite, report.html)
+    resolved = _LINK.sub(rewrite, html)
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
         problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
@@ -171,21 +158,36 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
             problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
                                     f"'image' names content/{image_path}, which does not exist",
                                     "put the picture beside the report and give its file name"))
-    changed = (html, image) != (report.html, report.image)
-    return (replace(report, html=html, image=image) if changed else report), problems
+    return resolved, image, problems
 
 
-def _ids(html: str) -> set[str]:
-    return set(re.findall(r'\sid="([^"]+)"', html))
+class _LazyText(Mapping[str, str]):
+    """{source: its text}, read only if a problem needs a line number."""
+
+    def __init__(self, source: str, read: Callable[[], str]):
+        self._source, self._read, self._text = source, read, None
+
+    def __getitem__(self, key: str) -> str:
+        if key != self._source:
+            raise KeyError(key)
+        if self._text is None:
+            self._text = self._read()
+        return self._text
+
+    def __iter__(self):
+        yield self._source
+
+    def __len__(self) -> int:
+        return 1
 
 
-def _image_line(report: Report, sources: Mapping[str, str]) -> int:
+def _image_line(report: Card, sources: Mapping[str, str]) -> int:
     """The line of the `image:` field: front matter comes first, so its first such line."""
     lines = sources.get(report.source, "").split("\n")
     return next((n for n, line in enumerate(lines, 1) if line.startswith("image:")), 1)
 
 
-def _link_problem(report: Report, sources: Mapping[str, str], target: str, message: str) -> Problem:
+def _link_problem(report: Card, sources: Mapping[str, str], target: str, message: str) -> Problem:
     lines = sources.get(report.source, "").split("\n")
     # Where Markdown writes it, ](target) or [ref]: target, before any mention (an `image:` line, say).
     written = (f"]({target}", f"](<{target}", f"]: {target}")

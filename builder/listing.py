@@ -1,82 +1,74 @@
-"""Plan every page of the site: home index, reports, topics, archive; ordering and pagination."""
+"""Plan every page of the site: home index, reports, topics, archive; ordering and pagination.
+
+Each page comes with its fingerprint: a digest of everything it shows, where a report shown as a card
+counts by its card digest and the page's own report by its page digest (store.Record). Two builds that
+give a page the same fingerprint render it to the same bytes, so the second need not render it.
+"""
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Mapping, Sequence
 
-from .model import Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef, TopicTile
+from .model import Card, Page, Pagination, RelatedCard, SiteConfig, Topic, TopicRef, TopicTile
+from .store import digest
 from .urls import paginate_url
 
-_MONTHS = ("archive",)  # the key under which plan_pages' `known` holds the last archive
+
+@dataclass(frozen=True)
+class Digests:
+    """What the fingerprints of pages are made from, besides the pages' own values."""
+
+    settings: str  # the site's settings, theme and trendsite's code: every page depends on them
+    cards: Mapping[str, str]  # slug -> card digest
+    pages: Mapping[str, str]  # slug -> page digest
 
 
-def sort_reports(reports: Sequence[Report]) -> tuple[Report, ...]:
+def sort_reports(cards: Sequence[Card]) -> tuple[Card, ...]:
     """Newest first; reports from the same moment in slug order, so output is deterministic."""
-    by_slug = sorted(reports, key=lambda r: r.slug)
+    by_slug = sorted(cards, key=lambda r: r.slug)
     return tuple(sorted(by_slug, key=lambda r: r.date, reverse=True))
 
 
-def collect_topics(reports: Sequence[Report]) -> tuple[Topic, ...]:
-    """Every topic with its reports (newest first), sorted by name."""
-    grouped: dict[str, list[Report]] = defaultdict(list)
+def collect_topics(cards: Sequence[Card]) -> tuple[Topic, ...]:
+    """Every topic with its reports (newest first, as `cards` are), sorted by name."""
+    grouped: dict[str, list[Card]] = defaultdict(list)
     refs: dict[str, TopicRef] = {}
-    for report in reports:
-        for ref in report.topics:
-            grouped[ref.slug].append(report)
+    for card in cards:
+        for ref in card.topics:
+            grouped[ref.slug].append(card)
             refs.setdefault(ref.slug, ref)
     return tuple(Topic(ref=refs[slug], reports=tuple(grouped[slug]))
                  for slug in sorted(refs, key=lambda s: (refs[s].name.lower(), s)))
 
 
-def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[Topic],
-               related: Mapping[str, tuple[RelatedCard, ...]], known: dict[tuple, Any] | None = None
-               ) -> list[Page]:
-    """Every HTML page, in a stable order; `reports` must already be newest first.
+def plan_pages(config: SiteConfig, cards: Sequence[Card], topics: Sequence[Topic],
+               related: Mapping[str, tuple[RelatedCard, ...]]) -> list[Page]:
+    """Every HTML page, in a stable order; `cards` must already be newest first.
 
-    `known` (kept by `serve`) maps what each report or listing page was made from, by identity, to
-    the Page made of it: an unchanged page is the very same object as in the last build, which lets
-    later stages skip it at the cost of a look-up. It also holds the last archive (see archive).
-    It is updated to this build's pages.
+    A report page's context holds the report's Card: the render stage puts the whole Report in its place.
     """
-    made: dict[tuple, Any] = {}
-    last = {} if known is None else known
-    pages = _paginated("", "home.html", reports, config.per_page, config.title, config.description, {}, last, made)
+    pages = _paginated("", "home.html", cards, config.per_page, config.title, config.description, {})
     toc_min = config.toc_min_headings
-    for index, report in enumerate(reports):
-        newer = reports[index - 1] if index > 0 else None
-        older = reports[index + 1] if index + 1 < len(reports) else None
-        cards = related.get(report.slug, ())
-        key = (id(report), id(cards), id(newer), id(older), toc_min)  # the Page holds each, so no id is reused
-        page = last.get(key)
-        if page is None:
-            page = Page(
-                url=report.url, template="report.html", title=report.title, description=report.summary,
-                context={"kind": "report", "report": report, "related": cards, "newer": newer, "older": older,
-                         "show_toc": len(report.headings) >= toc_min},
-                shows=(report.slug, *(c.report.slug for c in cards),
-                       *(r.slug for r in (newer, older) if r is not None)))
-        made[key] = page
-        pages.append(page)
+    for index, card in enumerate(cards):
+        pages.append(Page(
+            url=card.url, template="report.html", title=card.title, description=card.summary,
+            context={"kind": "report", "report": card, "related": related.get(card.slug, ()),
+                     "newer": cards[index - 1] if index > 0 else None,
+                     "older": cards[index + 1] if index + 1 < len(cards) else None,
+                     "toc_min_headings": toc_min}))
     pages.append(Page(url="topics/", template="topics.html", title="Topics",
                       description=f"All topics covered by {config.title}.",
                       context={"kind": "topics",
-                               "topics": tuple(TopicTile(t.ref, len(t.reports), t.reports[0]) for t in topics)},
-                      shows=tuple(t.reports[0].slug for t in topics)))
+                               "topics": tuple(TopicTile(t.ref, len(t.reports), t.reports[0]) for t in topics)}))
     for topic in topics:
         pages += _paginated(topic.url, "topic.html", topic.reports, config.per_page, topic.name,
                             f"{config.title} trend reports on {topic.name}, newest first.",
-                            # The ref and the count, not the Topic: a page that holds every report
-                            # of its topic would count as changed whenever any of them changes.
-                            {"topic": topic.ref, "topic_count": len(topic.reports)}, last, made)
-    years = made[_MONTHS] = archive(reports, last.get(_MONTHS, []))
+                            {"topic": topic.ref, "topic_count": len(topic.reports)})
     pages.append(Page(url="archive/", template="archive.html", title="Archive",
                       description=f"Every report of {config.title} by month.",
-                      context={"kind": "archive", "years": years},
-                      shows=tuple(r.slug for r in reports)))
-    if known is not None:
-        known.clear()
-        known.update(made)
+                      context={"kind": "archive", "years": archive(cards)}))
     pages.append(Page(url="search/", template="search.html", title="Search",
                       description=f"Search every report of {config.title}.", context={"kind": "search"}))
     pages.append(Page(url="404.html", template="404.html", title="Page not found",
@@ -84,50 +76,64 @@ def plan_pages(config: SiteConfig, reports: Sequence[Report], topics: Sequence[T
     return pages
 
 
-Archive = list[tuple[int, list[tuple[str, tuple[Report, ...]]]]]
+Archive = list[tuple[int, list[tuple[str, tuple[Card, ...]]]]]
 
 
-def archive(reports: Sequence[Report], last: Archive = ()) -> Archive:
-    """Reports grouped by year, then month, newest first.
-
-    A month holding the very same reports as in `last` (the last build's archive) is the very same
-    tuple, so the fingerprint of the archive page describes only the months that changed."""
-    years: dict[int, dict[int, list[Report]]] = defaultdict(lambda: defaultdict(list))
-    for report in reports:
-        years[report.date.year][report.date.month].append(report)
-    before = {(year, chunk[0].date.month): chunk for year, months in last for _, chunk in months}
-    return [(year, [(months[m][0].date.strftime("%B %Y"), _same(months[m], before.get((year, m))))
-                    for m in sorted(months, reverse=True)])
+def archive(cards: Sequence[Card]) -> Archive:
+    """Reports grouped by year, then month, newest first."""
+    years: dict[int, dict[int, list[Card]]] = defaultdict(lambda: defaultdict(list))
+    for card in cards:
+        years[card.date.year][card.date.month].append(card)
+    return [(year, [(months[m][0].date.strftime("%B %Y"), tuple(months[m])) for m in sorted(months, reverse=True)])
             for year, months in sorted(years.items(), reverse=True)]
 
 
-def _same(reports: list[Report], last: tuple[Report, ...] | None) -> tuple[Report, ...]:
-    if last is not None and len(last) == len(reports) and all(map(operator.is_, last, reports)):
-        return last
-    return tuple(reports)
-
-
-def _paginated(base: str, template: str, reports: Sequence[Report], per_page: int, title: str,
-               description: str, extra: dict, last: dict[tuple, Page], made: dict[tuple, Page]) -> list[Page]:
-    total = max(1, -(-len(reports) // per_page))
+def _paginated(base: str, template: str, cards: Sequence[Card], per_page: int, title: str,
+               description: str, extra: dict) -> list[Page]:
+    total = max(1, -(-len(cards) // per_page))
     kind = "home" if base == "" else "topic"
-    extra_key = tuple(extra.items())  # plain values and a TopicRef: compared by value
     pages = []
     for number in range(1, total + 1):
-        chunk = tuple(reports[(number - 1) * per_page: number * per_page])
-        key = (base, template, number, total, title, description, extra_key, *map(id, chunk))
-        page = last.get(key)
-        if page is None:
-            pagination = Pagination(
-                number=number, total=total,
-                prev_url=paginate_url(base, number - 1) if number > 1 else None,
-                next_url=paginate_url(base, number + 1) if number < total else None,
-            )
-            suffix = f" (page {number})" if number > 1 else ""
-            page = Page(url=paginate_url(base, number), template=template, title=title + suffix,
-                        description=description,
-                        context={"kind": kind, "reports": chunk, "pagination": pagination, **extra},
-                        shows=tuple(r.slug for r in chunk))
-        made[key] = page
-        pages.append(page)
+        pagination = Pagination(number=number, total=total,
+                                prev_url=paginate_url(base, number - 1) if number > 1 else None,
+                                next_url=paginate_url(base, number + 1) if number < total else None)
+        suffix = f" (page {number})" if number > 1 else ""
+        pages.append(Page(url=paginate_url(base, number), template=template, title=title + suffix,
+                          description=description,
+                          context={"kind": kind, "reports": tuple(cards[(number - 1) * per_page: number * per_page]),
+                                   "pagination": pagination, **extra}))
     return pages
+
+
+def fingerprint(page: Page, digests: Digests) -> str:
+    """A digest of everything the page shows (see the module's docstring)."""
+    own = page.context.get("report") if page.context.get("kind") == "report" else None
+    parts = [digests.settings, page.url, page.template, page.title, page.description]
+    if own is not None:
+        parts.append("P" + digests.pages[own.slug])
+    parts += (f"{name}={_describe(value, digests, own)}" for name, value in sorted(page.context.items()))
+    return digest(*parts)
+
+
+def _describe(value: Any, digests: Digests, own: Card | None) -> str:
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return repr(value)
+    if kind is Card:
+        # The page's own report is counted by its page digest, above; as a card, by its card digest.
+        return "self" if value is own else "C" + digests.cards[value.slug]
+    if kind is TopicRef:
+        return f"T{value.slug}={value.name!r}"
+    if kind is RelatedCard:
+        return f"R{_describe(value.report, digests, own)}{_describe(value.shared_topics, digests, own)}"
+    if kind is Pagination:
+        return f"N{value.number}/{value.total}"
+    if kind is TopicTile:
+        return f"{_describe(value.ref, digests, own)}:{value.count}:{_describe(value.latest, digests, own)}"
+    if kind in (tuple, list):
+        return "[" + ",".join(_describe(v, digests, own) for v in value) + "]"
+    if isinstance(value, datetime):
+        return f"{value.isoformat()}{value.tzname()}"
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"a page context holds a {kind.__name__}, which its fingerprint cannot describe")

@@ -1,12 +1,12 @@
 """Find the site's content files and read them, refusing anything outside the site root."""
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
-import stat as stat_kind
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Iterator
+from typing import Iterator, Mapping
 
 from .errors import Problem
 from .model import Source
@@ -18,16 +18,23 @@ _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crd
 
 
 @dataclass(frozen=True)
-class ContentTree:
-    """What content/ holds: Markdown sources, asset files to publish as they are, and problems."""
+class ContentFile:
+    """One file of content/ as the last build saw it, or as this scan found it."""
 
-    sources: tuple[Source, ...]
-    assets: tuple[tuple[str, Path], ...]  # (path relative to content/, absolute path)
+    rel: str  # POSIX path relative to content/
+    stamp: str  # identity, size and change times: while they are the same its bytes are taken to be the same
+    digest: str  # of its bytes
+
+
+@dataclass(frozen=True)
+class ContentScan:
+    """What content/ holds now: every file with its stamp and digest, the sources whose text was read
+    (new or changed since `known`), and problems."""
+
+    sources: dict[str, ContentFile]  # Markdown reports, by path relative to content/
+    assets: dict[str, ContentFile]  # files beside them, published as they are
+    read: dict[str, Source]  # the sources read by this scan: new, changed, or every one when asked
     problems: tuple[Problem, ...]
-    # No links and no source with a second name (a hard link): a source's bytes change only through
-    # its own path, so a watcher's events name every change (see reload_content).
-    plain: bool = False
-    max_file_bytes: int = 0  # the limit the sources were read under
 
 
 def is_ignored(name: str) -> bool:
@@ -35,44 +42,48 @@ def is_ignored(name: str) -> bool:
     return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
 
 
-# A file's identity and change stamps: while they are the same its bytes are taken to be the same.
-Stamp = tuple[int, int, int, int]
-
-
-def stamp_of(stat: os.stat_result) -> Stamp:
+def stamp_of(stat: os.stat_result) -> str:
     """Identity, size, mtime and ctime: ctime changes on every write and rename, and cannot be set
     back by a program."""
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
 
 
-def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, Source]] | None = None
-                 ) -> ContentTree:
-    """Return every Markdown source and asset under root/content, in sorted order.
+def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str, str]], read_all: bool = False
+                 ) -> ContentScan:
+    """Every source and asset under root/content in sorted order, reading only what changed.
 
-    `known` (kept by `serve`) maps a source's path to the stamp it had when read and the Source: a
-    file whose stamp is unchanged is not read again. It is updated to this build's sources.
+    `known` maps a site path ("content/x.md") to the (stamp, digest) it had at the last build: a file
+    whose stamp is the same is not read again, unless `read_all` (the settings changed, so every
+    report is made again).
     """
     content = root / "content"
     if not content.is_dir():
         site = site_above(root)
         hint = (f"it is inside the site {site}: run trendsite there, or pass --root {site}" if site
                 else "create it and add a report with `trendsite new`")
-        return ContentTree((), (), (Problem("content", None, f"no content/ folder in {root}", hint),))
+        return ContentScan({}, {}, {}, (Problem("content", None, f"no content/ folder in {root}", hint),))
     real_root = content.resolve()
-    sources, assets, problems = [], [], []
-    seen: dict[str, tuple[Stamp, Source]] = {}
-    plain = True
+    sources: dict[str, ContentFile] = {}
+    assets: dict[str, ContentFile] = {}
+    read: dict[str, Source] = {}
+    problems: list[Problem] = []
     for rel, entry in _walk(str(content)):
         shown = f"content/{rel}"
         # Walking does not follow links, so only a link can lead outside content/.
         if entry.is_symlink():
-            plain = False
             if not _inside(Path(entry.path), real_root):
                 problems.append(Problem(shown, None, "is a link to something outside content/",
                                         "copy it into content/ instead of linking to it"))
                 continue
             if entry.is_dir():
                 continue  # a link to a folder inside content/, whose files are read where they are
+        try:
+            stat = entry.stat()
+        except OSError as exc:
+            problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        stamp = stamp_of(stat)
+        last = known.get(shown)
         if not rel.endswith(".md"):
             stem, suffix = posixpath.splitext(rel)
             if suffix.lower() in _OTHER_MARKDOWN:
@@ -80,50 +91,44 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
                 problems.append(Problem(shown, None, "is Markdown, but only files ending in .md are reports",
                                         f"rename it to {posixpath.basename(stem)}.md"))
                 continue
-            assets.append((rel, Path(entry.path)))
+            if last is not None and last[0] == stamp:
+                assets[rel] = ContentFile(rel, stamp, last[1])
+                continue
+            try:
+                assets[rel] = ContentFile(rel, stamp, file_digest(Path(entry.path)))
+            except OSError as exc:
+                problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
             continue
-        source = _read_source(entry, rel, max_file_bytes, problems, seen, known or {})
+        if stat.st_size > max_file_bytes:
+            problems.append(Problem(shown, None, f"is {stat.st_size:,} bytes, over the limit of {max_file_bytes:,}",
+                                    "split the report, or raise max_file_bytes in [tool.trendsite]"))
+            continue
+        if last is not None and last[0] == stamp and not read_all:
+            sources[rel] = ContentFile(rel, stamp, last[1])
+            continue
+        source = _read_source(Path(entry.path), rel, problems)
         if source is not None:
-            sources.append(source)
-            plain = plain and entry.stat().st_nlink == 1  # the entry keeps the stat _read_source took
-    if known is not None:
-        known.clear()
-        known.update(seen)
-    return ContentTree(tuple(sources), tuple(assets), tuple(problems), plain, max_file_bytes)
+            sources[rel] = ContentFile(rel, stamp, digest_text(source.text))
+            read[rel] = source
+    return ContentScan(sources, assets, read, tuple(problems))
+
+
+def file_digest(path: Path) -> str:
+    """A digest of a file's bytes, read in pieces: a file beside a report may be a large video."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def digest_text(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def site_above(folder: Path) -> Path | None:
     """The nearest folder above `folder` holding content/: the site of someone working in its subfolder."""
     return next((parent for parent in folder.resolve().parents if (parent / "content").is_dir()), None)
-
-
-def reload_content(root: Path, tree: ContentTree, touched: Collection[str],
-                   known: dict[str, tuple[Stamp, Source]]) -> ContentTree | None:
-    """`tree` with the `touched` sources read again, or None when content/ must be walked instead.
-
-    For `serve`, whose watcher names every path changed since `tree` was loaded: a 10,000-report
-    walk costs a stat a file, where an edit touches one. Only edits qualify, each of a source of a
-    plain tree (see ContentTree) that is still a file of one name; a file created, deleted or
-    renamed, a folder, an asset, a link or a problem needs the walk. `known` is updated as by
-    load_content.
-    """
-    if not tree.plain or tree.problems or any(rel not in known for rel in touched):
-        return None
-    problems: list[Problem] = []
-    fresh: dict[str, tuple[Stamp, Source]] = {}
-    for rel in touched:
-        path = root / "content" / rel
-        try:
-            status = os.lstat(path)
-        except OSError:
-            return None
-        if not stat_kind.S_ISREG(status.st_mode) or status.st_nlink != 1:
-            return None
-        if _read_source(path, rel, tree.max_file_bytes, problems, fresh, {}) is None:
-            return None  # the walk reports the problem, with every other
-    known.update(fresh)
-    return ContentTree(tuple(fresh[s.rel][1] if s.rel in fresh else s for s in tree.sources), tree.assets, (),
-                       True, tree.max_file_bytes)
 
 
 def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
@@ -156,22 +161,14 @@ def _inside(path: Path, real_root: Path) -> bool:
     return True
 
 
-def _read_source(file: Path | os.DirEntry, rel: str, max_file_bytes: int, problems: list[Problem],
-                 seen: dict[str, tuple[Stamp, Source]], known: dict[str, tuple[Stamp, Source]]) -> Source | None:
+def read_source(root: Path, rel: str, problems: list[Problem]) -> Source | None:
+    """content/<rel> read as a report's Markdown; None, with a problem, when it cannot be."""
+    return _read_source(root / "content" / rel, rel, problems)
+
+
+def _read_source(path: Path, rel: str, problems: list[Problem]) -> Source | None:
     shown = f"content/{rel}"
     try:
-        stat = file.stat()
-        size = stat.st_size
-        if size > max_file_bytes:
-            problems.append(Problem(shown, None, f"is {size:,} bytes, over the limit of {max_file_bytes:,}",
-                                    "split the report, or raise max_file_bytes in [tool.trendsite]"))
-            return None
-        stamp = stamp_of(stat)
-        remembered = known.get(rel)
-        if remembered is not None and remembered[0] == stamp:
-            seen[rel] = remembered
-            return remembered[1]
-        path = Path(file)
         data = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
@@ -184,6 +181,4 @@ def _read_source(file: Path | os.DirEntry, rel: str, max_file_bytes: int, proble
         problems.append(Problem(shown, line, f"is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
                                 "save the file as UTF-8 in your editor"))
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    seen[rel] = (stamp, Source(path=path, rel=rel, text=text))
-    return seen[rel][1]
+    return Source(path=path, rel=rel, text=text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -86,9 +86,11 @@ class TopicRef:
         return f"topics/{self.slug}/"
 
 
-@dataclass(frozen=True)
-class Report:
-    """One published report. URLs are site-relative ("reports/x/"); templates prefix them with url()."""
+@dataclass(frozen=True, kw_only=True)
+class Card:
+    """What other pages show of a report: listings, Explore-more cards, neighbours, feeds' entries.
+
+    URLs are site-relative ("reports/x/"); templates prefix them with url()."""
 
     source: str  # path relative to content/, for messages
     slug: str
@@ -99,11 +101,7 @@ class Report:
     summary: str
     topics: tuple[TopicRef, ...]
     highlights: tuple[str, ...]
-    html: str
-    headings: tuple[Heading, ...]
-    word_count: int
     reading_minutes: int
-    text: str  # plain text of the body, for search and related reports
     image: str | None = None
     draft: bool = False
     future: bool = False
@@ -114,11 +112,21 @@ class Report:
         return f"reports/{self.slug}/"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Report(Card):
+    """One published report: its card and its body, as its own page shows it."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    word_count: int
+    text: str  # plain text of the body, for search and related reports
+
+
 @dataclass(frozen=True)
 class RelatedCard:
     """An Explore-more card: the related report and the topics it shares with the page's report."""
 
-    report: Report
+    report: Card
     shared_topics: tuple[TopicRef, ...]
 
 
@@ -143,7 +151,7 @@ class _NamedByRef:
 @dataclass(frozen=True)
 class Topic(_NamedByRef):
     ref: TopicRef
-    reports: tuple[Report, ...]  # newest first
+    reports: tuple[Card, ...]  # newest first
 
 
 @dataclass(frozen=True)
@@ -152,7 +160,7 @@ class TopicTile(_NamedByRef):
 
     ref: TopicRef
     count: int
-    latest: Report
+    latest: Card
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,3 @@ class Page:
     context: Mapping[str, Any]
     title: str = ""
     description: str = ""
-    # Which reports this page shows: the incremental rebuild uses it to know what a change touches.
-    # Derived from the context, so fingerprints leave it out (the archive's would be every slug).
-    shows: tuple[str, ...] = field(default=(), metadata={"derived": True})

@@ -1,129 +1,103 @@
-"""Per-report work: front matter, Markdown and terms; from the build cache, else across the cores."""
+"""Per-report work: front matter, Markdown and terms, for the sources the store has no entry for.
+
+An entry is keyed by the source's text and by everything else that shapes it (the prepare salt:
+trendsite's code, the libraries, the settings Markdown reads), so an unchanged report is never parsed
+again, whatever else changed. Misses are rendered across the cores when there are enough of them.
+"""
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from itertools import repeat
+from dataclasses import replace
 from datetime import datetime, tzinfo
-from typing import Callable, Sequence
+from itertools import repeat
+from typing import Callable, Mapping, Sequence
 
-from .cache import Entry, ReportCache, Terms, decode_entry, encode_entry
-from .content import make_report
+from . import codec
+from .content import make_card
 from .errors import Problem, unexpected
 from .frontmatter import parse_document
-from .markup import MarkdownRenderer, NestingError, Rendered
-from .model import Document, FrontMatter, SiteConfig, Source
-from .search import IndexTerms, report_index_terms
+from .markup import MarkdownRenderer, NestingError
+from .model import SiteConfig, Source
+from .search import report_index_terms
+from .store import Entry, EntryHead, Store, code_version, digest
 from .terms import report_terms, tokenize
 
-# Starting a worker (a fresh interpreter importing Markdown and Pygments) costs about 0.3 s; below
-# this many reports to render, one process is faster.
+# Starting a worker (a fresh interpreter importing Markdown and Pygments) costs about as much as
+# rendering this many reports; below it, one process is faster.
 PARALLEL_MIN = 150
 CHUNK = 64  # reports per task: large enough to amortise the hand-over, small enough to balance the load
+_ID = re.compile(r'\sid="([^"]+)"')
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """One report source, parsed and rendered; it keeps no reference to the source's text, which
-    the build lets go of once reports are made (100 MB at 10,000 reports)."""
-
-    rel: str
-    meta: FrontMatter
-    body_line: int
-    rendered: Rendered
-    terms: Terms
-    index_terms: IndexTerms
-    key: str  # its build-cache key
-
-    def document(self, source: Source) -> Document:
-        """The source (the one named by rel) as a Document; made on demand, as a copy of every body
-        would cost memory."""
-        text, start = source.text, 0
-        for _ in range(self.body_line - 1):
-            newline = text.find("\n", start)
-            start = newline + 1 if newline >= 0 else len(text)
-        return Document(source=source, meta=self.meta, body=text[start:], body_line=self.body_line)
+def prepare_salt(config: SiteConfig) -> str:
+    """What, beside a source's text, decides its entry: trendsite's code and libraries, and the settings
+    the Markdown stage reads."""
+    return digest(code_version(), f"unsafe_html={config.unsafe_html}", f"timezone={config.timezone}")
 
 
-def prepare_reports(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, now: datetime,
-                    cache: ReportCache, workers: int = 1, progress: Progress | None = None,
-                    known: dict[int, tuple[Source, str, Prepared]] | None = None
-                    ) -> tuple[list[Prepared], list[Problem]]:
-    """Every source parsed, rendered and reduced to terms, in source order, with the problems found.
+def entry_key(salt: str, source_digest: str) -> str:
+    return digest(salt, source_digest)
 
-    With workers > 1, reports missing from the cache are rendered in that many processes when there
-    are enough of them; the process that calls this must then be importable, as `spawn` requires
-    (`python -m builder` is). `known` (kept by `serve`) maps the last build's sources, by identity,
-    to (source, cache salt, its Prepared): the very same Source under the same salt is prepared
-    already, without hashing or looking up its text again. It is updated to this build's.
-    """
-    last = known or {}
-    keys: list[str] = []
-    reused: list[str] = []
-    found: list[Prepared | None] = []
-    todo = []
-    for index, source in enumerate(sources):
-        remembered = last.get(id(source))
-        if remembered is not None and remembered[0] is source and remembered[1] == cache.salt:
-            keys.append(remembered[2].key)
-            reused.append(remembered[2].key)
-            found.append(remembered[2])
-            continue
-        key = cache.key(source.text)
-        keys.append(key)
-        entry = cache.get(key)
-        found.append(_prepared(source, entry, key) if entry is not None else None)
-        if entry is None:
-            todo.append(index)
-    cache.reuse(reused)
+
+def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfig, tz: tzinfo, store: Store,
+                    workers: int = 1, progress: Progress | None = None) -> tuple[dict[str, str], list[Problem]]:
+    """Content path -> entry key of every source (source path -> (key, Source)) that prepared without
+    errors, making and storing the entries the store lacks; and the problems found."""
+    keys = {rel: key for rel, (key, _) in sources.items()}
+    have = store.heads(set(keys.values()))
+    todo = [source for rel, (key, source) in sources.items() if key not in have]
     problems: list[Problem] = []
+    failed: set[str] = set()
     done = len(sources) - len(todo)
-    for indices, results in _compute([sources[i] for i in todo], todo, config, tz, now, workers):
-        for index, (result, found_problems) in zip(indices, results):
-            problems += found_problems
-            if isinstance(result, tuple):
-                cache.put(keys[index], result)
-                # Decoded here, just as a cache hit is, so a cold build and a warm one see equal values;
-                # kept as a hit would be, so `serve`'s next rebuild need not read it back from disk.
-                result = cache.memory[keys[index]] = decode_entry(result)
-            if result is not None:
-                found[index] = _prepared(sources[index], result, keys[index])
-        done += len(indices)
+    for chunk, results in _compute(todo, config, tz, workers):
+        made = {}
+        for source, (entry, found) in zip(chunk, results):
+            problems += found
+            if entry is None:
+                failed.add(source.rel)
+            else:
+                made[keys[source.rel]] = entry
+        store.put_entries(made)
+        done += len(chunk)
         if progress:
             progress(done, len(sources))
-    if known is not None:
-        known.clear()
-        known.update((id(s), (s, cache.salt, p)) for s, p in zip(sources, found) if p is not None)
-    return [p for p in found if p is not None], problems
+    return {rel: key for rel, key in keys.items() if rel not in failed}, problems
 
 
-def _prepared(source: Source, entry: Entry, key: str) -> Prepared:
-    return Prepared(rel=source.rel, meta=entry.meta, body_line=entry.body_line, rendered=entry.rendered,
-                    terms=entry.terms, index_terms=entry.index_terms, key=key)
-
-
-def _compute(sources: list[Source], indices: list[int], config: SiteConfig, tz: tzinfo, now: datetime,
-             workers: int):
-    """Yield (indices, results) per chunk, from worker processes when there is enough work."""
-    chunks = [(indices[i:i + CHUNK], sources[i:i + CHUNK]) for i in range(0, len(sources), CHUNK)]
+def _compute(sources: list[Source], config: SiteConfig, tz: tzinfo, workers: int):
+    """Yield (chunk, results) per chunk of sources, from worker processes when there is enough work."""
+    chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
     workers = min(workers, len(chunks))
     if len(sources) < PARALLEL_MIN or workers < 2:
-        for chunk_indices, chunk in chunks:
-            yield chunk_indices, render_chunk(chunk, config, tz, now)
+        for chunk in chunks:
+            yield chunk, prepare_chunk(chunk, config, tz)
         return
     # "spawn": a worker starts from a clean interpreter instead of a copy of this process's memory.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(render_chunk, [c for _, c in chunks], repeat(config), repeat(tz), repeat(now))
-        for (chunk_indices, _), result in zip(chunks, results):
-            yield chunk_indices, result
+        yield from zip(chunks, pool.map(prepare_chunk, chunks, repeat(config), repeat(tz)))
 
 
-def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig, tz: tzinfo, now: datetime
-                 ) -> tuple[tuple | Entry | None, list[Problem]]:
+def prepare_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo
+                  ) -> list[tuple[Entry | None, list[Problem]]]:
+    """For each source: its entry (None if it has errors) and its problems."""
+    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
+    out = []
+    for source in sources:
+        try:
+            out.append(_prepare_one(source, markdown, config, tz))
+        except Exception as exc:  # the error boundary of one report: the others still build
+            out.append((None, [unexpected(f"content/{source.rel}", exc)]))
+    return out
+
+
+def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig, tz: tzinfo
+                 ) -> tuple[Entry | None, list[Problem]]:
     document, problems = parse_document(source, tz)
     if document is None:
         return None, problems
@@ -133,23 +107,24 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
         line = document.body_line + (error.line - 1 if isinstance(error, NestingError) else 0)
         return None, [Problem(f"content/{source.rel}", line, "the Markdown is nested too deeply to render",
                               "reduce the levels of nested lists or quotes")]
-    report = make_report(document, rendered, config, now)
-    tokens = tokenize(report.text)  # once, for both kinds of terms
-    entry = Entry(document.meta, document.body_line, rendered,
-                  report_terms(report.title, report.summary, report.text, text_tokens=tokens),
-                  report_index_terms(report, tokens))
-    # An `extra` the cache cannot store (a date, say) comes back as it is and is not cached.
-    return encode_entry(entry) or entry, problems
+    head = EntryHead(meta=document.meta, body_line=document.body_line, first_paragraph=rendered.first_paragraph,
+                     word_count=rendered.word_count, headings=rendered.headings,
+                     anchors=frozenset(h.id for h in rendered.headings) | frozenset(_ID.findall(rendered.html)),
+                     notes=codec.encode_notes(tuple(p for p in problems if not p.is_error)), terms_digest="",
+                     search_digest="")
+    # Terms come from the card's title and summary: a summary not written is the first paragraph's.
+    card = make_card(source.rel, head, SiteConfig(), datetime.max.replace(tzinfo=tz))
+    tokens = tokenize(rendered.text)  # once, for both kinds of terms
+    terms = report_terms(card.title, card.summary, rendered.text, text_tokens=tokens)
+    index_terms = report_index_terms(card, rendered.text, tokens)
+    head = replace(head, terms_digest=_digest(codec.dump(terms)),
+                   search_digest=_digest(codec.dump(index_terms), rendered.text.encode("utf-8", "surrogatepass")))
+    return Entry(head=head, html=rendered.html, text=rendered.text, terms=terms, index_terms=index_terms), \
+        [p for p in problems if p.is_error]
 
 
-def render_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, now: datetime
-                 ) -> list[tuple[tuple | Entry | None, list[Problem]]]:
-    """For each source: its entry, encoded for the cache where it can be (None if it has problems); its problems."""
-    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
-    out = []
-    for source in sources:
-        try:
-            out.append(_prepare_one(source, markdown, config, tz, now))
-        except Exception as exc:  # the error boundary of one report: the others still build
-            out.append((None, [unexpected(f"content/{source.rel}", exc)]))
-    return out
+def _digest(*parts: bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()

@@ -12,7 +12,7 @@ from typing import Sequence, TextIO
 from .build import BuildOptions, Site, build
 from .config import load_config
 from .errors import BuildError, Problem
-from .memory import Memory
+from .store import Store
 from .model import Page
 from .progress import count_of
 from .serve import DevServer, Hub
@@ -54,19 +54,14 @@ class Preview:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.site: Site | None = None
-        # What the last rebuilds made, so the next one redoes only what changed. The watcher, started
-        # before the first build, names every change since: rebuild() passes it on.
-        self.memory = Memory(watched=True)
+        # The store stays open between rebuilds, so each reads from it only what changed.
+        self.store = Store.open(options.root, options.output)
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
         started = time.perf_counter()
-        if changes is None:
-            self.memory.tree = None  # no word from the watcher: look at every file
-        else:
-            self.memory.forget(changes.paths)
         try:
-            result = build(self.options, self.memory)
+            result = build(self.options, self.store)
         except BuildError as error:
             return Outcome(None, tuple(error.problems), (), (), time.perf_counter() - started, changes)
         seconds = time.perf_counter() - started
@@ -112,8 +107,8 @@ def explain(changes: ChangeSet | None, before: Site | None, after: Site, written
         reasons = [what]
         cards = [p for p in rendered if p.url != own and slug in _card_slugs(p)]
         neighbours = [p for p in rendered if p.template == "report.html" and p.url != own
-                      and slug in p.shows and p not in cards]
-        listings = [p for p in rendered if p.template != "report.html" and slug in p.shows]
+                      and slug in _shown(p) and p not in cards]
+        listings = [p for p in rendered if p.template != "report.html" and slug in _shown(p)]
         if cards:
             reasons.append(f"Explore more of {len(cards)} report(s) shows its title")
         if neighbours:
@@ -149,6 +144,15 @@ def _changed_reports(changes: ChangeSet, before: Site | None, after: Site) -> li
     found |= {slug: "page removed" for slug in old.keys() - new.keys()}
     found |= {slug: "its own page" for slug, r in new.items() if slug in old and is_touched(r.source)}
     return sorted(found.items())
+
+
+def _shown(page: Page) -> set[str]:
+    """The slugs of the reports a page shows, as cards, neighbours or its own."""
+    context = page.context
+    shown = {card.slug for card in context.get("reports", ())} | _card_slugs(page)
+    shown |= {c.slug for c in (context.get("report"), context.get("newer"), context.get("older")) if c is not None}
+    shown |= {card.slug for _, months in context.get("years", ()) for _, cards in months for card in cards}
+    return shown
 
 
 def _card_slugs(page: Page) -> set[str]:

@@ -46,7 +46,7 @@ _LEFT_OUT = {"--drafts": "draft", "--future": "scheduled report"}
 def summary_line(result: BuildResult, output: Path) -> str:
     """One line: reports built and left out, files written and unchanged, reports from the cache, seconds."""
     s = result.summary
-    if result.site is None:
+    if not (s.written or s.removed):
         return f"nothing changed: {count_of(s.unchanged, 'file')} unchanged in {result.seconds:.2f}s -> {output}"
     site = result.site
     # Said, so that an editor missing a report from the site knows why, and which option shows it.

@@ -76,10 +76,6 @@ class Renderer:
         )
         self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static,
                                 memo=self.memo)
-        # Rendered fragments: (macro name, its arguments) -> (the arguments, held so their ids stay
-        # theirs, and the Markup). Those not used since the last forget_unused() are kept one more build.
-        self._fragments: dict[tuple, tuple[tuple, Markup]] = {}
-        self._unused: dict[tuple, tuple[tuple, Markup]] = {}
 
     def url(self, path: str) -> str:
         """Root-relative URL of a site-relative path, under the site's base path."""
@@ -99,24 +95,8 @@ class Renderer:
             raise jinja2.TemplateError(f"the theme has no static file {name!r}") from None
 
     def memo(self, macro: jinja2.runtime.Macro, *args: object) -> Markup:
-        """macro(*args), rendered once per build and kept while the same arguments come back.
-
-        For macros whose output depends on their arguments and the site alone, such as a report's
-        card: most reports appear on a dozen pages. Objects are told apart by identity, which holds
-        because the pipeline makes a new Report whenever anything in it changes; a tuple (of reports,
-        say) by the identity of its items, as listings make new tuples of the same reports each build.
-        """
-        key = (macro.name, *(a if isinstance(a, (str, int, float, type(None)))
-                             else (tuple, *map(id, a)) if type(a) is tuple else id(a) for a in args))
-        known = self._fragments.get(key)
-        if known is None:
-            known = self._unused.pop(key, None) or (args, macro(*args))
-            self._fragments[key] = known
-        return known[1]
-
-    def forget_unused(self) -> None:
-        """Drop the fragments no page used since the last call, so a long `serve` does not grow."""
-        self._unused, self._fragments = self._fragments, {}
+        """macro(*args): kept as a name templates use (site themes call it)."""
+        return macro(*args)
 
     def render(self, page: Page) -> str:
         """The page's HTML; a theme error becomes a BuildError naming the template file and line."""

@@ -10,7 +10,7 @@ from .config import load_config, site_timezone
 from .content import report_slug
 from .errors import BuildError, Problem
 from .frontmatter import parse_document
-from .load import load_content, site_above
+from .load import scan_content, site_above
 from .model import SiteConfig
 from .urls import slugify
 
@@ -81,8 +81,8 @@ def _slug_owner(root: Path, slug: str) -> str | None:
         limit = load_config(root).max_file_bytes
     except BuildError:
         limit = SiteConfig().max_file_bytes  # the build names the settings problem; a slug is still a slug
-    for source in load_content(root, limit).sources:
+    for source in scan_content(root, limit, {}).read.values():
         document, _ = parse_document(source)
-        if document is not None and report_slug(document) == slug:
+        if document is not None and report_slug(source.rel, document.meta) == slug:
             return source.rel
     return None

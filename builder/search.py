@@ -32,11 +32,11 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
-from .model import Report
+from .model import Card
 from .terms import STOPWORDS, tokenize
 
 # 64 characters that need no escaping in JSON or URLs; search.js holds the same string.
@@ -70,11 +70,12 @@ CARRY = 2
 IndexTerms = tuple[tuple[int, tuple[str, ...]], ...]
 
 
-def report_index_terms(report: Report, text_tokens: Sequence[str] | None = None) -> IndexTerms:
-    """The report's distinct terms grouped by their code; pure, so a build cache may keep it.
+def report_index_terms(card: Card, text: str, text_tokens: Sequence[str] | None = None) -> IndexTerms:
+    """The report's distinct terms grouped by their code; pure, so the store may keep it.
 
-    `text_tokens`, if given, is tokenize(report.text), shared with the Explore-more terms."""
-    body = tokenize(report.text) if text_tokens is None else text_tokens
+    `text_tokens`, if given, is tokenize(text), shared with the Explore-more terms."""
+    report = card
+    body = tokenize(text) if text_tokens is None else text_tokens
     codes = {term: min(count, BODY_MAX) for term, count in Counter(body).items()}
     meta = " ".join((report.summary, *(t.name for t in report.topics)))
     for mark, text in ((IN_META, meta), (IN_TITLE, report.title)):
@@ -88,28 +89,47 @@ def report_index_terms(report: Report, text_tokens: Sequence[str] | None = None)
 
 @dataclass
 class SearchIndex:
-    """The index as built, kept by `serve` so that an edit redoes only what it touches (update_index)."""
+    """The index as built, kept in the store so that an edit redoes only what it touches (update_index)."""
 
-    reports: list[Report]  # by id
+    slugs: list[str]  # by id
     documents: list[str]  # by id, each report's result entry
     shortest: int  # no entry is shorter (a bound only: edits may lengthen the shortest)
     terms: list[IndexTerms]  # by id, each report's index terms
+    made: list[str]  # by id, a digest of what each report's part of the index is made from
     width: int
     groups: dict[str, dict[str, str]]  # 2-character prefix -> {term: postings}
     shard_keys: dict[str, list[str]]  # 2-character prefix -> the shard keys made from its terms
     shards: dict[str, tuple[str, int]]  # shard key -> (content hash, bytes)
     inlined: dict[str, set[int]]  # 2-character prefix -> the ids whose entries its shards carry
-    files: dict[str, bytes]  # output path -> bytes, the whole index
+    files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes: what the last call made
+
+    def paths(self) -> set[str]:
+        """Every output path of the whole index."""
+        return ({INDEX} | {f"search/terms/{digest}.json" for digest, _ in self.shards.values()}
+                | {f"search/docs/{n}.txt" for n in range(-(-len(self.slugs) // DOCS_PER_FILE))}
+                | {f"search/text/{n}.txt" for n in range(len(self.slugs))})
+
+    def plain(self) -> tuple:
+        """The index as plain data for the store (decode with from_plain)."""
+        return (self.slugs, self.documents, self.shortest, self.terms, self.made, self.width, self.groups,
+                self.shard_keys, self.shards, {k: sorted(v) for k, v in self.inlined.items()})
+
+    @classmethod
+    def from_plain(cls, plain) -> SearchIndex:
+        slugs, documents, shortest, terms, made, width, groups, shard_keys, shards, inlined = plain
+        if not (type(slugs) is list and len(slugs) == len(documents) == len(terms) == len(made)
+                and type(width) is int and type(groups) is dict and type(shards) is dict):
+            raise ValueError("a search index of the wrong shape")
+        return cls(slugs=slugs, documents=documents, shortest=shortest, terms=terms, made=made, width=width,
+                   groups=groups, shard_keys=shard_keys, shards={k: tuple(v) for k, v in shards.items()},
+                   inlined={k: set(v) for k, v in inlined.items()})
 
 
-def search_files(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> dict[str, bytes]:
-    """Output path -> bytes of the whole search index; index_terms maps each slug to report_index_terms()."""
-    return build_index(reports, index_terms).files
-
-
-def build_index(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]) -> SearchIndex:
-    """The whole index, from scratch."""
-    ordered = sorted(reports, key=lambda r: (r.date, r.slug))
+def build_index(cards: Sequence[Card], made: Mapping[str, str], index_terms: Mapping[str, IndexTerms],
+                texts: Mapping[str, str]) -> SearchIndex:
+    """The whole index, from scratch; made, index_terms and texts map each slug to its report's: a digest of
+    what its part of the index is made from, its search terms and its plain text."""
+    ordered = sorted(cards, key=lambda r: (r.date, r.slug))
     width = max(1, -(-(len(ordered) - 1).bit_length() // 6))
     pieces: dict[str, list[str]] = defaultdict(list)
     for number, report in enumerate(ordered):
@@ -121,59 +141,62 @@ def build_index(reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]
     for term, parts in pieces.items():
         groups[term[:2]][term] = "".join(parts)
     documents = list(map(_document, ordered))
-    index = SearchIndex(reports=ordered, documents=documents, shortest=min(map(len, documents), default=0),
-                        terms=[index_terms[r.slug] for r in ordered], width=width,
-                        groups=dict(groups), shard_keys={}, shards={}, inlined={}, files={})
+    snippets = [texts[r.slug][:TEXT_CHARS] for r in ordered]
+    index = SearchIndex(slugs=[r.slug for r in ordered], documents=documents,
+                        shortest=min(map(len, documents), default=0), terms=[index_terms[r.slug] for r in ordered],
+                        made=[made[r.slug] for r in ordered], width=width, groups=dict(groups), shard_keys={},
+                        shards={}, inlined={})
     for prefix in groups:
         _make_shards(index, prefix)
     for start in range(0, len(ordered), DOCS_PER_FILE):
         _make_docs(index, start // DOCS_PER_FILE)
-    for number, report in enumerate(ordered):
-        index.files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
+    for number, snippet in enumerate(snippets):
+        index.files[f"search/text/{number}.txt"] = snippet.encode("utf-8")
     _make_manifest(index)
     return index
 
 
-def update_index(index: SearchIndex | None, reports: Sequence[Report], index_terms: Mapping[str, IndexTerms]
-                 ) -> SearchIndex:
-    """`index` brought up to date, in place, with exactly the files build_index would give.
+def update_index(index: SearchIndex, cards: Sequence[Card], made: Mapping[str, str],
+                 changed: Callable[[Sequence[str]], Mapping[str, tuple[IndexTerms, str]]]) -> bool:
+    """Bring `index` up to date in place, leaving in index.files exactly the files that changed, when the
+    reports and their order are the same as when it was made; else return False, leaving it as it was.
 
-    While the reports and their order stay the same (edits), every id stays the same: only the
-    postings of words an edited report gained, lost or uses differently change, so only their
-    prefixes' shards are made again, and those carrying an edited report's result entry, with the
-    edited reports' entries and texts. Anything else (a report added, removed or redated) builds the
-    index afresh.
+    `made` maps every slug to the digest of what its part is made from; `changed(slugs)` gives the
+    (index terms, text) of the reports whose digest changed. While the order stays the same every id does: only the postings of words an edited report gained,
+    lost or uses differently change, so only their prefixes' shards are made again, and those carrying
+    an edited report's result entry, with the edited reports' entries and texts.
     """
-    ordered = sorted(reports, key=lambda r: (r.date, r.slug))
-    if index is None or len(ordered) != len(index.reports) or any(
-            a.slug != b.slug for a, b in zip(ordered, index.reports)):
-        return build_index(reports, index_terms)
+    ordered = sorted(cards, key=lambda r: (r.date, r.slug))
+    if len(ordered) != len(index.slugs) or any(r.slug != slug for r, slug in zip(ordered, index.slugs)):
+        return False
+    index.files = {}
     prefixes: set[str] = set()
     docs: set[int] = set()
-    for number, (report, old) in enumerate(zip(ordered, index.reports)):
-        terms = index_terms[report.slug]
-        if terms is not index.terms[number] and terms != index.terms[number]:
+    numbers = [n for n, report in enumerate(ordered) if made[report.slug] != index.made[n]]
+    new = changed([ordered[n].slug for n in numbers])
+    for number in numbers:
+        report = ordered[number]
+        index.made[number] = made[report.slug]
+        terms, text = new[report.slug]
+        if terms != index.terms[number]:
             prefixes |= _repost(index, number, index.terms[number], terms)
-        index.terms[number] = terms
-        if report is not old:
-            index.reports[number] = report
-            document = _document(report)
-            if document != index.documents[number]:
-                index.documents[number] = document
-                index.shortest = min(index.shortest, len(document))
-                docs.add(number // DOCS_PER_FILE)
-                prefixes |= {prefix for prefix, ids in index.inlined.items() if number in ids}
-            if report.text[:TEXT_CHARS] != old.text[:TEXT_CHARS]:
-                index.files[f"search/text/{number}.txt"] = report.text[:TEXT_CHARS].encode("utf-8")
+            index.terms[number] = terms
+        document = _document(report)
+        if document != index.documents[number]:
+            index.documents[number] = document
+            index.shortest = min(index.shortest, len(document))
+            docs.add(number // DOCS_PER_FILE)
+            prefixes |= {prefix for prefix, ids in index.inlined.items() if number in ids}
+        index.files[f"search/text/{number}.txt"] = text[:TEXT_CHARS].encode("utf-8")
     for prefix in prefixes:
         for key in index.shard_keys.pop(prefix, ()):
-            del index.files[f"search/terms/{index.shards.pop(key)[0]}.json"]
+            index.shards.pop(key)
         _make_shards(index, prefix)
     for group in docs:
         _make_docs(index, group)
     if prefixes:
         _make_manifest(index)
-    return index
+    return True
 
 
 def _digits(number: int, width: int) -> str:
@@ -244,7 +267,7 @@ def _make_docs(index: SearchIndex, group: int) -> None:
 
 
 def _make_manifest(index: SearchIndex) -> None:
-    index.files[INDEX] = _json({"version": 3, "count": len(index.reports), "width": index.width,
+    index.files[INDEX] = _json({"version": 3, "count": len(index.slugs), "width": index.width,
                                 "stopwords": sorted(STOPWORDS), "docs_per_file": DOCS_PER_FILE,
                                 "shards": dict(sorted(index.shards.items()))})
 
@@ -299,7 +322,7 @@ def _number(digits: str) -> int:
     return number
 
 
-def _document(report: Report) -> str:
+def _document(report: Card) -> str:
     # One field a line (DOC_LINES), topics split by tabs: YAML titles may hold line breaks, so fold all whitespace.
     lines = (report.url, _fold(report.title), f"{report.date.day} {report.date:%B %Y}",
              "\t".join(_fold(t.name) for t in report.topics), _fold(report.summary))

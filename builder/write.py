@@ -1,49 +1,38 @@
 """Write the built site: only files whose bytes changed, stale files removed, nothing outside output/.
 
-How a build stays safe to kill. Every byte is rendered in memory before this module runs, so the
-only window is the apply phase here, and it is journaled:
+How a build stays safe to kill. Pages are rendered into a staging folder, never over the live site,
+and the store's state commits together with the list of moves that publish them:
 
-1. stage: changed files go into output/.trendsite-staging/ (the live site is not touched);
-2. commit: a journal listing every move and removal is renamed into place, atomically;
-3. apply: staged files are renamed over their targets, stale files removed, the manifest written;
-4. the staging folder (journal included) is removed.
+1. stage: each changed file goes into output/.trendsite-staging/ (the live site is not touched);
+2. commit: one transaction of the state (store.py) records the new state of the site and the journal:
+   every move out of staging and every removal;
+3. apply: staged files are renamed over their targets, new ones first, stale files removed last;
+4. the journal is cleared and the staging folder removed.
 
-Killed before the commit, output/ is the previous site untouched and the next build throws the
-staging folder away; killed after it, the next build finishes the journal before doing anything
-else. Every file is replaced by rename, so no reader ever sees half a file, and new files land
-before changed pages that may link to them, stale files go last.
+Killed before the commit, output/ and the state are both the previous build's and the next build
+throws the staging folder away; killed after it, the next build applies the journal before anything
+else. So the state never claims a file output/ does not hold. Every file is replaced by rename, so no
+reader ever sees half a file. No fsync: we guard against the process dying, not the machine.
 
-Why not build a whole new tree and swap it in: the new tree must hold the unchanged files too.
-Hard-linking 20,000 files into a staging tree took 0.76 s and removing the old tree 1.2 s on our
-machine (benchmarks/, see the issue 6 report), for every build, even a one-word edit. The journal
-costs one small file plus work proportional to what changed, and unchanged files keep their mtimes.
-We guard against the process dying, not the machine: no fsync, which would cost milliseconds a file.
-
-A first build (output/ missing or empty) has no previous site to protect, so it skips the journal:
-it writes each file once into a fresh sibling folder and renames that into place at the end, which
-halves the filesystem operations of a cold build (34,000 files at 10,000 reports). Killed midway, it
-leaves output/ as it was and a sibling folder that the next first build throws away.
+A first build (output/ missing or empty) has no previous site to protect: it writes each file once
+into a fresh sibling folder, which the journal then renames into place.
 """
 from __future__ import annotations
 
-import bisect
 import hashlib
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring_ascii
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping
 
 from .errors import BuildError, Problem
+from .store import Changes, Store
 from .urls import is_safe_relative
 
-# Marks a folder as made by trendsite, and records what it holds so the next build can skip
-# unchanged files and delete stale ones without reading the whole tree.
-MANIFEST = ".trendsite-manifest.json"
+# Marks a folder as made by trendsite (its state is in the store).
+MARKER = ".trendsite-output"
 STAGING = ".trendsite-staging"
-JOURNAL = "journal.json"
+_RENAME_FRESH = "\0fresh"  # the journal's move of a first build's sibling folder into place
 
 
 @dataclass(frozen=True)
@@ -51,8 +40,6 @@ class WriteSummary:
     written: int
     unchanged: int
     removed: int
-    # Output path -> digest: the manifest output/ now holds, so `serve` need not read it back.
-    manifest: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     changed: tuple[str, ...] = field(default=(), compare=False, repr=False)  # the paths written, in order
     stale: tuple[str, ...] = field(default=(), compare=False, repr=False)  # the paths removed
 
@@ -80,227 +67,211 @@ def check_output_folder(output: Path, root: Path) -> None:
         raise BuildError([Problem(str(output), None, "is a file, not a folder",
                                   "choose another --output folder")])
     # A staging folder alone marks a first build that was interrupted.
-    ours = (output / MANIFEST).is_file() or (output / STAGING).is_dir()
+    ours = (output / MARKER).is_file() or (output / STAGING).is_dir()
     if output.is_dir() and not ours and any(output.iterdir()):
         raise BuildError([Problem(str(output), None,
                                   "is not empty and was not made by trendsite, so it will not be overwritten",
                                   "empty it yourself, or choose another --output folder")])
 
 
-def read_manifest(output: Path) -> dict[str, str]:
-    """Output path -> digest from the previous build; an unreadable manifest means 'rewrite all'."""
-    try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+def recover(output: Path, store: Store) -> Problem | None:
+    """Finish a committed write that was interrupted, or drop an uncommitted one.
 
-
-def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = (),
-               manifest: Callable[[Path], Mapping[str, str]] | None = None,
-               present: Callable[[str], bool] | None = None, text: ManifestText | None = None) -> WriteSummary:
-    """Make output/ hold exactly `files` and `kept`, touching only files whose bytes changed.
-
-    `kept` are output paths the build did not re-render because their inputs did not change: the
-    file from the previous build stays, with its manifest entry. Each value of `files` is read
-    once, in path order, and staged at once if it changed, so `files` may make its bytes on
-    demand and a build need not hold the whole site in memory. `manifest` reads the previous
-    build's manifest (read_manifest, or a copy kept in memory); `present` tells whether a file
-    of output/ is there (looked for on disk, by default); `text` encodes the new manifest, kept
-    from build to build by `serve` (see ManifestText).
+    A journal that cannot be applied (a path in it leads out of output/, the disk is full) is discarded,
+    and so is what the state says output/ holds: the next build compares every file, which repairs the
+    site. The problem is returned.
     """
-    for rel in files:
-        if not is_safe_relative(rel) or rel == MANIFEST or rel.split("/")[0] == STAGING:
-            raise BuildError([Problem(rel, None, "would be written outside the output folder or over its records")])
-    try:
-        fresh = _fresh_folder(output)
-        if fresh is not None:
-            return _write_fresh(output, fresh, files)
-        output.mkdir(parents=True, exist_ok=True)
-        recover(output)
-        previous = (manifest or read_manifest)(output)
-        exists = present or on_disk(output)
-        made: dict[str, str] = {}
-        staged: list[list[str]] = []  # [name in staging, output path], in the order they were staged
+    journal = store.journal()
+    problem = None
+    if journal:
         try:
-            for rel in sorted(files):
-                data = files[rel]
-                made[rel] = digest(data)
-                if previous.get(rel) != made[rel] or not exists(rel):
-                    _stage_file(output, staged, rel, data)
-            # Set operations rather than a loop: a warm rebuild keeps nearly every file of the site.
-            gone = (previous.keys() - made.keys()).difference(kept)
-            current = dict(previous)
-            for rel in gone:
-                del current[rel]
-            current.update(made)
-            stale = sorted(rel for rel in gone if is_safe_relative(rel))
-            if staged or gone or len(previous) != len(current):
-                # New files first, so a changed page never links to a file not there yet.
-                staged.sort(key=lambda move: move[1] in previous)
-                _commit(output, staged, stale, text(current, made) if text else _manifest_json(current))
-            recover(output)
-        except (KeyboardInterrupt, BuildError):
-            # Ctrl-C, or a page that fails to render while staging: leave a whole site, the new one
-            # if the journal was committed, else the old one.
-            recover(output)
-            raise
-    except OSError as exc:
-        raise BuildError([Problem(str(exc.filename or output), None, f"cannot be written: {exc.strerror or exc}",
-                                  "check the disk space and permissions; the previous site is unchanged "
-                                  "or will be repaired by the next build")]) from None
-    return WriteSummary(written=len(staged), unchanged=len(current) - len(staged), removed=len(stale),
-                        manifest=current, changed=tuple(sorted(rel for _, rel in staged)), stale=tuple(stale))
+            _apply(output, journal)
+        except BuildError as error:
+            problem = error.problems[0]
+        except OSError as exc:
+            problem = _write_error(exc, output).problems[0]
+        if problem is not None:
+            store.forget_outputs(persist=True)
+        store.clear_journal()
+    _remove_tree(output / STAGING)
+    _remove_tree(_fresh_folder(output))
+    return problem
 
 
-def _fresh_folder(output: Path) -> Path | None:
-    """The sibling folder a first build writes into, made empty; None when output/ is not a plain
-    missing or empty folder on the same disk as its parent, or the parent cannot be written to."""
-    if output.is_symlink() or (output.exists() and (os.path.ismount(output) or any(output.iterdir()))):
-        return None
-    fresh = output.parent / f".{output.name}.trendsite-new"
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if fresh.is_dir() and not fresh.is_symlink():
-            shutil.rmtree(fresh)  # left by a first build that was killed
-        fresh.mkdir()
-    except OSError:
-        return None
-    return fresh
+def known_outputs(output: Path, store: Store) -> dict[str, tuple[str, int]]:
+    """The files output/ holds, as the state records them, less any that is not there as recorded
+    (deleted by hand, or the whole folder replaced): each is written again. Without a state (the store
+    was deleted or cannot be written) every file found is taken as unknown, so each is compared by
+    writing it again and those the site no longer has are removed. Looked at once per Store, as
+    `serve` writes output/ itself between rebuilds."""
+    if store.outputs_verified:
+        return store.outputs()
+    if not (output / MARKER).is_file():
+        store.forget_outputs()
+    recorded = store.outputs()
+    for path, (_, size) in list(recorded.items()):
+        try:
+            if os.stat(os.path.join(output, path)).st_size != size:
+                del recorded[path]
+        except OSError:
+            del recorded[path]
+    if not recorded and output.is_dir():
+        recorded.update((path, ("", -1)) for path in present_files(output))
+    store.outputs_verified = True
+    return recorded
 
 
-def _write_fresh(output: Path, fresh: Path, files: Mapping[str, bytes]) -> WriteSummary:
-    """Write every file once into `fresh`, then rename it over the missing or empty output/."""
-    current: dict[str, str] = {}
-    folders = {fresh}
-    try:
-        for rel in sorted(files):
-            data = files[rel]
-            current[rel] = digest(data)
-            target = fresh / rel
-            if target.parent not in folders:
+class Writer:
+    """Stages the files of one build, then commits them with the state and applies them (finish)."""
+
+    def __init__(self, output: Path, store: Store):
+        self.output = output
+        self.store = store
+        self.previous = dict(known_outputs(output, store))
+        # A link or a mount point cannot be replaced by a folder: such an output is written in place.
+        self.fresh = (not self.previous and not _holds_files(output) and not output.is_symlink()
+                      and not (output.exists() and os.path.ismount(output)))
+        self.folder = _fresh_folder(output) if self.fresh else output / STAGING
+        self.made: dict[str, tuple[str, int]] = {}  # output path -> (digest, size) of every file of the site
+        self.staged: list[tuple[str, str]] = []  # (name in staging, output path)
+        self.committed = False
+        self._dirs: set[Path] = set()
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Make `rel` hold `data`; True if that is a change (it is then staged)."""
+        return self._put(rel, digest(data), len(data), lambda target: target.write_bytes(data))
+
+    def copy(self, rel: str, source: Path, file_digest: str) -> bool:
+        """Make `rel` a copy of `source`, whose bytes have `file_digest`; True if that is a change."""
+        return self._put(rel, file_digest, source.stat().st_size, lambda target: shutil.copyfile(source, target))
+
+    def keep(self, rel: str) -> None:
+        """`rel` was not made again: its inputs did not change, so the file output/ holds stays."""
+        self.made[rel] = self.previous[rel]
+
+    def holds(self, rel: str) -> bool:
+        """Whether output/ holds `rel` as the state records it."""
+        return rel in self.previous
+
+    def _put(self, rel: str, made: str, size: int, write) -> bool:
+        if not is_safe_relative(rel) or rel.split("/")[0] in (MARKER, STAGING):
+            raise BuildError([Problem(rel, None, "would be written outside the output folder or over its records")])
+        if rel in self.made:
+            raise BuildError([Problem(rel, None, "is written twice: two inputs make the same output file",
+                                      "rename one of them")])
+        self.made[rel] = (made, size)
+        if self.previous.get(rel, (None,))[0] == made:
+            return False
+        try:
+            if self.fresh:
+                target = self.folder / rel
+            else:
+                target = self.folder / str(len(self.staged))
+                self.staged.append((target.name, rel))
+            if target.parent not in self._dirs:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            target.write_bytes(data)
-        (fresh / MANIFEST).write_text(_manifest_json(current), encoding="utf-8")
-        os.replace(fresh, output)  # an empty folder is replaced atomically; a non-empty one raises
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    return WriteSummary(written=len(current), unchanged=0, removed=0, manifest=current, changed=tuple(current))
+                self._dirs.add(target.parent)
+            write(target)
+        except OSError as exc:
+            raise _write_error(exc, self.output) from None
+        return True
 
-
-def on_disk(output: Path) -> Callable[[str], bool]:
-    """Whether a file of output/ is there, by its output path, looked for on disk."""
-    return lambda rel: os.path.isfile(os.path.join(output, rel))
-
-
-def _manifest_json(files: Mapping[str, str]) -> str:
-    # Compact: any indent makes json use its pure-Python encoder, ten times slower on 30,000 entries.
-    return json.dumps({"files": files}, sort_keys=True, separators=(",", ":"))
-
-
-class ManifestText:
-    """_manifest_json(files), made from the last call's entries where `files` differs from the last
-    call's only at `changed` paths and at paths added or removed: just those entries are encoded,
-    put in or taken out. At 10,000 reports the manifest holds 27,000 entries, 15-20 ms to encode
-    afresh; a warm rebuild changes a few dozen (search shards are renamed by their content)."""
-
-    def __init__(self) -> None:
-        self._files: dict[str, str] = {}  # what the last call encoded
-        self._paths: list[str] = []  # sorted
-        self._entries: list[str] = []  # '"path":"digest"', in the order of _paths
-
-    def __call__(self, files: Mapping[str, str], changed: Iterable[str]) -> str:
-        last = self._files
-        added, removed = files.keys() - last.keys(), last.keys() - files.keys()
-        changed = [path for path in changed if path in files and path not in added]
-        expected = dict(last)
-        for path in removed:
-            del expected[path]
-        expected.update((path, files[path]) for path in (*changed, *added))
-        # Each path put in or taken out moves the list's tail; past a few dozen, sorting afresh is as quick.
-        if expected == files and len(added) + len(removed) < 100:
-            paths, entries = self._paths, self._entries
-            for path in removed:
-                at = bisect.bisect_left(paths, path)
-                del paths[at], entries[at]
-            for path in added:
-                at = bisect.bisect_left(paths, path)
-                paths.insert(at, path)
-                entries.insert(at, _entry(path, files[path]))
-            for path in changed:
-                entries[bisect.bisect_left(paths, path)] = _entry(path, files[path])
+    def finish(self, changes: Changes) -> WriteSummary:
+        """Commit the state with the journal of this write, then apply it (see the module's docstring)."""
+        stale = sorted(self.previous.keys() - self.made.keys())
+        changes.outputs.update({rel: None for rel in stale})
+        changes.outputs.update({rel: value for rel, value in self.made.items() if self.previous.get(rel) != value})
+        if self.fresh:
+            changes.journal = [(_RENAME_FRESH, "")]
         else:
-            self._paths = sorted(files)
-            self._entries = list(map(_entry, self._paths, map(files.__getitem__, self._paths)))
-        self._files = dict(files)
-        return '{"files":{' + ",".join(self._entries) + "}}"
+            # New files first, so a changed page never links to a file not there yet; removals last.
+            moves = sorted(self.staged, key=lambda move: move[1] in self.previous)
+            if not (self.output / MARKER).is_file():  # lost, with the state, or never written
+                moves.append((MARKER, MARKER))
+            changes.journal = [*moves, *((None, rel) for rel in stale)]
+        try:
+            if self.fresh or (MARKER, MARKER) in changes.journal:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                (self.folder / MARKER).write_text("Made by trendsite: its state is in .trendsite-cache/\n")
+            self.store.commit(changes)  # the commit point
+            self.committed = True
+            try:
+                problem = recover(self.output, self.store)
+            except KeyboardInterrupt:
+                recover(self.output, self.store)  # past the commit point the new site is the whole one
+                raise
+        except OSError as exc:
+            raise _write_error(exc, self.output) from None
+        if problem is not None:
+            raise BuildError([problem])
+        written = sorted(rel for rel, value in self.made.items() if self.previous.get(rel) != value)
+        return WriteSummary(written=len(written), unchanged=len(self.made) - len(written), removed=len(stale),
+                            changed=tuple(written), stale=tuple(stale))
+
+    def abandon(self) -> None:
+        """Throw away what was staged, if the build failed before its commit point."""
+        if not self.committed:
+            _remove_tree(self.folder)
 
 
-def _entry(path: str, digest: str) -> str:
-    # The string encoder json.dumps uses.
-    return f"{encode_basestring_ascii(path)}:{encode_basestring_ascii(digest)}"
-
-
-def recover(output: Path) -> None:
-    """Finish a committed write that was interrupted, or drop an uncommitted one."""
-    staging = output / STAGING
-    if not staging.is_dir():
+def _apply(output: Path, journal: list[tuple[str | None, str]]) -> None:
+    if journal == [(_RENAME_FRESH, "")]:
+        fresh = _fresh_folder(output)
+        if fresh.is_dir():
+            if output.is_dir() and not any(output.iterdir()):
+                output.rmdir()
+            os.replace(fresh, output)
         return
-    try:
-        journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        journal = None  # never committed: the live site was not touched
-    if journal is not None:
-        _apply(output, staging, journal)
-    shutil.rmtree(staging)
-
-
-def _stage_file(output: Path, staged: list[list[str]], rel: str, data: bytes) -> None:
     staging = output / STAGING
-    if not staged:
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir()
-    name = str(len(staged))
-    (staging / name).write_bytes(data)
-    staged.append([name, rel])
-
-
-def _commit(output: Path, staged: list[list[str]], stale: list[str], manifest_json: str) -> None:
-    staging = output / STAGING
-    staging.mkdir(exist_ok=True)  # nothing staged when the build only removes files
-    (staging / MANIFEST).write_text(manifest_json, encoding="utf-8")
-    moves = [*staged, [MANIFEST, MANIFEST]]  # last: the manifest describes the finished site
-    journal = json.dumps({"moves": moves, "remove": stale})
-    (staging / f"{JOURNAL}.tmp").write_text(journal, encoding="utf-8")
-    os.replace(staging / f"{JOURNAL}.tmp", staging / JOURNAL)  # the commit point
-
-
-def _apply(output: Path, staging: Path, journal: dict) -> None:
     real_output = output.resolve()
     checked: set[Path] = set()  # folders already found inside output/: most moves share a few
-    made: set[Path] = set()
-    for name, rel in journal.get("moves", []):
+    # Every path is checked before anything moves: a journal is applied whole or not at all.
+    targets = [_inside(output, real_output, rel, checked) for _, rel in journal]
+    for (name, rel), target in zip(journal, targets):
+        if name is None:
+            try:
+                target.unlink()
+            except FileNotFoundError:
+                pass
+            _remove_empty_parents(target, output)
+            continue
         source = staging / name
-        if not source.exists():
-            continue  # moved before the interruption
-        target = _inside(output, real_output, rel, checked)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        if "/" in name or not source.is_file() or (name == MARKER) != (rel == MARKER):
+            continue  # moved before an interruption; never a path from elsewhere
+        target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
-    for rel in journal.get("remove", []):
-        target = _inside(output, real_output, rel, checked)
-        try:
-            target.unlink()
-        except FileNotFoundError:
-            pass
-        _remove_empty_parents(target, output)
+
+
+def _holds_files(output: Path) -> bool:
+    """Whether output/ has anything in it: a folder trendsite made whose state the store lost."""
+    return output.is_dir() and any(p.name != STAGING for p in output.iterdir())
+
+
+def present_files(output: Path) -> set[str]:
+    """Every file under output/ but trendsite's own records: what a build without state must account for."""
+    found = set()
+    for base, dirs, names in os.walk(output):
+        dirs[:] = [d for d in dirs if not (base == str(output) and d == STAGING)]
+        for name in names:
+            rel = os.path.relpath(os.path.join(base, name), output).replace(os.sep, "/")
+            if rel != MARKER:
+                found.add(rel)
+    return found
+
+
+def _fresh_folder(output: Path) -> Path:
+    return output.parent / f".{output.name}.trendsite-new"
+
+
+def _remove_tree(folder: Path) -> None:
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_error(exc: OSError, output: Path) -> BuildError:
+    return BuildError([Problem(str(exc.filename or output), None, f"cannot be written: {exc.strerror or exc}",
+                               "check the disk space and permissions; the previous site is unchanged "
+                               "or will be repaired by the next build")])
 
 
 def _inside(output: Path, real_output: Path, rel: str, checked: set[Path]) -> Path:

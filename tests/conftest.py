@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from builder import engine
 from builder.build import BuildOptions, BuildResult, build
 from builder.model import Report, TopicRef
+from builder.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
@@ -48,6 +50,15 @@ def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
 def build_site(root: Path, output: Path | None = None, **options) -> BuildResult:
     """Build root into root/output (or `output`) with the fixed clock."""
     return build(BuildOptions(root=root, output=output or root / "output", now=NOW, **options))
+
+
+def published_reports(root: Path, output: Path | None = None) -> tuple[Report, ...]:
+    """The whole Report (body included) of every published report of the last build, newest first."""
+    output = output or root / "output"
+    with Store.open(root, output) as store:
+        records = {r.slug: r for r in store.records().values()}
+        cards = engine.published(store.records(), drafts=False, future=False)
+        return tuple(engine.full_reports(list(cards), records, store))
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from builder.build import Site
-from conftest import REPO, build_site
+from builder.model import Report
+from conftest import REPO, build_site, published_reports
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -35,10 +36,11 @@ class Served:
     url: str  # the home page, with the site's sub-path: "http://127.0.0.1:8123/"
     output: Path
     site: Site
+    reports: tuple[Report, ...]  # published, newest first, with their bodies
 
     def report_with(self, needle: str) -> str:
         """URL of the first report (by slug) whose HTML contains `needle`."""
-        for report in sorted(self.site.reports, key=lambda r: r.slug):
+        for report in sorted(self.reports, key=lambda r: r.slug):
             if needle in report.html:
                 return self.url + report.url
         raise AssertionError(f"no sample report contains {needle!r}")
@@ -97,7 +99,7 @@ def sample_site(tmp_path_factory):
     site = build_sample(root)
     assert site.config.base_path == "/", "the server maps the output folder to /"
     with serving(root / "output") as url:
-        yield Served(url, root / "output", site)
+        yield Served(url, root / "output", site, published_reports(root))
 
 
 # Module scope, not session: Playwright's sync API allows one instance at a time, and a module may start its own.

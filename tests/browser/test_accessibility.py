@@ -28,7 +28,7 @@ def page_url(served, kind: str) -> str:
     path = PAGES[kind][0]
     if path is not None:
         return served.url + path
-    report = next(r for r in sorted(served.site.reports, key=lambda r: r.slug) if r.highlights and "<mark>" in r.html)
+    report = next(r for r in sorted(served.reports, key=lambda r: r.slug) if r.highlights and "<mark>" in r.html)
     return served.url + (report.url if kind == "report" else report.topics[0].url)
 
 

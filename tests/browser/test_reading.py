@@ -51,5 +51,5 @@ def test_a_long_site_title_wraps_beside_the_desktop_nav_instead_of_under_it(long
 
 def test_screen_readers_hear_the_byline_without_its_drawn_separator_dots(sample_site, open_page):
     page = open_page()
-    page.goto(sample_site.url + sample_site.site.reports[0].url)
+    page.goto(sample_site.url + sample_site.reports[0].url)
     assert page.is_visible(".byline-meta") and "·" not in page.locator(".byline-meta").aria_snapshot()

@@ -31,7 +31,7 @@ def holders(reports):
     """Term -> the URLs of the reports whose index entries hold it."""
     holding = {}
     for one in reports:
-        for _, terms in report_index_terms(one):
+        for _, terms in report_index_terms(one, one.text):
             for term in terms:
                 holding.setdefault(term, set()).add(one.url)
     return holding
@@ -39,7 +39,7 @@ def holders(reports):
 
 def test_a_word_only_in_one_body_finds_that_report_with_the_word_marked(sample_site, open_page):
     base, page = sample_site.url, open_page()
-    report, word = body_only_word(sample_site.site.reports)
+    report, word = body_only_word(sample_site.reports)
     fetched = []
     page.on("requestfinished", lambda r: fetched.append(r.sizes()["responseBodySize"]) if "/search/" in r.url else None)
     page.goto(base)
@@ -78,7 +78,7 @@ def test_the_keyboard_moves_through_results_and_escape_closes_them(sample_site, 
 
 
 def test_a_title_match_ranks_above_a_body_match(sample_site, open_page):
-    base, page, reports = sample_site.url, open_page(), sample_site.site.reports
+    base, page, reports = sample_site.url, open_page(), sample_site.reports
     for term in sorted({t for r in reports for t in tokenize(r.title)}):
         in_title = [r for r in reports if term in tokenize(r.title)]
         in_body_only = [r for r in reports if term in tokenize(r.text)
@@ -103,7 +103,7 @@ def test_without_javascript_the_search_page_says_where_else_to_look(sample_site,
 
 
 def test_a_query_of_two_words_lists_exactly_the_reports_holding_both(sample_site, open_page):
-    base, page, reports = sample_site.url, open_page(), sample_site.site.reports
+    base, page, reports = sample_site.url, open_page(), sample_site.reports
     holding = holders(reports)
     words = sorted(t for t, urls in holding.items() if t.isalpha() and len(t) > 3 and t not in STOPWORDS
                    and 1 < len(urls) < len(reports))
@@ -124,7 +124,7 @@ def test_the_search_page_fetches_the_index_before_the_first_key(sample_site, ope
 
 def test_the_search_page_shows_six_results_and_the_button_shows_the_next_six(sample_site, open_page):
     base, page = sample_site.url, open_page()
-    holding = holders(sample_site.site.reports)
+    holding = holders(sample_site.reports)
     # A word in more reports than a batch shows, and in few enough that one click shows them all.
     term = min((t for t, urls in holding.items() if t.isalpha() and t not in STOPWORDS and 6 < len(urls) <= 12),
                key=lambda t: (-len(holding[t]), t))

@@ -25,7 +25,7 @@ def assert_highlights(page, on: bool) -> None:
 
 
 def reports_with_marks(served) -> list[str]:
-    urls = [served.url + r.url for r in sorted(served.site.reports, key=lambda r: r.slug)
+    urls = [served.url + r.url for r in sorted(served.reports, key=lambda r: r.slug)
             if r.highlights and "<mark>" in r.html]
     assert len(urls) >= 2, "the sample needs two reports with key points and ==marked== passages"
     return urls
@@ -160,7 +160,7 @@ def phone_pages(served) -> dict[str, str]:
         "home": served.url,
         "report with a table": served.report_with("<table"),
         "report with code": served.report_with('class="codehilite"'),
-        "topic": served.url + served.site.reports[0].topics[0].url,
+        "topic": served.url + served.reports[0].topics[0].url,
         "archive": served.url + "archive/",
     }
 

@@ -1,22 +1,36 @@
 from datetime import datetime, timezone
 from pathlib import Path
 
-from builder.content import check_slugs, make_report, report_slug, resolve_links
-from builder.frontmatter import parse_document
-from builder.markup import MarkdownRenderer
+from builder.content import World, check_slugs, make_card, report_slug, resolve_report
 from builder.model import SiteConfig, Source
+from builder.prepare import prepare_chunk
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 
 
-def reports_from(files: dict[str, str], config=SiteConfig()):
-    renderer = MarkdownRenderer()
+def prepared(files: dict[str, str], config=SiteConfig()):
+    """(card, entry) of each file, as the build makes them before links are resolved."""
+    sources = [Source(Path(rel), rel, text) for rel, text in files.items()]
     out = []
-    for rel, text in files.items():
-        document, problems = parse_document(Source(Path(rel), rel, text))
+    for source, (entry, problems) in zip(sources, prepare_chunk(sources, config, timezone.utc)):
         assert problems == []
-        out.append(make_report(document, renderer.render(document.body), config, NOW))
+        out.append((make_card(source.rel, entry.head, config, NOW), entry))
     return out
+
+
+def reports_from(files: dict[str, str], config=SiteConfig()):
+    return [card for card, _ in prepared(files, config)]
+
+
+def resolve_links(files: dict[str, str], assets, base_path: str):
+    """(each report's resolved html, every problem) as the build resolves links between files."""
+    made = prepared(files)
+    entries = {card.source: entry for card, entry in made}
+    world = World(urls={card.source: card.url for card, _ in made}, anchors=lambda rel: entries[rel].head.anchors,
+                  published=set(assets), failed=set())
+    resolved = [resolve_report(card, entry.html, world, base_path, lambda rel=card.source: files[rel])
+                for card, entry in made]
+    return [r.html for r in resolved], [p for r in resolved for p in r.problems]
 
 
 def doc(title="T", date="2026-01-01", extra="", body="Body."):
@@ -32,9 +46,9 @@ def test_slug_comes_from_front_matter_file_name_or_bundle_folder():
 
 def test_topics_summary_reading_time_and_flags():
     words = " ".join(["word"] * 460)
-    (r,) = reports_from({"a.md": doc(date="2027-01-01", extra="tags: [AI, Law]\ndraft: true\n", body=words)})
+    ((r, entry),) = prepared({"a.md": doc(date="2027-01-01", extra="tags: [AI, Law]\ndraft: true\n", body=words)})
     assert [t.slug for t in r.topics] == ["ai", "law"]
-    assert r.reading_minutes == 2 and r.word_count == 460
+    assert r.reading_minutes == 2 and entry.head.word_count == 460
     assert r.summary.endswith("…") and len(r.summary.split()) == 50
     assert r.draft and r.future
 
@@ -49,9 +63,9 @@ def test_duplicate_slugs_name_both_files():
 def test_links_to_reports_headings_and_files_resolve():
     files = {"a.md": doc(body="[b](b.md#part) [pic](img/p.png) [ext](https://x.org/a.md) [top](#x)"),
              "b.md": doc(body="## Part\n\ntext")}
-    resolved, problems = resolve_links(reports_from(files), ["img/p.png"], files, "/sub/")
+    resolved, problems = resolve_links(files, ["img/p.png"], "/sub/")
     assert problems == []
-    html = resolved[0].html
+    html = resolved[0]
     assert 'href="/sub/reports/b/#part"' in html and 'href="/sub/img/p.png"' in html
     assert 'href="https://x.org/a.md"' in html and 'href="#x"' in html
 
@@ -59,7 +73,7 @@ def test_links_to_reports_headings_and_files_resolve():
 def test_broken_links_are_errors_with_file_and_line():
     files = {"a.md": doc(body="Intro.\n\n[gone](missing.md)\n\n[bad anchor](b.md#nope)\n\n![x](nothing.png)"),
              "b.md": doc()}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    _, problems = resolve_links(files, [], "/")
     found = sorted((p.line, p.message) for p in problems)
     assert [line for line, _ in found] == [7, 9, 11]
     assert "content/missing.md, which does not exist" in found[0][1]
@@ -69,13 +83,13 @@ def test_broken_links_are_errors_with_file_and_line():
 
 def test_links_cannot_leave_the_content_folder():
     files = {"a.md": doc(body="[x](../../etc/passwd)")}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    _, problems = resolve_links(files, [], "/")
     assert "outside the content folder" in problems[0].message
 
 
 def test_a_bad_image_is_an_error_on_its_line():
     files = {"a.md": doc(extra="tags: [AI]\nimage: missing.png\n"), "b.md": doc(extra="image: 'javascript:x'\n")}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    _, problems = resolve_links(files, [], "/")
     assert sorted((p.path, p.line) for p in problems) == [("content/a.md", 5), ("content/b.md", 4)]
 
 
@@ -87,5 +101,5 @@ def test_tags_that_name_one_topic_page_make_one_topic():
 def test_a_broken_link_is_found_on_its_line_not_on_an_image_field_naming_the_same_file():
     files = {"a.md": doc(extra="image: chart.png\n", body="Intro.\n\n![A chart](chart.png)\n\n![again][c]\n\n"
                                                           "[c]: chart.png")}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    _, problems = resolve_links(files, [], "/")
     assert sorted(p.line for p in problems) == [4, 8, 8]  # the image: field, then the first use, not line 4

@@ -29,28 +29,3 @@ def test_pages_cover_every_listing_with_pagination():
     assert last.context["pagination"].next_url is None and last.context["pagination"].prev_url == "page/2/"
     report_page = next(p for p in pages if p.url == "reports/r2/")
     assert report_page.context["newer"].slug == "r3" and report_page.context["older"].slug == "r1"
-
-
-def test_an_archive_month_with_the_same_reports_is_the_same_tuple():
-    reports = sort_reports([make("a", 0), make("b", 1), make("c", 40)])
-    before = archive(reports)
-    edited = sort_reports([make("a", 0), reports[0], reports[1]])  # "a" of January edited: a new object
-    after = archive(edited, before)
-    (_, (february, january)), = after
-    assert february == ("February 2026", before[0][1][0][1]) and february[1] is before[0][1][0][1]
-    assert january[1] is not before[0][1][1][1] and january[1][1] is edited[2]
-
-
-def test_planning_again_from_the_same_reports_gives_the_same_pages():
-    reports = sort_reports([make(f"r{i}", i * 20) for i in range(5)])
-    known: dict = {}
-    first = plan_pages(SiteConfig(per_page=2), reports, collect_topics(reports), {}, known)
-    again = plan_pages(SiteConfig(per_page=2), reports, collect_topics(reports), {}, known)
-    assert [p for p in again if p.template in ("report.html", "home.html", "topic.html")] == \
-        [p for p in first if p.template in ("report.html", "home.html", "topic.html")]
-    assert all(a is b for a, b in zip(first, again) if a.template in ("report.html", "home.html", "topic.html"))
-    first_months = [chunk for _, months in next(p for p in first if p.url == "archive/").context["years"]
-                    for _, chunk in months]
-    again_months = [chunk for _, months in next(p for p in again if p.url == "archive/").context["years"]
-                    for _, chunk in months]
-    assert all(a is b for a, b in zip(first_months, again_months)) and len(first_months) == 3

@@ -1,9 +1,14 @@
 """load.py: sorted discovery, editor litter skipped, UTF-8 with BOM and any line ending, nothing from outside."""
 from __future__ import annotations
 
-from builder.load import load_content
+from builder.load import scan_content
 
 LIMIT = 100_000
+
+
+def load_content(root, limit):
+    """content/ scanned as a first build scans it, knowing no earlier stamps."""
+    return scan_content(root, limit, {})
 
 
 def site(tmp_path, files: dict[str, bytes]):
@@ -18,14 +23,14 @@ def test_sources_and_assets_in_sorted_order_without_litter(tmp_path):
     root = site(tmp_path, {"b.md": b"b", "a/z.md": b"z", "a/pic.png": b"p", ".a.md.swp": b"", "c.md~": b"",
                            "#c.md#": b"", "_draft/x.md": b"", ".git/config": b""})
     tree = load_content(root, LIMIT)
-    assert [s.rel for s in tree.sources] == ["b.md", "a/z.md"]  # each folder's files, then its folders
-    assert [rel for rel, _ in tree.assets] == ["a/pic.png"]
+    assert list(tree.sources) == ["b.md", "a/z.md"]  # each folder's files, then its folders
+    assert list(tree.assets) == ["a/pic.png"]
     assert tree.problems == ()
 
 
 def test_a_bom_and_crlf_or_cr_line_endings_are_normalised(tmp_path):
     root = site(tmp_path, {"a.md": "\ufeff---\r\ntitle: T\r---\n".encode()})
-    assert load_content(root, LIMIT).sources[0].text == "---\ntitle: T\n---\n"
+    assert load_content(root, LIMIT).read["a.md"].text == "---\ntitle: T\n---\n"
 
 
 def test_non_utf8_names_line_and_byte(tmp_path):
@@ -38,7 +43,7 @@ def test_non_utf8_names_line_and_byte(tmp_path):
 def test_files_over_the_limit_are_not_read(tmp_path):
     root = site(tmp_path, {"a.md": b"x" * 2000})
     tree = load_content(root, 1000)
-    assert tree.sources == ()
+    assert tree.sources == {}
     assert "over the limit of 1,000" in tree.problems[0].message
 
 
@@ -50,7 +55,7 @@ def test_links_outside_content_are_problems_and_never_read(tmp_path):
     (root / "content" / "leak.md").symlink_to(tmp_path / "secret.md")
     (root / "content" / "dir").symlink_to(tmp_path / "private")
     tree = load_content(root, LIMIT)
-    assert [s.rel for s in tree.sources] == ["a.md"]
+    assert list(tree.sources) == ["a.md"]
     assert sorted(p.path for p in tree.problems) == ["content/dir", "content/leak.md"]
 
 
@@ -68,7 +73,18 @@ def test_a_missing_content_folder_inside_a_site_names_the_site(tmp_path):
 def test_markdown_not_named_md_is_a_problem_not_published_as_its_source(tmp_path):
     site(tmp_path, {"a.MD": b"x", "ai/b.markdown": b"x", "c.csv": b"x"})
     tree = load_content(tmp_path, LIMIT)
-    assert [rel for rel, _ in tree.assets] == ["c.csv"]
+    assert list(tree.assets) == ["c.csv"]
     assert [str(p) for p in tree.problems] == [
         "content/a.MD: is Markdown, but only files ending in .md are reports (rename it to a.md)",
         "content/ai/b.markdown: is Markdown, but only files ending in .md are reports (rename it to b.md)"]
+
+
+def test_a_file_whose_stamp_is_unchanged_is_not_read_again(tmp_path):
+    root = site(tmp_path, {"a.md": b"first", "b.md": b"second", "pic.png": b"p"})
+    first = load_content(root, LIMIT)
+    known = {f"content/{f.rel}": (f.stamp, f.digest) for f in (*first.sources.values(), *first.assets.values())}
+    (root / "content" / "b.md").write_bytes(b"changed")
+    again = scan_content(root, LIMIT, known)
+    assert list(again.read) == ["b.md"]
+    assert again.sources["a.md"] == first.sources["a.md"] and again.assets == first.assets
+    assert again.sources["b.md"].digest != first.sources["b.md"].digest

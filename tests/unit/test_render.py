@@ -65,32 +65,3 @@ def counting_renderer(tmp_path, templates: dict[str, str]):
     renderer = renderer_for(tmp_path, templates)
     renderer.env.globals["count"] = lambda value: calls.append(value) or ""
     return renderer, calls
-
-
-def test_memo_renders_a_fragment_once_per_arguments_and_forgets_unused_ones(tmp_path):
-    renderer, calls = counting_renderer(tmp_path, {
-        "_m.html": "{% macro item(x, level) %}{{ count(x.name) }}<h{{ level }}>{{ x.name }}</h{{ level }}>{% endmacro %}",
-        "list.html": '{% import "_m.html" as m %}{% for x in items %}{{ memo(m.item, x, 2) }}{% endfor %}'})
-    a, b = Item("a"), Item("<b>")
-    page = Page(url="l/", template="list.html", context={"items": (a, b, a)})
-    assert renderer.render(page) == "<h2>a</h2><h2>&lt;b&gt;</h2><h2>a</h2>"
-    assert calls == ["a", "<b>"]  # the same object with the same arguments: rendered once
-    renderer.forget_unused()
-    renderer.render(Page(url="l/", template="list.html", context={"items": (a,)}))
-    assert calls == ["a", "<b>"]  # kept from the last build
-    renderer.forget_unused()
-    renderer.forget_unused()  # b was not used for a whole build: forgotten
-    renderer.render(Page(url="l/", template="list.html", context={"items": (Item("a"), b)}))
-    assert calls == ["a", "<b>", "a", "<b>"]  # an equal but new object is another fragment
-
-
-def test_memo_tells_tuples_apart_by_their_items(tmp_path):
-    renderer, calls = counting_renderer(tmp_path, {
-        "_m.html": "{% macro group(xs) %}{{ count(xs | length) }}{% for x in xs %}{{ x.name }}{% endfor %}{% endmacro %}",
-        "g.html": '{% import "_m.html" as m %}{{ memo(m.group, items) }}'})
-    a, b = Item("a"), Item("b")
-
-    def render(items):
-        return renderer.render(Page(url="g/", template="g.html", context={"items": items}))
-    assert render((a, b)) == render(tuple([a, b])) == "ab"  # a new tuple of the same items: rendered once
-    assert render((a, Item("b"))) == "ab" and calls == [2, 2]  # a new item: rendered again

@@ -6,7 +6,7 @@ from itertools import accumulate
 
 from builder.model import Report, TopicRef
 from builder.search import (ALPHABET, DOC_LINES, DOCS_PER_FILE, IN_META, IN_TITLE, INDEX, SHARD_BYTES,
-                            report_index_terms, search_files, update_index)
+                            build_index, report_index_terms, update_index)
 from builder.terms import tokenize
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -18,8 +18,43 @@ def make(slug, days=0, title="", summary="", text="", topics=("AI",)):
                   highlights=(), html="", headings=(), word_count=1, reading_minutes=1, text=text)
 
 
+def terms_of(report):
+    return report_index_terms(report, report.text)
+
+
+def search_files(reports, terms):
+    """Every file of the index of these reports, made from scratch."""
+    return build_index(reports, made_of(reports), terms, {r.slug: r.text for r in reports}).files
+
+
 def index(reports):
-    return search_files(reports, {r.slug: report_index_terms(r) for r in reports})
+    return search_files(reports, {r.slug: terms_of(r) for r in reports})
+
+
+def made_of(reports):
+    return {r.slug: repr((r.title, r.summary, r.text, r.topics, r.date)) for r in reports}
+
+
+class Live:
+    """An index kept up to date as the build keeps it, with every file it has written so far."""
+
+    def __init__(self, reports, terms):
+        self.make(reports, terms)
+
+    def make(self, reports, terms):
+        self.index = build_index(reports, made_of(reports), terms, {r.slug: r.text for r in reports})
+        self.files = dict(self.index.files)
+
+    def update(self, reports, terms) -> dict:
+        """The files this update changed."""
+        by_slug = {r.slug: r for r in reports}
+        if not update_index(self.index, reports, made_of(reports),
+                            lambda slugs: {s: (terms[s], by_slug[s].text) for s in slugs}):
+            self.make(reports, terms)
+            return dict(self.files)
+        paths = self.index.paths()
+        self.files = {p: d for p, d in {**self.files, **self.index.files}.items() if p in paths}
+        return self.index.files
 
 
 def decode(postings: str, width: int) -> list[tuple[int, int]]:
@@ -81,13 +116,13 @@ def test_codes_say_where_a_word_occurs_so_a_title_ranks_above_the_body():
 
 
 def test_stopwords_and_possessives_follow_the_shared_tokeniser():
-    assert report_index_terms(make("a", title="The EU's plan", topics=())) == ((IN_TITLE, ("eu", "plan")),)
+    assert terms_of(make("a", title="The EU's plan", topics=())) == ((IN_TITLE, ("eu", "plan")),)
     assert "the" in json.loads(index([make("a")])[INDEX])["stopwords"]
 
 
 def test_tokens_given_by_the_build_give_the_same_terms():
     report = make("a", title="Spectrum plan", summary="Towers.", text="Spectrum towers, towers and the EU's rules.")
-    assert report_index_terms(report, tokenize(report.text)) == report_index_terms(report)
+    assert report_index_terms(report, report.text, tokenize(report.text)) == terms_of(report)
 
 
 def test_documents_hold_what_a_result_shows():
@@ -169,8 +204,8 @@ def test_updating_the_index_after_random_edits_gives_what_a_fresh_build_gives():
         return " ".join(rng.choice(vocabulary) for _ in range(n))
 
     reports = [make(f"r{i}", i // 3, title=words(4), summary=words(8), text=words(80)) for i in range(150)]
-    terms = {r.slug: report_index_terms(r) for r in reports}
-    state = update_index(None, reports, terms)
+    terms = {r.slug: terms_of(r) for r in reports}
+    state = Live(reports, terms)
     for step in range(60):
         for _ in range(rng.randint(1, 3)):
             n = rng.randrange(len(reports))
@@ -178,27 +213,26 @@ def test_updating_the_index_after_random_edits_gives_what_a_fresh_build_gives():
             value = (tuple(TopicRef(t, t.lower()) for t in rng.sample(["AI", "Law", "Markets"], 2))
                      if field == "topics" else words(rng.randint(0, 90)))
             reports[n] = replace(reports[n], **{field: value})
-            terms[reports[n].slug] = report_index_terms(reports[n])
+            terms[reports[n].slug] = terms_of(reports[n])
         if step % 20 == 19:  # a new report: ids are given afresh
             reports.append(make(f"new{step}", 400 + step, text=words(50)))
-            terms[reports[-1].slug] = report_index_terms(reports[-1])
-        state = update_index(state, reports, terms)
+            terms[reports[-1].slug] = terms_of(reports[-1])
+        state.update(reports, terms)
         assert state.files == search_files(reports, terms), f"step {step}"
 
 
-def test_an_update_leaves_untouched_files_as_the_same_objects():
+def test_an_update_makes_only_the_files_an_edit_touches():
     reports = generated(300)
-    terms = {r.slug: report_index_terms(r) for r in reports}
-    state = update_index(None, reports, terms)
+    terms = {r.slug: terms_of(r) for r in reports}
+    state = Live(reports, terms)
     before = dict(state.files)
     reports[200] = replace(reports[200], title="A new title with zyzzyva")
-    terms["r200"] = report_index_terms(reports[200])
-    after = update_index(state, reports, terms).files
-    same = [path for path in after if after[path] is before.get(path)]
-    # The manifest, r200's entry file, and a shard per prefix of its 11 old and new title words at most.
-    assert len(after) - 13 <= len(same) < len(after)
-    assert after["search/docs/50.txt"] is not before["search/docs/50.txt"]  # r200's result entry
-    assert after == search_files(reports, terms)
+    terms["r200"] = terms_of(reports[200])
+    made = state.update(reports, terms)
+    # The manifest, r200's entry and text files, and a shard per prefix of its 11 old and new title words at most.
+    assert 3 <= len(made) <= 14
+    assert made["search/docs/50.txt"] != before["search/docs/50.txt"]  # r200's result entry
+    assert state.files == search_files(reports, terms)
 
 
 def carried(files, word):
@@ -226,10 +260,10 @@ def test_a_common_words_shard_carries_the_entries_of_its_best_reports():
 
 def test_an_edit_to_a_carried_entry_alone_remakes_the_shard_carrying_it():
     reports = common_word_reports()
-    terms = {r.slug: report_index_terms(r) for r in reports}
-    state = update_index(None, reports, terms)
+    terms = {r.slug: terms_of(r) for r in reports}
+    state = Live(reports, terms)
     reports[120] = replace(reports[120], title="Market: rules")  # the same words, another entry
-    terms["r120"] = report_index_terms(reports[120])
-    after = update_index(state, reports, terms).files
-    assert carried(after, "market")[120][1] == "Market: rules"
-    assert after == search_files(reports, terms)
+    terms["r120"] = terms_of(reports[120])
+    state.update(reports, terms)
+    assert carried(state.files, "market")[120][1] == "Market: rules"
+    assert state.files == search_files(reports, terms)

@@ -1,0 +1,311 @@
+"""The stages of an update, each a function of the store's state and of what changed since it was made.
+
+What a change reaches, stage by stage (each stops where its result comes out the same):
+
+| stage         | made again for                                   | made from                               |
+|---------------|--------------------------------------------------|-----------------------------------------|
+| entries       | sources whose text, or the prepare salt, changed | the source's text and the salt          |
+| records       | reports whose entry changed, whose scheduled date | the entry's head, settings, the clock,  |
+|               | came, or whose links' answers changed             | the answers of its links               |
+| Explore more  | when any report's terms, topics or date changed,  | every published report's slug, date,    |
+|               | or reports came or went                          | topics and terms                        |
+| search index  | the reports whose card or body changed           | cards, search terms and texts           |
+| pages         | pages whose fingerprint changed                  | settings, theme, and the digests of the |
+|               |                                                  | cards and reports they show             |
+
+Nothing here is kept between updates but what the store keeps.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
+
+from . import codec, feeds
+from .config import load_config, site_timezone
+from .content import World, check_slugs, make_card, resolve_report
+from .errors import Problem
+from .listing import Digests, collect_topics, fingerprint, plan_pages, sort_reports
+from .load import ContentScan, read_source, scan_content
+from .model import Card, Page, RelatedCard, Report, SiteConfig, Source, Topic
+from .prepare import entry_key, prepare_entries, prepare_salt
+from .related import RelatedIndex
+from .render import Renderer, StaticFile, collect_static, theme_dirs
+from .search import SearchIndex, build_index, update_index
+from .store import Changes, Record, Store, code_version, digest, notes_of
+from .urls import output_path
+
+RELATED = "related"
+SEARCH = "search"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every page depends on: the site's settings, its theme and trendsite's code, and the options."""
+
+    config: SiteConfig
+    dirs: tuple[Path, ...]  # template folders, the site's own first
+    static: dict[str, StaticFile]
+    digest: str
+    salt: str  # what entries depend on besides their text (prepare.prepare_salt)
+
+
+def read_settings(root: Path, options: Iterable[str]) -> Settings:
+    """The settings, the theme's files and their digest."""
+    config = load_config(root)
+    dirs = theme_dirs(root)
+    static = collect_static(dirs)
+    parts: list[str | bytes] = [code_version(), repr(config), *options]
+    for folder in dirs:
+        for base, subdirs, names in os.walk(folder):
+            subdirs.sort()
+            for name in sorted(names):
+                path = os.path.join(base, name)
+                parts += [os.path.relpath(path, folder), Path(path).read_bytes()]
+    parts += sorted(s.url for s in static.values())
+    return Settings(config=config, dirs=dirs, static=static, digest=digest(*parts), salt=prepare_salt(config))
+
+
+def scan(root: Path, settings: Settings, store: Store) -> ContentScan:
+    """content/ now, reading only the files whose stamps changed since the state was made."""
+    known = {path[len("content/"):]: value for path, value in store.inputs().items() if path.startswith("content/")}
+    return scan_content(root, settings.config.max_file_bytes, known)
+
+
+def input_changes(found: ContentScan, store: Store) -> dict[str, tuple[str, str] | None]:
+    """The state's `inputs` rows this scan changes."""
+    now = {f"content/{f.rel}": (f.stamp, f.digest) for f in (*found.sources.values(), *found.assets.values())}
+    known = store.inputs()
+    changed: dict[str, tuple[str, str] | None] = {p: None for p in known if p not in now}
+    changed.update((p, v) for p, v in now.items() if known.get(p) != v)
+    return changed
+
+
+def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, workers: int, progress
+            ) -> tuple[dict[str, str], list[Problem]]:
+    """Content path -> entry key of every source that prepares without errors, preparing those the
+    store has no entry for; and the problems found."""
+    keys = {rel: entry_key(settings.salt, f.digest) for rel, f in found.sources.items()}
+    records = store.records()
+    unknown = {rel: key for rel, key in keys.items() if rel not in records or records[rel].entry != key}
+    have = store.heads(set(unknown.values()))
+    todo: dict[str, tuple[str, Source]] = {}
+    problems: list[Problem] = []
+    for rel, key in unknown.items():
+        if key in have:
+            continue
+        source = found.read.get(rel) or read_source(root, rel, problems)
+        if source is not None:
+            todo[rel] = (key, source)
+    made, found_problems = prepare_entries(todo, settings.config, site_timezone(settings.config), store, workers,
+                                           progress)
+    failed = {p.path[len("content/"):] for p in found_problems if p.is_error} | (todo.keys() - made.keys())
+    failed |= {p.path[len("content/"):] for p in problems}
+    return {rel: key for rel, key in keys.items() if rel not in failed}, problems + found_problems
+
+
+@dataclass(frozen=True)
+class Reports:
+    """Every report that built, as the state will keep it, and what changed since the state was made."""
+
+    records: dict[str, Record]  # content path -> record
+    changed: set[str]  # content paths of records new or different from the state's
+    problems: list[Problem]
+
+
+def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed: set[str], settings: Settings,
+                 store: Store, now: datetime) -> Reports:
+    """A record for every report that prepared, made again where its inputs changed (see the table above)."""
+    config = settings.config
+    same_settings = store.meta().get("settings") == settings.digest
+    old = store.records()
+    cards: dict[str, Card] = {}  # content path -> card, before its image is resolved, of every report
+    kept: dict[str, Record] = {}
+    for rel, key in keys.items():
+        record = old.get(rel)
+        if (same_settings and record is not None and record.entry == key
+                and record.card.future == (record.card.date > now)):
+            kept[rel] = record
+            cards[rel] = record.card
+    heads = store.heads({keys[rel] for rel in keys if rel not in kept})
+    for rel, key in keys.items():
+        if rel not in kept:
+            cards[rel] = make_card(rel, heads[key], config, now)
+    problems = check_slugs(cards.values())
+
+    # Links: a kept report's are resolved again only if a path they ask about changed.
+    known_assets = {p[len("content/"):] for p in store.inputs() if p.startswith("content/")} - old.keys()
+    touched = ({rel for rel in keys if rel not in kept} | (old.keys() - kept.keys())
+               | (found.assets.keys() ^ known_assets) | failed)
+    world = World(urls={rel: card.url for rel, card in cards.items()},
+                  anchors=lambda rel: store.heads([keys[rel]])[keys[rel]].anchors,
+                  published=found.assets.keys(), failed=failed)
+    again = [rel for rel, record in kept.items()
+             if any(question[1] in touched for question, _ in record.links) and not world.holds(record.links)]
+    to_resolve = [rel for rel in keys if rel not in kept] + again
+    bodies = store.bodies({keys[rel] for rel in to_resolve})
+    heads_of = lambda key: store.heads([key])[key]  # noqa: E731
+    records = dict(kept)
+    for rel in to_resolve:
+        key = keys[rel]
+        html = bodies[key][0]
+        card = cards[rel]
+        resolved = resolve_report(card, html, world, config.base_path,
+                                  lambda: (root / "content" / rel).read_text(encoding="utf-8-sig"))
+        problems += [p for p in resolved.problems if p.is_error]
+        card = replace(card, image=resolved.image) if resolved.image != card.image else card
+        card_digest = digest(codec.dump(codec.encode_card(card)))
+        records[rel] = Record(
+            source=rel, entry=key, card=card, card_digest=card_digest,
+            page_digest=digest(key, card_digest, codec.dump(resolved.answers)),
+            terms_digest=heads_of(key).terms_digest, search_digest=heads_of(key).search_digest, links=resolved.answers,
+            html=resolved.html if resolved.html != html else None,
+            notes=codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)))
+    changed = {rel for rel, record in records.items() if old.get(rel) != record}
+    return Reports(records=records, changed=changed, problems=problems)
+
+
+def notes(reports: Reports, store: Store) -> list[Problem]:
+    """The warnings of every report: its entry's and its links'."""
+    heads = store.heads({r.entry for r in reports.records.values()})
+    return [p for rel, r in sorted(reports.records.items())
+            for p in notes_of(f"content/{rel}", heads[r.entry].notes, r.notes)]
+
+
+def published(records: Mapping[str, Record], drafts: bool, future: bool) -> tuple[Card, ...]:
+    """The cards of the reports the site shows, newest first."""
+    return sort_reports([r.card for r in records.values()
+                         if (drafts or not r.card.draft) and (future or not r.card.future)])
+
+
+# -- Explore more ---------------------------------------------------------------------------------
+
+def related_cards(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record], count: int, store: Store,
+                  changes: Changes) -> dict[str, tuple[RelatedCard, ...]]:
+    """Explore-more cards of every published report: the stored ranking while what it was made from
+    (slugs, dates, topics, terms, count) is the same, else ranked again."""
+    made_from = digest(str(count), *(f"{c.slug}\0{c.date.isoformat()}\0{' '.join(t.slug for t in c.topics)}\0"
+                                     f"{records_by_slug[c.slug].terms_digest}" for c in cards))
+    stored = store.blob(RELATED, _decode_picks)
+    if stored is not None and stored[0] == made_from:
+        picks = stored[1]
+    else:
+        terms = store.terms({records_by_slug[c.slug].entry for c in cards})
+        index = RelatedIndex(cards, {c.slug: terms[records_by_slug[c.slug].entry] for c in cards})
+        rankings = index.rank_all(count)
+        picks = {index.reports[a].slug: tuple(index.reports[b].slug for _, b in ranking)
+                 for a, ranking in enumerate(rankings)}
+        changes.blobs[RELATED] = (made_from, codec.dump(picks), picks)
+    by_slug = {c.slug: c for c in cards}
+    return {slug: tuple(RelatedCard(by_slug[other], _shared(by_slug[slug], by_slug[other])) for other in chosen)
+            for slug, chosen in picks.items()}
+
+
+def _shared(card: Card, other: Card):
+    theirs = {t.slug for t in other.topics}
+    return tuple(t for t in card.topics if t.slug in theirs)
+
+
+def _decode_picks(plain) -> dict[str, tuple[str, ...]]:
+    if type(plain) is not dict or not all(type(k) is str and type(v) is tuple for k, v in plain.items()):
+        raise ValueError("Explore-more picks of the wrong shape")
+    return plain
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+def search_files(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record], store: Store, changes: Changes,
+                 holds: Callable[[str], bool]) -> tuple[dict[str, bytes], set[str]]:
+    """(the search index's files that changed, every path of the index): the stored index updated where
+    only reports' cards or words changed, else made afresh (also when output/ lost one of its files)."""
+    made = {c.slug: digest(records_by_slug[c.slug].card_digest, records_by_slug[c.slug].search_digest)
+            for c in cards}
+    stored = store.blob(SEARCH, SearchIndex.from_plain)
+    index = stored[1] if stored is not None and all(map(holds, stored[1].paths())) else None
+
+    def words(slugs) -> dict[str, tuple]:
+        keys = {slug: records_by_slug[slug].entry for slug in slugs}
+        terms, bodies = store.index_terms(set(keys.values())), store.bodies(set(keys.values()))
+        return {slug: (terms[key], bodies[key][1]) for slug, key in keys.items()}
+
+    if index is None or not update_index(index, cards, made, words):
+        found = words([c.slug for c in cards])
+        index = build_index(cards, made, {s: t for s, (t, _) in found.items()}, {s: x for s, (_, x) in found.items()})
+    if index.files:
+        plain = index.plain()
+        changes.blobs[SEARCH] = (digest(codec.dump(plain)), codec.dump(plain), index)
+    return index.files, index.paths()
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Planned:
+    """A file of the site made from the model (a page, a feed, the sitemap), with its fingerprint."""
+
+    path: str  # in output/
+    fingerprint: str
+    page: Page | None  # None for feeds, the sitemap and robots.txt
+    make: Callable[[], bytes] | None = None  # for those: their bytes
+
+
+def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
+         related: Mapping[str, tuple[RelatedCard, ...]], records_by_slug: Mapping[str, Record],
+         full: Callable[[list[Card]], list[Report]], absolute_url: Callable[[str], str]) -> list[Planned]:
+    """Every page, feed and the sitemap, each with its fingerprint (listing.fingerprint)."""
+    config = settings.config
+    digests = Digests(settings=settings.digest, cards={s: r.card_digest for s, r in records_by_slug.items()},
+                      pages={s: r.page_digest for s, r in records_by_slug.items()})
+    pages = plan_pages(config, cards, topics, related)
+    planned = [Planned(output_path(p.url), fingerprint(p, digests), p) for p in pages]
+    for path, page_url, title, listed in [("feed.xml", "", config.title, cards), *(
+            (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
+        newest = list(listed[:config.feed_size])
+        planned.append(Planned(path, digest(settings.digest, path, title, *(digests.pages[c.slug] for c in newest)),
+                               None, lambda path=path, page_url=page_url, title=title, newest=newest:
+                               feeds.atom_feed(config, full(newest), path, page_url, title, absolute_url)))
+    in_sitemap = [(p.url, None) for p in pages if p.template != "404.html"]
+    modified = {c.url: c.updated or c.date for c in cards}
+    entries = [(url, modified.get(url)) for url, _ in in_sitemap]
+    planned.append(Planned("sitemap.xml", digest(settings.digest, *(f"{u} {m and m.date()}" for u, m in entries)),
+                           None, lambda: feeds.sitemap(entries, absolute_url)))
+    planned.append(Planned("robots.txt", settings.digest, None, lambda: feeds.robots(absolute_url)))
+    return planned
+
+
+def full_reports(cards: list[Card], records_by_slug: Mapping[str, Record], store: Store) -> list[Report]:
+    """The whole Report of each card: its body read from the store."""
+    records = [records_by_slug[c.slug] for c in cards]
+    keys = {r.entry for r in records}
+    heads, bodies = store.heads(keys), store.bodies(keys)
+    return [Report(**{f: getattr(card, f) for f in _CARD_FIELDS}, html=r.html or bodies[r.entry][0],
+                   headings=heads[r.entry].headings, word_count=heads[r.entry].word_count, text=bodies[r.entry][1])
+            for card, r in zip(cards, records)]
+
+
+_CARD_FIELDS = tuple(Card.__dataclass_fields__)
+
+
+def render(planned: list[Planned], renderer: Renderer, full: Callable[[list[Card]], list[Report]],
+           stale: Callable[[Planned], bool], batch: int = 64) -> Iterator[tuple[Planned, bytes]]:
+    """(planned, bytes) of every planned file `stale` says must be made again, in plan order; report pages
+    read their bodies from the store a batch at a time."""
+    todo = [p for p in planned if stale(p)]
+    for start in range(0, len(todo), batch):
+        chunk = todo[start:start + batch]
+        reports = iter(full([p.page.context["report"] for p in chunk if p.page and p.page.template == "report.html"
+                             and p.page.context.get("kind") == "report"]))
+        for item in chunk:
+            if item.page is None:
+                yield item, item.make()
+                continue
+            page = item.page
+            if page.context.get("kind") == "report":
+                report = next(reports)
+                context = {**page.context, "report": report,
+                           "show_toc": len(report.headings) >= renderer.config.toc_min_headings}
+                page = replace(page, context=context)
+            yield item, renderer.render(page).encode("utf-8")
