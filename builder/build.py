@@ -100,7 +100,7 @@ def update(options: BuildOptions, store: Store, put: Callable[[str, bytes], bool
     reports = engine.make_records(root, found, keys, failed, settings, store, now)  # cards, links between files
     problems += reports.problems
     raise_errors(problems)
-    problems += engine.notes(reports, store)
+    problems += engine.notes(reports)
     problems += [warning(CACHE_DIR, None, notice) for notice in store.notices]
     records = reports.records
     by_slug = {r.slug: r for r in records.values()}

@@ -163,16 +163,14 @@ def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed
             page_digest=digest(key, card_digest, codec.dump(resolved.answers)),
             terms_digest=heads_of(key).terms_digest, search_digest=heads_of(key).search_digest, links=resolved.answers,
             html=resolved.html if resolved.html != html else None,
-            notes=codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)))
+            notes=heads_of(key).notes + codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)))
     changed = {rel for rel, record in records.items() if old.get(rel) != record}
     return Reports(records=records, changed=changed, problems=problems)
 
 
-def notes(reports: Reports, store: Store) -> list[Problem]:
+def notes(reports: Reports) -> list[Problem]:
     """The warnings of every report: its entry's and its links'."""
-    heads = store.heads({r.entry for r in reports.records.values()})
-    return [p for rel, r in sorted(reports.records.items())
-            for p in notes_of(f"content/{rel}", heads[r.entry].notes, r.notes)]
+    return [p for rel, r in sorted(reports.records.items()) if r.notes for p in notes_of(f"content/{rel}", r.notes)]
 
 
 def published(records: Mapping[str, Record], drafts: bool, future: bool) -> tuple[Card, ...]:

@@ -52,7 +52,7 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
                  ) -> ContentScan:
     """Every source and asset under root/content in sorted order, reading only what changed.
 
-    `known` maps a site path ("content/x.md") to the (stamp, digest) it had at the last build: a file
+    `known` maps a path relative to content/ to the (stamp, digest) it had at the last build: a file
     whose stamp is the same is not read again, unless `read_all` (the settings changed, so every
     report is made again).
     """
@@ -83,7 +83,7 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
             problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
             continue
         stamp = stamp_of(stat)
-        last = known.get(shown)
+        last = known.get(rel)
         if not rel.endswith(".md"):
             stem, suffix = posixpath.splitext(rel)
             if suffix.lower() in _OTHER_MARKDOWN:

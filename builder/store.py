@@ -126,7 +126,7 @@ class Record:
     search_digest: str  # of its search terms and text (store.EntryHead)
     links: tuple  # the answers its links were resolved with (content.resolve_report)
     html: str | None  # its body with links resolved, when that differs from the entry's
-    notes: tuple[tuple, ...]  # warnings beside the entry's, as codec.encode_notes
+    notes: tuple[tuple, ...]  # its warnings (its entry's, then its links'), as codec.encode_notes
 
     @property
     def slug(self) -> str:
