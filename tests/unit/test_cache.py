@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import marshal
 import shutil
+from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from builder import prepare
+from builder import cache, prepare
 from builder.build import BuildOptions, build
-from builder.cache import CACHE_DIR, Entry, ReportCache, cache_salt, decode_entry, encode_entry
+from builder.cache import CACHE_DIR, Entry, ReportCache, cache_salt, code_digest, decode_entry, encode_entry
 from builder.markup import MarkdownRenderer
 from builder.memory import Memory
 from builder.model import FrontMatter, SiteConfig, Source
@@ -182,3 +183,35 @@ def test_a_source_prepared_by_an_earlier_build_is_reused_only_under_the_same_sal
     assert second[0] is first[0] and again.hits == 1 and again.used == {first[0].key}
     salted, _ = prepare.prepare_reports([source], config, timezone.utc, NOW, ReportCache(tmp_path, "t"), known=known)
     assert salted[0].key != first[0].key
+
+
+@pytest.mark.parametrize("field, value", [("summary", (0, 5)), ("tags", (2, ("AI", 3))), ("draft", (0, "yes")),
+                                          ("updated", (0, "2026-01-01")), ("extra", (0, {"a": {1, 2}}))])
+def test_a_well_formed_entry_of_the_wrong_types_is_rebuilt_not_a_traceback(make_site, tmp_path, field, value):
+    root = make_site(_site_files(2))
+    build_site(root)
+    at = [f.name for f in fields(FrontMatter)].index(field)
+    for path in (root / CACHE_DIR / "reports").rglob("*"):
+        if path.is_file():
+            plain = marshal.loads(path.read_bytes().removeprefix(b"trendsite-cache-1\n"))
+            meta = plain[0][:at] + (value,) + plain[0][at + 1:]
+            path.write_bytes(b"trendsite-cache-1\n" + marshal.dumps((meta, *plain[1:])))
+    result = build_site(root, output=tmp_path / "again")
+    assert result.site.reports_from_cache == 0
+    assert _files(tmp_path / "again") == _files(root / "output")
+
+
+@pytest.fixture
+def another_python(monkeypatch):
+    """The build cache's code digest as a different Python version would compute it."""
+    code_digest.cache_clear()
+    monkeypatch.setattr(cache.sys, "version", "3.99.0 (another build)")
+    yield
+    code_digest.cache_clear()
+
+
+def test_a_cache_written_by_another_python_version_is_not_reused(make_site, request):
+    root = make_site(_site_files(2))
+    build_site(root)
+    request.getfixturevalue("another_python")
+    assert build_site(root).site.reports_from_cache == 0
