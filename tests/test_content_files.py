@@ -1,0 +1,101 @@
+"""Files in content/ that are not plain reports or data: special files, links, unreadable folders."""
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, report, write_site
+
+NOBODY = 65534
+
+
+def trendsite(*args: str, root: Path, unprivileged: bool = False) -> subprocess.CompletedProcess:
+    """Run the command line in a child, which a hang cannot take the test run down with."""
+    command = [sys.executable, "-m", "builder", *args, "--root", str(root)]
+    if unprivileged and os.geteuid() == 0:
+        # Root reads every file whatever its permissions: the build runs as nobody, as on CI.
+        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--", *command]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(root)}
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=60)
+
+
+@pytest.fixture
+def unprivileged_site(tmp_path):
+    """make_site for a site nobody owns and can reach: its folder and the ones above open to others."""
+    opened = [folder for folder in (tmp_path, *tmp_path.parents) if not folder.stat().st_mode & stat.S_IXOTH]
+    modes = {folder: folder.stat().st_mode for folder in opened}
+    for folder in opened:
+        folder.chmod(modes[folder] | stat.S_IXOTH)
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        root = write_site(tmp_path / "site", files)
+        if os.geteuid() == 0:
+            for folder, _, names in os.walk(root):
+                for path in (folder, *(os.path.join(folder, name) for name in names)):
+                    os.chown(path, NOBODY, NOBODY)
+        return root
+
+    yield make
+    for folder in opened:
+        folder.chmod(modes[folder])
+
+
+SITE = {"content/a.md": report("A"), "content/ai/b.md": report("B"), "content/ai/chart.png": b"\x89PNG"}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_fifo_or_socket_in_content_is_left_out_with_a_warning_and_never_waited_on(make_site, monkeypatch, kind,
+                                                                                   command):
+    root = make_site(SITE)
+    special = root / "content" / "ai" / "feed.md"
+    if kind == "fifo":
+        os.mkfifo(special)
+        result = trendsite(command, root=root)
+    else:
+        with socket.socket(socket.AF_UNIX) as listening:
+            monkeypatch.chdir(special.parent)  # a socket's path is limited to about 100 bytes
+            listening.bind(special.name)
+            result = trendsite(command, root=root)
+    assert result.returncode == 0, result.stderr
+    what = "a named pipe (FIFO)" if kind == "fifo" else "a socket"
+    assert f"warning: content/ai/feed.md: is {what}, not a file, so it is left out" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_link_to_nothing_is_an_error_naming_it(make_site):
+    root = make_site(SITE)
+    (root / "content" / "ai" / "old.png").symlink_to(root / "content" / "ai" / "gone.png")
+    result = trendsite("build", root=root)
+    assert result.returncode == 1
+    assert "error: content/ai/old.png: is a link to something that does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_loop_of_links_is_an_error_naming_each_link(make_site):
+    root = make_site(SITE)
+    (root / "content" / "x.png").symlink_to("y.png")
+    (root / "content" / "y.png").symlink_to("x.png")
+    result = trendsite("build", root=root)
+    assert result.returncode == 1
+    for name in ("x.png", "y.png"):
+        assert f"error: content/{name}: is a link that leads back to itself through other links" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreadable_folder_is_an_error_and_its_published_pages_stay(unprivileged_site):
+    root = unprivileged_site(SITE)
+    assert trendsite("build", root=root, unprivileged=True).returncode == 0
+    page = root / "output" / "reports" / "b" / "index.html"
+    assert page.is_file()
+    (root / "content" / "ai").chmod(0)
+    result = trendsite("build", root=root, unprivileged=True)
+    assert result.returncode == 1
+    assert "error: content/ai: cannot be read: Permission denied" in result.stderr
+    assert page.is_file() and (root / "output" / "ai" / "chart.png").is_file()
