@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Collection, Iterator, Mapping, MutableMapping
 
 from . import feeds
+from .assets import publish_assets
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
 from .config import load_config, site_timezone
 from .content import check_slugs, make_report, resolve_links
@@ -180,11 +181,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
     files.store(memory.search_index(                                  # search
         published, {r.slug: by_source[r.source].index_terms for r in published}).files)
-    for rel, path in assets:                                         # files beside reports
-        if rel in files or rel in kept:
-            problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
-                                    "rename or move the file"))
-        files[rel] = path.read_bytes()
+    problems += publish_assets(assets, files, kept, config.unsafe_html)  # files beside reports
     raise_errors(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []

@@ -1,4 +1,4 @@
-"""Files in content/ that are not plain reports or data: special files, links, unreadable folders."""
+"""Files in content/ beside reports: data, never code; special files, links and unreadable folders."""
 from __future__ import annotations
 
 import os
@@ -8,9 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from xml.etree import ElementTree
+
 import pytest
 
-from conftest import REPO, report, write_site
+from builder import __main__ as cli
+from builder import assets
+from builder.errors import BuildError
+from conftest import REPO, build_site, report, write_site
 
 NOBODY = 65534
 
@@ -99,3 +104,70 @@ def test_an_unreadable_folder_is_an_error_and_its_published_pages_stay(unprivile
     assert result.returncode == 1
     assert "error: content/ai: cannot be read: Permission denied" in result.stderr
     assert page.is_file() and (root / "output" / "ai" / "chart.png").is_file()
+
+
+EVIL_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">
+<script>alert(2)</script><rect width="4" height="4" onclick="alert(3)"/>
+<a xlink:href="javascript:alert(4)"><text>t</text></a><image href="https://tracker.example/pixel.png"/>
+<foreignObject><body xmlns="http://www.w3.org/1999/xhtml"><script>alert(5)</script></body></foreignObject>
+<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(6)</h:script><use href="#local"/>
+</svg>"""
+
+
+
+def test_an_svg_is_published_without_scripts_handlers_or_outside_references(make_site):
+    root = make_site(SITE | {"content/ai/chart.svg": EVIL_SVG})
+    build_site(root)
+    published = (root / "output" / "ai" / "chart.svg").read_bytes()
+    elements = list(ElementTree.fromstring(published).iter())
+    assert {e.tag.split("}")[-1] for e in elements} == {"svg", "rect", "a", "text", "image", "use"}
+    assert not any(name.startswith("on") for e in elements for name in e.attrib)
+    references = [value for e in elements for name, value in e.attrib.items() if name.endswith("href")]
+    assert "#local" in references  # within the file, or on this site: never a request elsewhere
+    assert all(r.startswith("#") or r.startswith("/") and not r.startswith("//") for r in references)
+    assert b"alert" not in published and b"tracker.example" not in published
+
+
+def test_a_broken_svg_is_an_error_naming_it(make_site):
+    root = make_site(SITE | {"content/ai/chart.svg": b"<svg xmlns='http://www.w3.org/2000/svg'><rect"})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    assert [str(p) for p in error.value.problems] == [
+        "content/ai/chart.svg: is not an SVG file that can be read (XML parsing error), so its scripts cannot be "
+        "removed (save it again from a drawing program as plain SVG, or as PNG)"]
+
+
+@pytest.mark.parametrize("name", ["evil.html", "ai/Page.HTM", "ai/page.xhtml", "data.xml"])
+def test_a_web_page_beside_reports_is_an_error_unless_unsafe_html_is_set(make_site, name):
+    page = b"<html><script>alert(1)</script></html>"
+    root = make_site(SITE | {f"content/{name}": page})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    assert [str(p) for p in error.value.problems] == [
+        f"content/{name}: is a web page: published, its scripts would run as the site's own (remove it, or set "
+        "unsafe_html = true in [tool.trendsite] if you trust everyone who writes reports)"]
+    write_site(root, {"pyproject.toml": "[tool.trendsite]\nunsafe_html = true\n"})
+    build_site(root)
+    assert (root / "output" / name).read_bytes() == page
+
+
+def test_an_unreadable_file_beside_a_report_is_an_error_naming_it(unprivileged_site):
+    root = unprivileged_site(SITE)
+    (root / "content" / "ai" / "chart.png").chmod(0)
+    result = trendsite("build", root=root, unprivileged=True)
+    assert result.returncode == 1
+    assert "error: content/ai/chart.png: cannot be read: Permission denied" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unforeseen_failure_publishing_a_file_beside_a_report_names_the_file(make_site, monkeypatch, capsys):
+    def broken(data, images):
+        raise RuntimeError("an invented failure")
+
+    monkeypatch.setattr(assets, "filter_svg", broken)
+    root = make_site(SITE | {"content/ai/chart.svg": EVIL_SVG, "content/ai/other.svg": EVIL_SVG})
+    assert cli.main(["build", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    for name in ("chart.svg", "other.svg"):
+        assert f"content/ai/{name}: could not be published: RuntimeError: an invented failure" in err
+    assert "Traceback" not in err
