@@ -15,41 +15,7 @@ import pytest
 from builder import __main__ as cli
 from builder import assets
 from builder.errors import BuildError
-from conftest import REPO, build_site, report, write_site
-
-NOBODY = 65534
-
-
-def trendsite(*args: str, root: Path, unprivileged: bool = False) -> subprocess.CompletedProcess:
-    """Run the command line in a child, which a hang cannot take the test run down with."""
-    command = [sys.executable, "-m", "builder", *args, "--root", str(root)]
-    if unprivileged and os.geteuid() == 0:
-        # Root reads every file whatever its permissions: the build runs as nobody, as on CI.
-        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--", *command]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(root)}
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=60)
-
-
-@pytest.fixture
-def unprivileged_site(tmp_path):
-    """make_site for a site nobody owns and can reach: its folder and the ones above open to others."""
-    opened = [folder for folder in (tmp_path, *tmp_path.parents) if not folder.stat().st_mode & stat.S_IXOTH]
-    modes = {folder: folder.stat().st_mode for folder in opened}
-    for folder in opened:
-        folder.chmod(modes[folder] | stat.S_IXOTH)
-
-    def make(files: dict[str, str | bytes]) -> Path:
-        root = write_site(tmp_path / "site", files)
-        if os.geteuid() == 0:
-            for folder, _, names in os.walk(root):
-                for path in (folder, *(os.path.join(folder, name) for name in names)):
-                    os.chown(path, NOBODY, NOBODY)
-        return root
-
-    yield make
-    for folder in opened:
-        folder.chmod(modes[folder])
-
+from conftest import build_site, report, trendsite, write_site
 
 SITE = {"content/a.md": report("A"), "content/ai/b.md": report("B"), "content/ai/chart.png": b"\x89PNG"}
 
