@@ -23,7 +23,7 @@ from .prepare import prepare_reports
 from .related import automatic_gc_paused
 from .render import Renderer, collect_static, theme_dirs
 from .urls import output_path
-from .write import WriteSummary, check_output_folder, read_manifest, write_site
+from .write import WriteSummary, check_output_folder, on_disk, read_manifest, write_site
 
 # Called with (stage, done, total) as long stages progress, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -119,7 +119,8 @@ def _unchanged_output(options: BuildOptions, previous: OutputState, inputs: str)
     if not previous.inputs or previous.inputs != inputs or (previous.until and now.timestamp() >= previous.until):
         return None
     manifest = read_manifest(options.output)
-    if not manifest or not all((options.output / rel).is_file() for rel in manifest):
+    intact = on_disk(options.output, manifest)
+    if not manifest or not all(intact(rel) for rel in manifest):
         return None
     return WriteSummary(written=0, unchanged=len(manifest), removed=0)
 
