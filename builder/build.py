@@ -23,7 +23,7 @@ from .prepare import prepare_reports
 from .related import automatic_gc_paused
 from .render import Renderer, collect_static, theme_dirs
 from .urls import output_path
-from .write import WriteSummary, check_output_folder, on_disk, read_manifest, write_site
+from .write import WriteSummary, check_output_folder, manifest_digest, on_disk, read_manifest, write_site
 
 # Called with (stage, done, total) as long stages progress, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -76,6 +76,8 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     check_output_folder(options.output, options.root)
     state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
     previous = memory.output_state(state_file)
+    if previous.manifest != manifest_digest(options.output):
+        previous = OutputState()  # the state of another output/: a later build could not save its own
     inputs = ""
     if options.skip_unchanged:
         inputs = inputs_digest(options.root, theme_dirs(options.root),
@@ -99,7 +101,8 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
                              memory.manifest, memory.present(options.output), memory.manifest_text(options.output))
     memory.remember_manifest(options.output, summary.manifest, stored)
     until = site.next_change.timestamp() if site.next_change else None
-    memory.save_output_state(state_file, OutputState(inputs=inputs, until=until, pages=site.fingerprints))
+    memory.save_output_state(state_file, OutputState(inputs=inputs, until=until, pages=site.fingerprints,
+                                                     manifest=manifest_digest(options.output)))
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
 
 

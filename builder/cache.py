@@ -2,8 +2,8 @@
 
 Per report, keyed by a hash of its source text and of everything that shapes the result (trendsite's
 code, the Python running it, the Markdown stack's versions, unsafe_html, the timezone): the front
-matter, the rendered body and its terms. Each entry is its own small file, so a one-report edit writes one file and a damaged
-file costs one re-render. Entries are marshal'd plain data (strings, numbers, tuples), never pickle:
+matter, the rendered body and its terms. Each entry is its own small file, so a one-report edit
+writes one file and a damaged file costs one re-render. Entries are marshal'd plain data (strings, numbers, tuples), never pickle:
 loading runs no code, and every entry's header and shape are checked before it is used.
 """
 from __future__ import annotations
@@ -291,6 +291,9 @@ class OutputState:
     inputs: str = ""  # digest of every input, when the build computed it ("" otherwise)
     until: float | None = None  # POSIX time at which a scheduled report gets published
     pages: Mapping[str, str] = field(default_factory=dict)  # URL -> fingerprint of the page's inputs
+    # Digest of the manifest output/ held after that build: a state that could not be saved since (the
+    # cache folder unwritable) is left behind, and must not be taken to describe a later output/.
+    manifest: str = ""
 
 
 class OutputStateFile:
@@ -305,20 +308,20 @@ class OutputStateFile:
             data = self.path.read_bytes()
             if not data.startswith(_MAGIC):
                 return OutputState()
-            inputs, until, pages = marshal.loads(data[len(_MAGIC):])
+            inputs, until, pages, manifest = marshal.loads(data[len(_MAGIC):])
         except (OSError, ValueError, TypeError, EOFError):
             return OutputState()
         if (type(inputs) is not str or not (until is None or type(until) is float) or type(pages) is not dict
-                or not all(type(k) is str and type(v) is str for k, v in pages.items())):
+                or not all(type(k) is str and type(v) is str for k, v in pages.items()) or type(manifest) is not str):
             return OutputState()
-        return OutputState(inputs=inputs, until=until, pages=pages)
+        return OutputState(inputs=inputs, until=until, pages=pages, manifest=manifest)
 
     def save(self, state: OutputState) -> None:
         """Remember the state after the output folder was written."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-            temp.write_bytes(_MAGIC + marshal.dumps((state.inputs, state.until, dict(state.pages))))
+            temp.write_bytes(_MAGIC + marshal.dumps((state.inputs, state.until, dict(state.pages), state.manifest)))
             os.replace(temp, self.path)
         except OSError:
             pass

@@ -124,6 +124,14 @@ def read_manifest(output: Path) -> dict[str, str]:
     return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
 
 
+def manifest_digest(output: Path) -> str:
+    """A digest of output/'s manifest as it is on disk; "" when there is none."""
+    try:
+        return digest((output / MANIFEST).read_bytes())
+    except OSError:
+        return ""
+
+
 def write_site(output: Path, files: Mapping[str, bytes], kept: Collection[str] = (),
                manifest: Callable[[Path], Mapping[str, str]] | None = None,
                present: Callable[[str], bool] | None = None, text: ManifestText | None = None) -> WriteSummary:

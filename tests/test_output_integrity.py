@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 
 import pytest
 
@@ -110,3 +111,21 @@ def test_a_damaged_manifest_is_made_again_by_comparing_files_not_by_writing_them
     assert all(path.stat().st_mtime == old for path in pages)
     assert published(root / "output") == clean_build(make_site, root)
 
+
+def test_an_unwritable_cache_never_makes_a_reverted_edit_nothing_changed(unprivileged_site, make_site):
+    root = unprivileged_site(SITE)
+    first = trendsite("build", root=root, unprivileged=True)
+    assert first.returncode == 0, first.stderr
+    for folder, _, names in os.walk(root / ".trendsite-cache"):
+        os.chmod(folder, 0o555)
+        for name in names:
+            os.chmod(os.path.join(folder, name), 0o444)
+    first = (root / "content" / "a.md").read_text()
+    for text in (report("Alpha", body="A retracted claim."), first):
+        (root / "content" / "a.md").write_text(text)
+        result = trendsite("build", root=root, unprivileged=True)
+        assert result.returncode == 0, result.stderr
+        assert "nothing changed" not in result.stdout
+    assert b"retracted" not in (root / "output" / "reports" / "a" / "index.html").read_bytes()
+    assert published(root / "output") == clean_build(make_site, root)
+    assert stat.S_IMODE((root / ".trendsite-cache").stat().st_mode) == 0o555
