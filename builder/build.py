@@ -17,6 +17,7 @@ from .content import check_slugs, make_report, resolve_links
 from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
+from .lock import output_lock
 from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
@@ -40,6 +41,8 @@ class BuildOptions:
     skip_unchanged: bool = False
     workers: int = 1  # processes for rendering Markdown on a cold build; > 1 needs an importable __main__
     progress: Progress | None = field(default=None, compare=False)
+    # Told, once, that the build waits for another trendsite process writing the same output folder.
+    waiting: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,15 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     Warnings (problems that do not stop the build) come back in the result's site.
 
     `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
+    One build at a time writes an output folder: a second one waits for the first (see lock.py).
     """
     started = time.perf_counter()
-    memory = Memory(warm=False) if memory is None else memory
     check_output_folder(options.output, options.root)
+    with output_lock(options.output, "build", options.waiting):
+        return _build(options, Memory(warm=False) if memory is None else memory, started)
+
+
+def _build(options: BuildOptions, memory: Memory, started: float) -> BuildResult:
     state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
     previous = memory.output_state(state_file)
     if previous.manifest != manifest_digest(options.output):
