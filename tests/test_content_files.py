@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -20,14 +21,19 @@ from conftest import build_site, report, trendsite, write_site
 SITE = {"content/a.md": report("A"), "content/ai/b.md": report("B"), "content/ai/chart.png": b"\x89PNG"}
 
 
-@pytest.mark.parametrize("kind", ["fifo", "socket"])
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
 @pytest.mark.parametrize("command", ["build", "check"])
-def test_a_fifo_or_socket_in_content_is_left_out_with_a_warning_and_never_waited_on(make_site, monkeypatch, kind,
-                                                                                   command):
+def test_a_fifo_socket_or_device_in_content_is_left_out_with_a_warning_and_never_opened(make_site, monkeypatch, kind,
+                                                                                      command):
     root = make_site(SITE)
     special = root / "content" / "ai" / "feed.md"
     if kind == "fifo":
         os.mkfifo(special)
+        result = trendsite(command, root=root)
+    elif kind == "device":
+        if os.geteuid() != 0:
+            pytest.skip("only root may make a device file (CI runs as root)")
+        os.mknod(special, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero: read, it never ends
         result = trendsite(command, root=root)
     else:
         with socket.socket(socket.AF_UNIX) as listening:
@@ -35,7 +41,7 @@ def test_a_fifo_or_socket_in_content_is_left_out_with_a_warning_and_never_waited
             listening.bind(special.name)
             result = trendsite(command, root=root)
     assert result.returncode == 0, result.stderr
-    what = "a named pipe (FIFO)" if kind == "fifo" else "a socket"
+    what = {"fifo": "a named pipe (FIFO)", "socket": "a socket", "device": "a device"}[kind]
     assert f"warning: content/ai/feed.md: is {what}, not a file, so it is left out" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
 
