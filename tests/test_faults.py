@@ -179,16 +179,17 @@ def test_two_builds_at_once_both_finish_and_leave_the_site_of_the_last_with_a_tr
     output = tmp_path / "output"
     build_site(switch(root, "A"), output)
     first = start_child(switch(root, "B"), output)
-    assert run_until(first, "stage", 1)  # writing, and it stops there until its announcements are read
+    assert run_until(first, "stage", 1)
+    first.send_signal(signal.SIGSTOP)  # halfway through writing, for as long as the second takes to start
     second = subprocess.Popen([sys.executable, "-m", "builder", "build", "--root", str(switch(root, "A")),
                                "--output", str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=root)
-    time.sleep(1)
-    assert second.poll() is None  # waiting for the first
+    told = second.stderr.readline()
+    first.send_signal(signal.SIGCONT)
     first_err = first.communicate(timeout=60)[1]
     second_err = second.communicate(timeout=60)[1]
     assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
-    assert f"waiting for trendsite build (process {first.pid}) to finish writing {output}" in second_err
+    assert told == f"waiting for trendsite build (process {first.pid}) to finish writing {output}\n"
     assert tree(output) == expected["A"]
     manifest = json.loads((output / MANIFEST).read_text())["files"]
     assert all(entry.split()[0] == digest((output / rel).read_bytes()) for rel, entry in manifest.items())
