@@ -1,12 +1,13 @@
 """From validated documents to Reports: slugs, topics, summaries, drafts and links between files."""
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Collection, Iterable, Mapping, Sequence
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Problem
 from .markup import Rendered, summarize
@@ -14,6 +15,8 @@ from .model import Document, Report, SiteConfig, TopicRef
 from .urls import is_safe_relative, slugify
 
 _LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
+# What a query or fragment may keep as written: characters URLs allow there, and %-escapes.
+_QUERY_SAFE = "/?:@!$&'()*+,;=%"
 
 
 def report_slug(document: Document) -> str:
@@ -131,19 +134,25 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
     problems: list[Problem] = []
 
     def rewrite(match: re.Match) -> str:
-        attribute, target = match.group(1), match.group(2)
+        attribute = match.group(1)
+        target = html.unescape(match.group(2))  # as written in Markdown, as messages show it
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
             return match.group(0)
+        # A file may be named like a URL with a query or fragment ("what?.pdf", "a#b.png").
+        whole = posixpath.normpath(posixpath.join(folder, unquote(target)))
+        if (parts.query or parts.fragment) and world.answer("published", whole):
+            return _link(attribute, base_path + quote(whole))
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        query = f"?{quote(parts.query, _QUERY_SAFE)}" if parts.query else ""
+        fragment = f"#{quote(parts.fragment, _QUERY_SAFE)}" if parts.fragment else ""
         if not is_safe_relative(path):
             problems.append(_link_problem(report, sources, target, "points outside the content folder"))
             return match.group(0)
         linked = path
         if not path.endswith(".md"):
             if world.answer("published", path):
-                return f'{attribute}="{base_path}{path}{fragment}"'
+                return _link(attribute, base_path + quote(path) + query + fragment)
             path = f"{path}/index.md"  # a link to a report's folder is a link to the report
         url = world.answer("url", path)
         if url is None:
@@ -152,12 +161,13 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
                 problems.append(_link_problem(report, sources, target,
                                               f"links to content/{linked}, which does not exist"))
             return match.group(0)
-        if parts.fragment and not world.answer("anchor", path, parts.fragment):
+        heading = unquote(parts.fragment)
+        if heading and not world.answer("anchor", path, heading):
             problems.append(_link_problem(report, sources, target,
-                                          f"links to a heading #{parts.fragment} that content/{path} does not have"))
-        return f'{attribute}="{base_path}{url}{fragment}"'
+                                          f"links to a heading #{heading} that content/{path} does not have"))
+        return _link(attribute, base_path + quote(url) + query + fragment)
 
-    html = _LINK.sub(rewrite, report.html)
+    html_text = _LINK.sub(rewrite, report.html)
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
         problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
@@ -166,13 +176,18 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
     elif image and not urlsplit(image).scheme and not image.startswith("/"):
         image_path = posixpath.normpath(posixpath.join(folder, image))
         if world.answer("published", image_path):
-            image = image_path
+            image = quote(image_path)  # a URL path: templates put it in addresses as it is
         else:
             problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
                                     f"'image' names content/{image_path}, which does not exist",
                                     "put the picture beside the report and give its file name"))
-    changed = (html, image) != (report.html, report.image)
-    return (replace(report, html=html, image=image) if changed else report), problems
+    changed = (html_text, image) != (report.html, report.image)
+    return (replace(report, html=html_text, image=image) if changed else report), problems
+
+
+def _link(attribute: str, url: str) -> str:
+    """The attribute with `url`, whose file names are %-encoded (they may hold any character, '"' too)."""
+    return f'{attribute}="{html.escape(url)}"'
 
 
 def _ids(html: str) -> set[str]:

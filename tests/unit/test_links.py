@@ -5,6 +5,7 @@ import pytest
 
 from builder.errors import BuildError
 from conftest import build_site, report
+from sitecheck import links_of, target_file
 
 
 def test_a_link_to_a_report_file_and_heading_becomes_its_url(make_site):
@@ -55,3 +56,35 @@ def test_a_link_to_a_report_folder_is_a_link_to_that_report(make_site, link):
     build_site(root)
     page = (root / "output" / "reports" / "a" / "index.html").read_text()
     assert f'href="/reports/bundle/{"#part" if "#" in link else ""}"' in page
+
+
+# (file name, the link to it as written in Markdown)
+ODD_NAMES = [
+    ("a#b.png", "a%23b.png"), ("a#b.png", "<a#b.png>"), ("what?.pdf", "what%3F.pdf"), ("what?.pdf", "what?.pdf"),
+    ("50%.png", "50%25.png"), ("50%.png", "50%.png"), ('say "hi".png', '<say "hi".png>'),
+    ("it's.png", "<it's.png>"), ("my file.png", "<my file.png>"), ("my file.png", "my%20file.png"),
+    ("grüße.png", "grüße.png"), ("grüße.png", "gr%C3%BC%C3%9Fe.png"), ("a&b.png", "a&b.png"),
+    ('x" onerror="alert(1)" y=".png', "x%22%20onerror=%22alert(1)%22%20y=%22.png"),
+]
+
+
+@pytest.mark.parametrize("name, written", ODD_NAMES)
+def test_a_link_to_a_file_with_any_name_reaches_it_in_the_built_site(make_site, name, written):
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/trends/"\n',
+                      "content/ai/a.md": report("Alpha", body=f"[the file]({written}) ![a picture]({written})"),
+                      f"content/ai/{name}": b"the file's bytes"})
+    build_site(root)
+    page = (root / "output" / "reports" / "a" / "index.html").read_text()
+    links = [link for link in links_of(page) if link.startswith("/trends/ai/")]
+    assert len(links) == 2
+    for link in links:
+        assert target_file(root / "output", "/trends/", link, "reports/a/").read_bytes() == b"the file's bytes"
+
+
+def test_an_image_field_naming_a_file_with_any_name_reaches_it(make_site):
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/trends/"\n',
+                      "content/ai/a.md": report("Alpha", image="'chart #1 \"final\".png'"),
+                      'content/ai/chart #1 "final".png': b"png"})
+    build_site(root)
+    page = (root / "output" / "reports" / "a" / "index.html").read_text()
+    assert '<meta property="og:image" content="https://x.org/trends/ai/chart%20%231%20%22final%22.png">' in page
