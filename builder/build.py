@@ -12,7 +12,7 @@ from typing import Callable, Collection, Iterator, Mapping, MutableMapping
 from . import feeds
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
 from .config import load_config, site_timezone
-from .content import check_slugs, make_report, resolve_links
+from .content import check_slugs, is_shown, make_report, resolve_links, unknown_site_links
 from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
@@ -153,22 +153,23 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
                for s in tree.sources if (p := by_source.get(s.rel)) is not None]
     memory.reports = made
     problems += check_slugs(reports)
-    asset_paths = [rel for rel, _ in tree.assets]
-    reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
-                                           config.base_path, memory.links,  # links between files
-                                           {p.path.removeprefix("content/") for p in problems if p.is_error})
-    problems += link_problems
-    raise_errors(problems)
+    dirs = theme_dirs(root)
+    static = collect_static(dirs)
+    links = resolve_links(reports, [rel for rel, _ in tree.assets], {s.rel: s.text for s in tree.sources},
+                          config.base_path, memory.links,  # links between files
+                          {p.path.removeprefix("content/") for p in problems if p.is_error},
+                          (options.drafts, options.future), {name: f.url for name, f in static.items()})
+    reports = links.reports
+    if any(p.is_error for p in problems):  # later stages need sound reports; broken links they survive
+        raise_errors(problems + links.problems)
+    problems += links.problems
     assets = tree.assets
     del tree  # nothing below needs the sources' text, 100 MB at 10,000 reports
-    published = sort_reports([r for r in reports                     # drafts and scheduling
-                              if (options.drafts or not r.draft) and (options.future or not r.future)])
+    published = sort_reports([r for r in reports if is_shown(r, options.drafts, options.future)])  # drafts, scheduling
     topics = collect_topics(published)
     terms = {r.slug: by_source[r.source].terms for r in published}
     related = memory.same_related(memory.related_cards(published, terms, config.related_count))  # Explore more
     pages = plan_pages(config, published, topics, related, memory.pages)  # every HTML page
-    dirs = theme_dirs(root)
-    static = collect_static(dirs)
     theme = theme_digest(dirs, [s.url for s in static.values()], config)
     renderer = memory.renderer_for(theme, lambda: Renderer(config, dirs, static))
     digests = memory.report_digests(published, lambda todo: report_digests(
@@ -185,6 +186,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
                                     "rename or move the file"))
         files[rel] = path.read_bytes()
+    problems += unknown_site_links(links.site_links, lambda path: path in files or path in kept)
     raise_errors(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []

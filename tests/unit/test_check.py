@@ -77,12 +77,12 @@ def test_build_errors_are_errors_alongside_warnings(make_site):
     assert "has no summary" in messages(found, "content/b.md")
 
 
-def test_a_link_to_a_draft_is_a_broken_link_in_the_built_site(make_site):
+def test_a_link_to_a_draft_is_a_broken_link_on_its_line(make_site):
     root = make_site({"content/a.md": complete("Alpha", body="See [the draft](b.md)."),
                       "content/b.md": report("Beta", draft="true", summary="S", highlights="[H]")})
     (broken,) = findings_of(root)
-    assert broken.path == "content/a.md" and broken.severity == "error"
-    assert "/reports/b/" in broken.message
+    assert (broken.path, broken.line, broken.severity) == ("content/a.md", 8, "error")
+    assert "content/b.md, which is a draft" in broken.message
     assert findings_of(root, drafts=True) == []
 
 
@@ -111,3 +111,11 @@ def test_a_template_error_is_a_finding_in_json_too(make_site, capsys):
     assert main(["check", "--root", str(root), "--format", "json"]) == 1
     (finding,) = json.loads(capsys.readouterr().out)["findings"]
     assert (finding["file"], finding["line"], finding["severity"]) == ("templates/report.html", 1, "error")
+
+
+def test_a_template_link_to_nothing_names_the_template(make_site):
+    template = '{% extends "base.html" %}{% block content %}<a href="{{ url(\'about/\') }}">About</a>{% endblock %}'
+    root = make_site({"content/a.md": complete("Alpha"), "templates/report.html": template})
+    (broken,) = findings_of(root)
+    assert (broken.path, broken.line, broken.severity) == ("templates/report.html", None, "error")
+    assert broken.message == "the page /reports/a/index.html links to /about/, which the site does not have"

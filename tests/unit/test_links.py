@@ -1,10 +1,15 @@
 """Links between reports: a report's .md file (and #heading) becomes its URL; a wrong one is an error."""
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from builder.errors import BuildError
-from conftest import build_site, report
+from builder.build import BuildOptions
+from builder.check import check_site
+from conftest import NOW, build_site, report
 from sitecheck import links_of, target_file
 
 
@@ -88,3 +93,60 @@ def test_an_image_field_naming_a_file_with_any_name_reaches_it(make_site):
     build_site(root)
     page = (root / "output" / "reports" / "a" / "index.html").read_text()
     assert '<meta property="og:image" content="https://x.org/trends/ai/chart%20%231%20%22final%22.png">' in page
+
+
+@pytest.mark.parametrize("left_out, option", [({"draft": "true"}, "drafts"), ({"date": "2027-01-01"}, "future")])
+def test_build_and_check_agree_that_a_link_to_a_report_left_out_is_broken(make_site, left_out, option):
+    root = make_site({"content/a.md": report("Alpha", body="Intro.\n\nSee [beta](b.md)."),
+                      "content/b.md": report("Beta", **left_out)})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == ("content/a.md", 8)
+    assert "the link 'b.md' links to content/b.md, which is " in problem.message
+    assert problem in findings(root)
+    build_site(root, **{option: True})
+
+
+SITE_PATHS = ["/", "/reports/b/", "/reports/b", "/reports/b/#part", "/topics/ai/", "/topics/ai/feed.xml", "/feed.xml",
+              "/sitemap.xml", "/archive/", "/page/2/", "/search/", "/404.html", "/ai/chart%20one.png",
+              "/static/style.css", "/trends/reports/b/", "/trends/ai/chart%20one.png"]
+
+
+def test_site_absolute_links_reach_what_they_name_under_the_base_path(make_site):
+    body = "\n\n".join(f"[link {n}]({target})" for n, target in enumerate(SITE_PATHS))
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/trends/"\nper_page = 1\n',
+                      "content/ai/a.md": report("Alpha", body=body), "content/ai/chart one.png": b"png",
+                      "content/b.md": report("Beta", body="## Part\n\nText.")})
+    build_site(root)
+    page = (root / "output" / "reports" / "a" / "index.html").read_text()
+    links = [html.unescape(link) for link in re.findall(r'<a href="([^"]*)">link \d+</a>', page)]
+    assert len(links) == len(SITE_PATHS)
+    for link in links:
+        target = target_file(root / "output", "/trends/", link, "reports/a/")
+        assert target.is_file() or (target / "index.html").is_file(), link  # a server adds the folder's slash
+
+
+@pytest.mark.parametrize("link", ["/nowhere/", "/reports/gone/?a=1&b=2", "/trends/gone.png"])
+def test_a_site_absolute_link_to_nothing_is_an_error_on_its_line_in_build_and_check(make_site, link):
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/trends/"\n',
+                      "content/a.md": report("Alpha", body=f"Intro.\n\nSee [it]({link}).")})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == ("content/a.md", 8)
+    assert problem.message.startswith(f"the link '{link}' points at /")
+    assert [f for f in findings(root) if f.is_error] == [problem]
+
+
+def findings(root):
+    """What `trendsite check` finds in the site."""
+    return check_site(BuildOptions(root=root, output=root / "output", now=NOW))
+
+
+def test_every_broken_link_is_reported_at_once(make_site):
+    root = make_site({"content/a.md": report("Alpha", body="[one](gone.md)\n\n[two](/gone/)\n\n[three](b.md#nope)"),
+                      "content/b.md": report("Beta")})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    assert [p.line for p in error.value.problems] == [6, 8, 10]
