@@ -248,6 +248,10 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
             problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
                                     f"'image' names content/{image_path}, which does not exist",
                                     "put the picture beside the report and give its file name"))
+    elif image and image.startswith("/") and not image.startswith("//"):
+        path = _site_path(unquote(image), base_path, world)
+        site_links.append(SiteLink(report.source, _image_line(report, sources), image, path))
+        image = quote(path)  # site-relative, as templates expect: absolute_url() adds the base URL
     changed = (html_text, image) != (report.html, report.image)
     return (replace(report, html=html_text, image=image) if changed else report), problems, site_links
 

@@ -150,3 +150,16 @@ def test_every_broken_link_is_reported_at_once(make_site):
     with pytest.raises(BuildError) as error:
         build_site(root)
     assert [p.line for p in error.value.problems] == [6, 8, 10]
+
+
+def test_a_site_absolute_image_field_is_under_the_base_path_and_checked(make_site):
+    config = '[tool.trendsite]\nbase_url = "https://x.org/trends/"\n'
+    root = make_site({"pyproject.toml": config, "content/a.md": report("Alpha", image="/ai/chart.png"),
+                      "content/ai/chart.png": b"png"})
+    build_site(root)
+    page = (root / "output" / "reports" / "a" / "index.html").read_text()
+    assert '<meta property="og:image" content="https://x.org/trends/ai/chart.png">' in page
+    root = make_site({"pyproject.toml": config, "content/a.md": report("Alpha", image="/gone.png")})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    assert [(p.path, p.line) for p in error.value.problems] == [("content/a.md", 5)]
