@@ -158,7 +158,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     links = resolve_links(reports, [rel for rel, _ in tree.assets], {s.rel: s.text for s in tree.sources},
                           config.base_path, memory.links,  # links between files
                           {p.path.removeprefix("content/") for p in problems if p.is_error},
-                          (options.drafts, options.future), {name: f.url for name, f in static.items()})
+                          (options.drafts, options.future), {name: f.url for name, f in static.items()},
+                          config.broken_links)
     reports = links.reports
     if any(p.is_error for p in problems):  # later stages need sound reports; broken links they survive
         raise_errors(problems + links.problems)
@@ -186,7 +187,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
                                     "rename or move the file"))
         files[rel] = path.read_bytes()
-    problems += unknown_site_links(links.site_links, lambda path: path in files or path in kept)
+    problems += unknown_site_links(links.site_links, lambda path: path in files or path in kept, config.broken_links)
     raise_errors(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []

@@ -22,6 +22,7 @@ _RANGES = {
     "words_per_minute": (50, 1000),
     "max_file_bytes": (1_000, 1_000_000_000),
 }
+_CHOICES = {"broken_links": ("error", "warn")}
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -68,6 +69,10 @@ def parse_config(table: dict) -> SiteConfig:
             low, high = _RANGES[key]
             problems.append(Problem(CONFIG_FILE, None,
                                     f"[tool.trendsite] {key} must be between {low} and {high}, got {value}"))
+            continue
+        if key in _CHOICES and value not in _CHOICES[key]:
+            problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] {key} must be "
+                                    + " or ".join(map(repr, _CHOICES[key])) + f", got {value!r}"))
             continue
         values[key] = value
     base_url = values.get("base_url", defaults.base_url)

@@ -64,3 +64,10 @@ def test_a_file_not_in_utf8_says_so_and_where(tmp_path):
         load_config(tmp_path)
     assert str(error.value) == ("pyproject.toml:2: is not UTF-8: byte 0xe9 at offset 29 "
                                 "(save the file as UTF-8 in your editor)")
+
+
+def test_broken_links_is_error_or_warn():
+    assert parse_config({"broken_links": "warn"}).broken_links == "warn"
+    with pytest.raises(BuildError) as error:
+        parse_config({"broken_links": "ignore"})
+    assert error.value.problems[0].message == "[tool.trendsite] broken_links must be 'error' or 'warn', got 'ignore'"

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from builder.errors import BuildError
+from builder.__main__ import main
 from builder.build import BuildOptions
 from builder.check import check_site
 from conftest import NOW, build_site, report
@@ -163,3 +164,18 @@ def test_a_site_absolute_image_field_is_under_the_base_path_and_checked(make_sit
     with pytest.raises(BuildError) as error:
         build_site(root)
     assert [(p.path, p.line) for p in error.value.problems] == [("content/a.md", 5)]
+
+
+def test_broken_links_warn_publishes_the_site_and_names_each_link_in_build_check_and_the_command_line(
+        make_site, capsys):
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbroken_links = "warn"\n',
+                      "content/a.md": report("Alpha", body="[one](gone.md)\n\n[two](/gone/)\n\n[three](b.md#nope)\n\n"
+                                                           "[four](c.md)\n\n[five](../../x.md)"),
+                      "content/b.md": report("Beta"), "content/c.md": report("Gamma", draft="true")})
+    result = build_site(root)
+    assert (root / "output" / "reports" / "a" / "index.html").is_file()
+    warnings = sorted((p.path, p.line, p.severity) for p in result.site.warnings if p.message.startswith("the link"))
+    assert warnings == [("content/a.md", line, "warning") for line in (6, 8, 10, 12, 14)]
+    assert sorted((f.path, f.line, f.severity) for f in findings(root) if f.message.startswith("the link")) == warnings
+    assert main(["build", "--root", str(root)]) == 0
+    assert capsys.readouterr().err.count("warning: content/a.md:") == 5
