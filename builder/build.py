@@ -11,7 +11,7 @@ from typing import Callable, Collection, Iterator, Mapping, MutableMapping
 
 from . import feeds
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
-from .config import load_config, site_timezone
+from .config import base_url_warnings, load_config, site_timezone
 from .content import check_slugs, is_shown, make_report, resolve_links, unknown_site_links
 from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
@@ -35,6 +35,7 @@ class BuildOptions:
     drafts: bool = False  # include `draft: true` reports
     future: bool = False  # include reports dated after `now`
     now: datetime | None = None  # injectable clock, for tests
+    base_url: str | None = None  # replaces the site's base_url (a deploy preview's address)
     # Skip the whole build when no input changed since the last build into output (the command line).
     skip_unchanged: bool = False
     workers: int = 1  # processes for rendering Markdown on a cold build; > 1 needs an importable __main__
@@ -78,7 +79,7 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     inputs = ""
     if options.skip_unchanged:
         inputs = inputs_digest(options.root, theme_dirs(options.root),
-                               (f"drafts={options.drafts}", f"future={options.future}"))
+                               (f"drafts={options.drafts}", f"future={options.future}", f"base_url={options.base_url}"))
         unchanged = _unchanged_output(options, previous, inputs)
         if unchanged is not None:
             return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
@@ -134,10 +135,10 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     root = options.root
     memory = Memory(warm=False) if memory is None else memory
     now = options.now or datetime.now(timezone.utc)
-    config = load_config(root)                                      # settings
+    config = load_config(root, options.base_url)                    # settings
     tz = site_timezone(config)
     tree = memory.content(root, config.max_file_bytes)                # content/
-    problems = list(tree.problems)
+    problems = list(tree.problems) + base_url_warnings(config)
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone), memory.entries)
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms

@@ -132,7 +132,7 @@ def unknown_site_links(links: Iterable[SiteLink], exists: Callable[[str], bool],
     """A problem for each site-absolute link to a path `exists` says the site has no file at."""
     return [Problem(f"content/{link.source}", link.line,
                     f"the link '{link.target}' points at /{link.path}, which the site does not have",
-                    "fix the path, from the site's root (a draft or scheduled report is not published)",
+                    "fix the path, from the site's root; drafts and scheduled reports are not published",
                     _severity(broken_links))
             for link in links
             if not any(map(exists, (link.path, output_path(link.path), f"{link.path}/index.html")))]

@@ -3,10 +3,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from builder.__main__ import main
 from builder.build import BuildOptions
 from builder.check import check_site, format_findings
 from conftest import NOW, report
+
+
+@pytest.fixture
+def make_site(make_site):
+    """Sites with a base_url, so that the findings are the ones a test is about."""
+    return lambda files: make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/"\n', **files})
 
 
 def findings_of(root, **options):

@@ -1,7 +1,11 @@
 import pytest
 
+from builder.__main__ import main
+from builder.build import BuildOptions
+from builder.check import check_site
 from builder.config import load_config, parse_config
 from builder.errors import BuildError
+from conftest import NOW, build_site, report
 
 
 def test_missing_pyproject_gives_defaults(tmp_path):
@@ -71,3 +75,33 @@ def test_broken_links_is_error_or_warn():
     with pytest.raises(BuildError) as error:
         parse_config({"broken_links": "ignore"})
     assert error.value.problems[0].message == "[tool.trendsite] broken_links must be 'error' or 'warn', got 'ignore'"
+
+
+def test_without_base_url_build_and_check_warn_that_feeds_and_the_sitemap_point_at_localhost(make_site, capsys):
+    root = make_site({"content/a.md": report("Alpha")})
+    (warned,) = [w for w in build_site(root).site.warnings if "base_url" in w.message]
+    assert (warned.path, warned.severity) == ("pyproject.toml", "warning")
+    assert "feeds, the sitemap and canonical URLs point at http://localhost:8000/" in warned.message
+    assert "--base-url" in warned.hint
+    assert warned in check_site(BuildOptions(root=root, output=root / "output", now=NOW))
+    assert main(["build", "--root", str(root)]) == 0
+    assert "warning: pyproject.toml: base_url is not set" in capsys.readouterr().err
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/"\n',
+                      "content/a.md": report("Alpha")})
+    assert not [w for w in build_site(root).site.warnings if "base_url" in w.message]
+
+
+def test_build_base_url_overrides_the_setting_for_a_deploy_preview(make_site, capsys):
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/trends/"\n',
+                      "content/a.md": report("Alpha", body="[home](/)")})
+    feed, page = root / "output" / "feed.xml", root / "output" / "reports" / "a" / "index.html"
+    assert main(["build", "--root", str(root), "--base-url", "https://preview.x.org/pr-7"]) == 0
+    assert "<id>https://preview.x.org/pr-7/feed.xml</id>" in feed.read_text()
+    assert 'href="/pr-7/">home' in page.read_text()
+    assert main(["build", "--root", str(root)]) == 0  # the next build without it is the site's again
+    assert "<id>https://x.org/trends/feed.xml</id>" in feed.read_text()
+    assert 'href="/trends/">home' in page.read_text()
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--root", str(root), "--base-url", "preview.x.org"])
+    assert stopped.value.code == 2
+    assert "--base-url: must be an absolute http(s) URL, got 'preview.x.org'" in capsys.readouterr().err

@@ -6,12 +6,18 @@ import re
 
 import pytest
 
-from builder.errors import BuildError
 from builder.__main__ import main
 from builder.build import BuildOptions
 from builder.check import check_site
+from builder.errors import BuildError
 from conftest import NOW, build_site, report
 from sitecheck import links_of, target_file
+
+
+@pytest.fixture
+def make_site(make_site):
+    """Sites with a base_url, so that the findings are the ones a test is about."""
+    return lambda files: make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/"\n', **files})
 
 
 def test_a_link_to_a_report_file_and_heading_becomes_its_url(make_site):
