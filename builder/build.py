@@ -15,7 +15,7 @@ from .config import base_url_warnings, load_config, site_timezone
 from .content import check_slugs, is_shown, make_report, resolve_links, unknown_site_links
 from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
-from .listing import collect_topics, plan_pages, sort_reports
+from .listing import collect_topics, name_topics, plan_pages, sort_reports
 from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
@@ -168,6 +168,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     assets = tree.assets
     del tree  # nothing below needs the sources' text, 100 MB at 10,000 reports
     published = sort_reports([r for r in reports if is_shown(r, options.drafts, options.future)])  # drafts, scheduling
+    published = name_topics(published)                               # one name a topic
     topics = collect_topics(published)
     terms = {r.slug: by_source[r.source].terms for r in published}
     related = memory.same_related(memory.related_cards(published, terms, config.related_count))  # Explore more

@@ -6,16 +6,18 @@ import html
 import json
 import re
 from collections import defaultdict
-from typing import Sequence
+from typing import Collection, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, Site, generate
 from .config import load_config, site_timezone
 from .errors import BuildError, Problem, warning
+from .content import topic_refs
 from .frontmatter import parse_document
+from .listing import most_used, topic_spellings
 from .load import load_content
-from .model import Document
-from .urls import output_path, slugify
+from .model import Document, TopicRef
+from .urls import output_path
 
 MAX_TITLE = 90
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
@@ -32,7 +34,7 @@ def check_site(options: BuildOptions) -> list[Problem]:
     except BuildError as error:
         findings += error.problems
         site = None
-    findings += editor_warnings(options)
+    findings += editor_warnings(options, None if site is None else {r.source for r in site.reports})
     if site is not None:
         findings += site.warnings
         try:
@@ -42,8 +44,10 @@ def check_site(options: BuildOptions) -> list[Problem]:
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
 
 
-def editor_warnings(options: BuildOptions) -> list[Problem]:
-    """Warnings about reports that build but could read better; files with errors are skipped."""
+def editor_warnings(options: BuildOptions, published: Collection[str] | None = None) -> list[Problem]:
+    """Warnings about reports that build but could read better; files with errors are skipped.
+    `published` are the content paths of the reports the build publishes, whose topic spellings
+    name the topics (all reports when None)."""
     try:
         config = load_config(options.root)
     except BuildError:
@@ -54,7 +58,9 @@ def editor_warnings(options: BuildOptions) -> list[Problem]:
     found: list[Problem] = []
     for document in documents:
         found += _report_warnings(document)
-    return found + _topic_typos(documents) + _duplicate_titles(documents)
+    topics = [(d, topic_refs(d.meta.tags)) for d in documents]
+    return found + _topic_typos(topics) + _duplicate_titles(documents) + _topic_variants(
+        [(d, refs) for d, refs in topics if published is None or d.source.rel in published])
 
 
 def _report_warnings(document: Document) -> list[Problem]:
@@ -79,14 +85,16 @@ def _report_warnings(document: Document) -> list[Problem]:
     return found
 
 
-def _topic_typos(documents: Sequence[Document]) -> list[Problem]:
+# Each report with its topics, as it spells them.
+Topics = Sequence[tuple[Document, tuple[TopicRef, ...]]]
+
+
+def _topic_typos(topics: Topics) -> list[Problem]:
     users: dict[str, list[Document]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for document in documents:
-        for tag in document.meta.tags:
-            slug = slugify(tag)
-            users[slug].append(document)
-            names.setdefault(slug, tag)
+    for document, refs in topics:
+        for ref in refs:
+            users[ref.slug].append(document)
+    names = {slug: most_used(spellings) for slug, spellings in topic_spellings(refs for _, refs in topics).items()}
     found = []
     for slug, using in sorted(users.items()):
         if len(using) != 1:
@@ -99,6 +107,21 @@ def _topic_typos(documents: Sequence[Document]) -> list[Problem]:
                                   f"the topic '{names[slug]}' is used only here and looks like "
                                   f"'{names[close[0]]}' ({len(users[close[0]])} report(s))",
                                   f"if it is a typo, write '{names[close[0]]}'"))
+    return found
+
+
+def _topic_variants(topics: Topics) -> list[Problem]:
+    """Reports spelling a topic otherwise than most, whose pages show it as most spell it."""
+    spellings = topic_spellings(refs for _, refs in topics)
+    found = []
+    for document, refs in topics:
+        for ref in refs:
+            shown = most_used(spellings[ref.slug])
+            if ref.name != shown:
+                variants = ", ".join(f"'{name}' ({count})" for name, count in sorted(spellings[ref.slug].items()))
+                found.append(warning(f"content/{document.source.rel}", _field_line(document, "tags"),
+                                      f"the topic '{ref.name}' is shown as '{shown}', as most reports spell it "
+                                      f"(spellings: {variants})", f"write '{shown}' to spell it as the site does"))
     return found
 
 

@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote, urlsplit
 from .errors import Problem
 from .markup import Rendered, summarize
 from .model import Document, Report, SiteConfig, TopicRef
-from .urls import is_safe_relative, output_path, slugify
+from .urls import is_safe_relative, output_path, slugify, topic_slug
 
 _LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
 # What a query or fragment may keep as written: characters URLs allow there, and %-escapes.
@@ -32,12 +32,7 @@ def make_report(document: Document, rendered: Rendered, config: SiteConfig, now:
     """A Report from its document and rendered body; links are resolved later by resolve_links."""
     meta = document.meta
     summary = meta.summary or summarize(rendered.first_paragraph)
-    # Tags that differ only in case or accents ("AI", "ai") are one topic page, so one chip.
-    refs: dict[str, TopicRef] = {}
-    for tag in meta.tags:
-        slug = slugify(tag) or "topic"
-        refs.setdefault(slug, TopicRef(name=tag, slug=slug))
-    topics = tuple(refs.values())
+    topics = topic_refs(meta.tags)
     return Report(
         source=document.source.rel, slug=report_slug(document), title=meta.title, date=meta.date,
         updated=meta.updated, author=meta.author or config.author, summary=summary, topics=topics,
@@ -46,6 +41,15 @@ def make_report(document: Document, rendered: Rendered, config: SiteConfig, now:
         reading_minutes=max(1, round(rendered.word_count / config.words_per_minute)),
         text=rendered.text, image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra,
     )
+
+
+def topic_refs(tags: Iterable[str]) -> tuple[TopicRef, ...]:
+    """The topics of a report's tags, as it spells them; tags of one topic ("AI", "ai") are one."""
+    refs: dict[str, TopicRef] = {}
+    for tag in tags:
+        slug = topic_slug(tag) or "topic"
+        refs.setdefault(slug, TopicRef(name=tag, slug=slug))
+    return tuple(refs.values())
 
 
 def check_slugs(reports: Iterable[Report]) -> list[Problem]:
