@@ -19,6 +19,7 @@ from .listing import collect_topics, name_topics, plan_pages, sort_reports
 from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
+from .prose import template_tags
 from .related import automatic_gc_paused
 from .render import Renderer, collect_static, theme_dirs
 from .urls import output_path
@@ -147,6 +148,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
         memory.prepared if memory.warm else None)
     problems += found
     by_source = {p.rel: p for p in prepared}
+    problems += [w for s in tree.sources if s.rel in by_source                    # Hugo and Liquid tags
+                 for w in template_tags(s, by_source[s.rel].body_line)]
     made: dict = {}
     settings = repr(config)  # hashed once, not once a report as the SiteConfig would be
     reports = [memory.report((p.rel, p.key, settings, p.meta.date > now),                   # reports

@@ -17,13 +17,13 @@ from .frontmatter import parse_document
 from .listing import most_used, topic_spellings
 from .load import load_content
 from .model import Document, TopicRef
+from .prose import prose_lines
 from .urls import output_path
 
 MAX_TITLE = 90
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 _IMAGE_NO_ALT = re.compile(r"!\[\s*\]\(")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def check_site(options: BuildOptions) -> list[Problem]:
@@ -77,7 +77,7 @@ def _report_warnings(document: Document) -> list[Problem]:
         found.append(warning(shown, _field_line(document, "title"),
                               f"the title is {len(meta.title)} characters, over {MAX_TITLE}",
                               "shorten it; long titles are cut off in search results and cards"))
-    for number, line in _body_lines(document):
+    for number, line in prose_lines(document.body.split("\n"), document.body_line):
         bare_tag = any("alt=" not in m.group(0).lower() for m in _HTML_IMAGE.finditer(line))
         if _IMAGE_NO_ALT.search(line) or bare_tag:
             found.append(warning(shown, number, "an image has no alt text",
@@ -179,17 +179,6 @@ def _site_path(target: str, base: str) -> str | None:
 def _field_line(document: Document, key: str) -> int:
     lines = document.source.text.split("\n")[: document.body_line]
     return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
-
-
-def _body_lines(document: Document):
-    """(line number, text) of body lines outside fenced code, where Markdown images can be."""
-    fenced = False
-    for number, line in enumerate(document.body.split("\n"), document.body_line):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            yield number, line
-
 
 
 def format_findings(findings: Sequence[Problem], style: str) -> str:
