@@ -192,7 +192,9 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
             problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
                                     "rename or move the file"))
         files[rel] = path.read_bytes()
-    problems += unknown_site_links(links.site_links, lambda path: path in files or path in kept, config.broken_links)
+    problems += unknown_site_links(links.site_links, lambda path: path in files or path in kept,  # site-absolute links
+                                   lambda rel: (root / "content" / rel).read_text("utf-8", "replace"),
+                                   config.broken_links)
     raise_errors(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []

@@ -6,7 +6,7 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping, NamedTuple, Sequence
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Problem
@@ -17,6 +17,7 @@ from .urls import is_safe_relative, output_path, slugify, topic_slug
 _LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
 # What a query or fragment may keep as written: characters URLs allow there, and %-escapes.
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"
+_PLAIN_PATH = re.compile(r"[\w.~/-]*\Z", re.ASCII)  # needs no %-encoding
 
 
 def report_slug(document: Document) -> str:
@@ -75,15 +76,14 @@ def is_shown(report: Report, drafts: bool, future: bool) -> bool:
     return (drafts or not report.draft) and (future or not report.future)
 
 
-@dataclass(frozen=True)
-class SiteLink:
+class SiteLink(NamedTuple):  # a tuple: made for every such link of every build
     """A site-absolute link ("/feed.xml") in a report: whether the site has what it names is known
     only once every file is planned (see unknown_site_links)."""
 
     source: str  # the report's path in content/
-    line: int | None
     target: str  # as written
     path: str  # the output path it names, relative to the site's base path
+    field: bool = False  # the `image:` field, not a link in the body
 
 
 @dataclass(frozen=True)
@@ -131,15 +131,23 @@ def resolve_links(reports: Sequence[Report], assets: Iterable[str], sources: Map
     return links
 
 
-def unknown_site_links(links: Iterable[SiteLink], exists: Callable[[str], bool], broken_links: str = "error"
-                       ) -> list[Problem]:
-    """A problem for each site-absolute link to a path `exists` says the site has no file at."""
-    return [Problem(f"content/{link.source}", link.line,
-                    f"the link '{link.target}' points at /{link.path}, which the site does not have",
-                    "fix the path, from the site's root; drafts and scheduled reports are not published",
-                    _severity(broken_links))
-            for link in links
-            if not any(map(exists, (link.path, output_path(link.path), f"{link.path}/index.html")))]
+def unknown_site_links(links: Iterable[SiteLink], exists: Callable[[str], bool], text_of: Callable[[str], str],
+                       broken_links: str = "error") -> list[Problem]:
+    """A problem for each site-absolute link to a path `exists` says the site has no file at.
+
+    `text_of` gives a report's Markdown by its content path, read only to name the line of a broken
+    link: finding the line of every link would cost a search of its report's text."""
+    problems = []
+    for link in links:
+        if any(map(exists, (link.path, output_path(link.path), f"{link.path}/index.html"))):
+            continue
+        text = text_of(link.source)
+        problems.append(Problem(f"content/{link.source}",
+                                _image_line(text) if link.field else _link_line(text, link.target),
+                                f"the link '{link.target}' points at /{link.path}, which the site does not have",
+                                "fix the path, from the site's root; drafts and scheduled reports are not published",
+                                _severity(broken_links)))
+    return problems
 
 
 def _severity(broken_links: str) -> str:
@@ -204,16 +212,15 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or not parts.path:
             return match.group(0)
-        query = f"?{quote(parts.query, _QUERY_SAFE)}" if parts.query else ""
-        fragment = f"#{quote(parts.fragment, _QUERY_SAFE)}" if parts.fragment else ""
+        suffix = _suffix(parts.query, parts.fragment) if parts.query or parts.fragment else ""
         if target.startswith("/"):
             path = _site_path(unquote(parts.path), base_path, world)
-            site_links.append(SiteLink(report.source, _link_line(text, target), target, path))
-            return _link(attribute, base_path + quote(path) + query + fragment)
-        # A file may be named like a URL with a query or fragment ("what?.pdf", "a#b.png").
-        whole = posixpath.normpath(posixpath.join(folder, unquote(target)))
-        if (parts.query or parts.fragment) and world.answer("published", whole):
-            return _link(attribute, base_path + quote(whole))
+            site_links.append(SiteLink(report.source, target, path))
+            return _link(attribute, base_path, path, suffix)
+        if suffix:  # a file may be named like a URL with a query or fragment ("what?.pdf", "a#b.png")
+            whole = posixpath.normpath(posixpath.join(folder, unquote(target)))
+            if world.answer("published", whole):
+                return _link(attribute, base_path, whole)
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
         if not is_safe_relative(path):
             broken(target, "points outside the content folder")
@@ -221,7 +228,7 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
         linked = path
         if not path.endswith(".md"):
             if world.answer("published", path):
-                return _link(attribute, base_path + quote(path) + query + fragment)
+                return _link(attribute, base_path, path, suffix)
             path = f"{path}/index.md"  # a link to a report's folder is a link to the report
         url = world.answer("url", path)
         if url is None:
@@ -236,12 +243,12 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
                    "remove the link until that report is published (--drafts and --future show such reports)")
         elif heading and not world.answer("anchor", path, heading):
             broken(target, f"links to a heading #{heading} that content/{path} does not have")
-        return _link(attribute, base_path + quote(url) + query + fragment)
+        return _link(attribute, base_path, url, suffix)
 
     html_text = _LINK.sub(rewrite, report.html)
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
-        problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
+        problems.append(Problem(f"content/{report.source}", _image_line(text),
                                 f"'image' has an unsafe address {image!r}",
                                 "give a file beside the report, or an http(s) URL"))
     elif image and not urlsplit(image).scheme and not image.startswith("/"):
@@ -249,12 +256,12 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
         if world.answer("published", image_path):
             image = quote(image_path)  # a URL path: templates put it in addresses as it is
         else:
-            problems.append(Problem(f"content/{report.source}", _image_line(report, sources),
+            problems.append(Problem(f"content/{report.source}", _image_line(text),
                                     f"'image' names content/{image_path}, which does not exist",
                                     "put the picture beside the report and give its file name"))
     elif image and image.startswith("/") and not image.startswith("//"):
         path = _site_path(unquote(image), base_path, world)
-        site_links.append(SiteLink(report.source, _image_line(report, sources), image, path))
+        site_links.append(SiteLink(report.source, image, path, field=True))
         image = quote(path)  # site-relative, as templates expect: absolute_url() adds the base URL
     changed = (html_text, image) != (report.html, report.image)
     return (replace(report, html=html_text, image=image) if changed else report), problems, site_links
@@ -265,27 +272,34 @@ def _site_path(path: str, base_path: str, world: _World) -> str:
     "/trends/feed.xml" too; "/static/style.css" names the theme's file by its published name."""
     if base_path != "/" and path.startswith(base_path):
         path = path[len(base_path) - 1:]
-    site = posixpath.normpath(path).lstrip("/")  # "/../x" is "/x" to a browser
-    if path.endswith("/") and site:
-        site += "/"  # a folder's URL keeps its slash
+    site = path[1:]
+    if "/." in path or "//" in path:  # "/../x" is "/x" to a browser
+        site = posixpath.normpath(path).lstrip("/")
+        if path.endswith("/") and site:
+            site += "/"  # a folder's URL keeps its slash
     if site.startswith("static/"):
         site = world.answer("static", site[len("static/"):]) or site
     return site
 
 
-def _link(attribute: str, url: str) -> str:
-    """The attribute with `url`, whose file names are %-encoded (they may hold any character, '"' too)."""
-    return f'{attribute}="{html.escape(url)}"'
+def _link(attribute: str, base_path: str, path: str, suffix: str = "") -> str:
+    """The attribute linking to a site path, %-encoded: a file name may hold any character, '"' too."""
+    return f'{attribute}="{base_path}{path if _PLAIN_PATH.match(path) else quote(path)}{suffix}"'
+
+
+def _suffix(query: str, fragment: str) -> str:
+    """A link's ?query and #fragment, %-encoded where URLs need it and escaped for an attribute."""
+    return html.escape((f"?{quote(query, _QUERY_SAFE)}" if query else "")
+                       + (f"#{quote(fragment, _QUERY_SAFE)}" if fragment else ""))
 
 
 def _ids(html: str) -> set[str]:
     return set(re.findall(r'\sid="([^"]+)"', html))
 
 
-def _image_line(report: Report, sources: Mapping[str, str]) -> int:
+def _image_line(text: str) -> int:
     """The line of the `image:` field: front matter comes first, so its first such line."""
-    lines = sources.get(report.source, "").split("\n")
-    return next((n for n, line in enumerate(lines, 1) if line.startswith("image:")), 1)
+    return next((n for n, line in enumerate(text.split("\n"), 1) if line.startswith("image:")), 1)
 
 
 def _link_line(text: str, target: str) -> int | None:
