@@ -1,6 +1,7 @@
 """Site settings from `[tool.trendsite]` in the site's pyproject.toml, validated once."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import fields, replace
 from datetime import timezone, tzinfo
@@ -23,6 +24,7 @@ _RANGES = {
     "max_file_bytes": (1_000, 1_000_000_000),
 }
 _CHOICES = {"broken_links": ("error", "warn")}
+_NOT_IN_URLS = re.compile(r"[\x00-\x20\x7f\"'<>\\^`{|}]")
 
 
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
@@ -37,6 +39,9 @@ def base_url_error(base_url: str) -> str | None:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"base_url must be an absolute http(s) URL, got {base_url!r}"
+    # The base path begins every link of the site, in attributes and Markdown alike.
+    if _NOT_IN_URLS.search(base_url):
+        return f"base_url must have no spaces, quotes or angle brackets (%-encode them), got {base_url!r}"
     return None
 
 

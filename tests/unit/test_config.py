@@ -105,3 +105,10 @@ def test_build_base_url_overrides_the_setting_for_a_deploy_preview(make_site, ca
         main(["build", "--root", str(root), "--base-url", "preview.x.org"])
     assert stopped.value.code == 2
     assert "--base-url: must be an absolute http(s) URL, got 'preview.x.org'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("base_url", ['https://x.org/a"b/', "https://x.org/my trends/", "https://x.org/<x>/"])
+def test_a_base_url_that_would_break_every_link_is_refused(base_url):
+    with pytest.raises(BuildError) as error:
+        parse_config({"base_url": base_url})
+    assert "base_url must have no spaces, quotes or angle brackets (%-encode them)" in error.value.problems[0].message
