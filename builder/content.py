@@ -240,7 +240,7 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
         left_out = world.answer("left_out", path)
         if left_out and not world.answer("left_out", report.source):
             broken(target, f"links to content/{path}, which is {left_out}, not published in this build",
-                   "remove the link until that report is published (--drafts and --future show such reports)")
+                   "remove the link until that report is published; --drafts and --future show such reports")
         elif heading and not world.answer("anchor", path, heading):
             broken(target, f"links to a heading #{heading} that content/{path} does not have")
         return _link(attribute, base_path, url, suffix)

@@ -48,5 +48,6 @@ def template_tags(source: Source, body_line: int) -> list[Problem]:
         shown = tag.group(0) if len(tag.group(0)) <= _SHOWN else tag.group(0)[:_SHOWN] + "…"
         found.append(warning(f"content/{source.rel}", number,
                              f"{kind} '{shown}' is shown as typed: trendsite does not run {tool}",
-                             "write it in Markdown (a link, an image), or put it in `backticks` to show it as code"))
+                             "write it in Markdown, as a link or an image, or put it in `backticks` to show it "
+                             "as code"))
     return found

@@ -36,7 +36,8 @@ def test_check_names_the_spellings_of_a_topic_where_a_report_spells_it_otherwise
     found = check_site(BuildOptions(root=root, output=root / "output", now=NOW))
     (variant,) = [f for f in found if "spell" in f.message]
     assert (variant.path, variant.line, variant.severity) == ("content/c.md", 4, "warning")
-    assert variant.message == "the topic 'ai' is shown as 'AI', as most reports spell it (spellings: 'AI' (2), 'ai' (1))"
+    assert variant.message == ("the topic 'ai' is shown as 'AI', as most reports spell it "
+                               "(spellings: 'AI' (2), 'ai' (1))")
 
 
 def test_topics_whose_names_differ_only_in_symbols_get_distinct_pages(make_site):
