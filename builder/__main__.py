@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import check, preview, scaffold
 from .build import BuildOptions, build
-from .config import base_url_error
+from .config import base_url_error, base_url_warnings
 from .errors import BUG_HINT, BuildError, Problem
 from .progress import ProgressBar, summary_line
 
@@ -125,8 +125,8 @@ def _build(args: argparse.Namespace) -> int:
         result = build(options)
     finally:
         bar.clear()
-    if result.site is not None:
-        _print_problems(result.site.warnings, args.debug)
+    if result.site is not None:  # a published site's own warnings: `serve` needs no base_url
+        _print_problems([*base_url_warnings(result.site.config), *result.site.warnings], args.debug)
     print(summary_line(result, options.output))
     return 0
 

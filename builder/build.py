@@ -11,7 +11,7 @@ from typing import Callable, Collection, Iterator, Mapping, MutableMapping
 
 from . import feeds
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
-from .config import base_url_warnings, load_config, site_timezone
+from .config import load_config, site_timezone
 from .content import check_slugs, is_shown, make_report, resolve_links, unknown_site_links
 from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
@@ -139,7 +139,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     config = load_config(root, options.base_url)                    # settings
     tz = site_timezone(config)
     tree = memory.content(root, config.max_file_bytes)                # content/
-    problems = list(tree.problems) + base_url_warnings(config)
+    problems = list(tree.problems)
     cache = ReportCache(root / CACHE_DIR, cache_salt(config.unsafe_html, config.timezone), memory.entries)
     progress = options.progress
     prepared, found = prepare_reports(                              # front matter, Markdown, terms

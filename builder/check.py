@@ -10,9 +10,9 @@ from typing import Collection, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, Site, generate
-from .config import load_config, site_timezone
-from .errors import BuildError, Problem, warning
+from .config import base_url_warnings, load_config, site_timezone
 from .content import topic_refs
+from .errors import BuildError, Problem, warning
 from .frontmatter import parse_document
 from .listing import most_used, topic_spellings
 from .load import load_content
@@ -49,13 +49,13 @@ def editor_warnings(options: BuildOptions, published: Collection[str] | None = N
     `published` are the content paths of the reports the build publishes, whose topic spellings
     name the topics (all reports when None)."""
     try:
-        config = load_config(options.root)
+        config = load_config(options.root, options.base_url)
     except BuildError:
         return []  # the build's errors already name the settings problem
     tz = site_timezone(config)
     documents = [d for s in load_content(options.root, config.max_file_bytes).sources
                  if (d := parse_document(s, tz)[0]) is not None]
-    found: list[Problem] = []
+    found = base_url_warnings(config)
     for document in documents:
         found += _report_warnings(document)
     topics = [(d, topic_refs(d.meta.tags)) for d in documents]

@@ -5,7 +5,8 @@ from builder.build import BuildOptions
 from builder.check import check_site
 from builder.config import load_config, parse_config
 from builder.errors import BuildError
-from conftest import NOW, build_site, report
+from builder.preview import Preview
+from conftest import NOW, report
 
 
 def test_missing_pyproject_gives_defaults(tmp_path):
@@ -79,16 +80,19 @@ def test_broken_links_is_error_or_warn():
 
 def test_without_base_url_build_and_check_warn_that_feeds_and_the_sitemap_point_at_localhost(make_site, capsys):
     root = make_site({"content/a.md": report("Alpha")})
-    (warned,) = [w for w in build_site(root).site.warnings if "base_url" in w.message]
+    (warned,) = [f for f in check_site(BuildOptions(root=root, output=root / "output", now=NOW))
+                 if "base_url" in f.message]
     assert (warned.path, warned.severity) == ("pyproject.toml", "warning")
     assert "feeds, the sitemap and canonical URLs point at http://localhost:8000/" in warned.message
     assert "--base-url" in warned.hint
-    assert warned in check_site(BuildOptions(root=root, output=root / "output", now=NOW))
     assert main(["build", "--root", str(root)]) == 0
-    assert "warning: pyproject.toml: base_url is not set" in capsys.readouterr().err
+    assert f"warning: {warned}" in capsys.readouterr().err.splitlines()
     root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/"\n',
                       "content/a.md": report("Alpha")})
-    assert not [w for w in build_site(root).site.warnings if "base_url" in w.message]
+    assert not [f for f in check_site(BuildOptions(root=root, output=root / "output", now=NOW))
+                if "base_url" in f.message]
+    assert main(["build", "--root", str(root)]) == 0
+    assert "base_url" not in capsys.readouterr().err
 
 
 def test_build_base_url_overrides_the_setting_for_a_deploy_preview(make_site, capsys):
@@ -112,3 +116,9 @@ def test_a_base_url_that_would_break_every_link_is_refused(base_url):
     with pytest.raises(BuildError) as error:
         parse_config({"base_url": base_url})
     assert "base_url must have no spaces, quotes or angle brackets (%-encode them)" in error.value.problems[0].message
+
+
+def test_serve_does_not_warn_about_base_url_as_it_serves_this_computer(make_site):
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: not a date\n---\n"})
+    outcome = Preview(BuildOptions(root=root, output=root / "output", now=NOW)).rebuild(None)
+    assert [p.path for p in outcome.problems] == ["content/a.md"]
