@@ -88,6 +88,8 @@ class SiteLink(NamedTuple):  # a tuple: made for every such link of every build
 
 @dataclass(frozen=True)
 class Links:
+    """What resolve_links made of the reports' links."""
+
     reports: list[Report]  # the reports with their links rewritten
     problems: list[Problem]
     site_links: list[SiteLink]
