@@ -13,14 +13,15 @@ from . import feeds
 from .assets import publish_assets
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
 from .config import load_config, site_timezone
-from .content import check_slugs, make_report, resolve_links
+from .content import check_slugs, is_shown, make_report, resolve_links, unknown_site_links
 from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
-from .listing import collect_topics, plan_pages, sort_reports
+from .listing import collect_topics, name_topics, plan_pages, sort_reports
 from .lock import output_lock
 from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
+from .prose import template_tags
 from .related import automatic_gc_paused
 from .render import Renderer, collect_static, theme_dirs
 from .urls import output_path
@@ -37,6 +38,7 @@ class BuildOptions:
     drafts: bool = False  # include `draft: true` reports
     future: bool = False  # include reports dated after `now`
     now: datetime | None = None  # injectable clock, for tests
+    base_url: str | None = None  # replaces the site's base_url (a deploy preview's address)
     # Skip the whole build when no input changed since the last build into output (the command line).
     skip_unchanged: bool = False
     workers: int = 1  # processes for rendering Markdown on a cold build; > 1 needs an importable __main__
@@ -89,7 +91,7 @@ def _build(options: BuildOptions, memory: Memory, started: float) -> BuildResult
     inputs = ""
     if options.skip_unchanged:
         inputs = inputs_digest(options.root, theme_dirs(options.root),
-                               (f"drafts={options.drafts}", f"future={options.future}"))
+                               (f"drafts={options.drafts}", f"future={options.future}", f"base_url={options.base_url}"))
         unchanged = _unchanged_output(options, previous, inputs)
         if unchanged is not None:
             return BuildResult(site=None, summary=unchanged, seconds=time.perf_counter() - started)
@@ -147,7 +149,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     root = options.root
     memory = Memory(warm=False) if memory is None else memory
     now = options.now or datetime.now(timezone.utc)
-    config = load_config(root)                                      # settings
+    config = load_config(root, options.base_url)                    # settings
     tz = site_timezone(config)
     tree = memory.content(root, config.max_file_bytes)                # content/
     problems = list(tree.problems)
@@ -159,6 +161,8 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
         memory.prepared if memory.warm else None)
     problems += found
     by_source = {p.rel: p for p in prepared}
+    problems += [w for s in tree.sources if s.rel in by_source                    # Hugo and Liquid tags
+                 for w in template_tags(s, by_source[s.rel].body_line)]
     made: dict = {}
     settings = repr(config)  # hashed once, not once a report as the SiteConfig would be
     reports = [memory.report((p.rel, p.key, settings, p.meta.date > now),                   # reports
@@ -166,22 +170,25 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
                for s in tree.sources if (p := by_source.get(s.rel)) is not None]
     memory.reports = made
     problems += check_slugs(reports)
-    asset_paths = [rel for rel, _ in tree.assets]
-    reports, link_problems = resolve_links(reports, asset_paths, {s.rel: s.text for s in tree.sources},
-                                           config.base_path, memory.links,  # links between files
-                                           {p.path.removeprefix("content/") for p in problems if p.is_error})
-    problems += link_problems
-    raise_errors(problems)
+    dirs = theme_dirs(root)
+    static = collect_static(dirs)
+    links = resolve_links(reports, [rel for rel, _ in tree.assets], {s.rel: s.text for s in tree.sources},
+                          config.base_path, memory.links,  # links between files
+                          {p.path.removeprefix("content/") for p in problems if p.is_error},
+                          (options.drafts, options.future), {name: f.url for name, f in static.items()},
+                          config.broken_links)
+    reports = links.reports
+    if any(p.is_error for p in problems):  # later stages need sound reports; broken links they survive
+        raise_errors(problems + links.problems)
+    problems += links.problems
     assets = tree.assets
     del tree  # nothing below needs the sources' text, 100 MB at 10,000 reports
-    published = sort_reports([r for r in reports                     # drafts and scheduling
-                              if (options.drafts or not r.draft) and (options.future or not r.future)])
+    published = sort_reports([r for r in reports if is_shown(r, options.drafts, options.future)])  # drafts, scheduling
+    published = name_topics(published)                               # one name a topic
     topics = collect_topics(published)
     terms = {r.slug: by_source[r.source].terms for r in published}
     related = memory.same_related(memory.related_cards(published, terms, config.related_count))  # Explore more
     pages = plan_pages(config, published, topics, related, memory.pages)  # every HTML page
-    dirs = theme_dirs(root)
-    static = collect_static(dirs)
     theme = theme_digest(dirs, [s.url for s in static.values()], config)
     renderer = memory.renderer_for(theme, lambda: Renderer(config, dirs, static))
     digests = memory.report_digests(published, lambda todo: report_digests(
@@ -194,6 +201,9 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     files.store(memory.search_index(                                  # search
         published, {r.slug: by_source[r.source].index_terms for r in published}).files)
     problems += publish_assets(assets, files, kept, config.unsafe_html)  # files beside reports
+    problems += unknown_site_links(links.site_links, lambda path: path in files or path in kept,  # site-absolute links
+                                   lambda rel: (root / "content" / rel).read_text("utf-8", "replace"),
+                                   config.broken_links)
     raise_errors(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []

@@ -49,9 +49,9 @@ def test_duplicate_slugs_name_both_files():
 def test_links_to_reports_headings_and_files_resolve():
     files = {"a.md": doc(body="[b](b.md#part) [pic](img/p.png) [ext](https://x.org/a.md) [top](#x)"),
              "b.md": doc(body="## Part\n\ntext")}
-    resolved, problems = resolve_links(reports_from(files), ["img/p.png"], files, "/sub/")
-    assert problems == []
-    html = resolved[0].html
+    links = resolve_links(reports_from(files), ["img/p.png"], files, "/sub/")
+    assert links.problems == []
+    html = links.reports[0].html
     assert 'href="/sub/reports/b/#part"' in html and 'href="/sub/img/p.png"' in html
     assert 'href="https://x.org/a.md"' in html and 'href="#x"' in html
 
@@ -59,7 +59,7 @@ def test_links_to_reports_headings_and_files_resolve():
 def test_broken_links_are_errors_with_file_and_line():
     files = {"a.md": doc(body="Intro.\n\n[gone](missing.md)\n\n[bad anchor](b.md#nope)\n\n![x](nothing.png)"),
              "b.md": doc()}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    problems = resolve_links(reports_from(files), [], files, "/").problems
     found = sorted((p.line, p.message) for p in problems)
     assert [line for line, _ in found] == [7, 9, 11]
     assert "content/missing.md, which does not exist" in found[0][1]
@@ -69,13 +69,13 @@ def test_broken_links_are_errors_with_file_and_line():
 
 def test_links_cannot_leave_the_content_folder():
     files = {"a.md": doc(body="[x](../../etc/passwd)")}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    problems = resolve_links(reports_from(files), [], files, "/").problems
     assert "outside the content folder" in problems[0].message
 
 
 def test_a_bad_image_is_an_error_on_its_line():
     files = {"a.md": doc(extra="tags: [AI]\nimage: missing.png\n"), "b.md": doc(extra="image: 'javascript:x'\n")}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    problems = resolve_links(reports_from(files), [], files, "/").problems
     assert sorted((p.path, p.line) for p in problems) == [("content/a.md", 5), ("content/b.md", 4)]
 
 
@@ -87,5 +87,5 @@ def test_tags_that_name_one_topic_page_make_one_topic():
 def test_a_broken_link_is_found_on_its_line_not_on_an_image_field_naming_the_same_file():
     files = {"a.md": doc(extra="image: chart.png\n", body="Intro.\n\n![A chart](chart.png)\n\n![again][c]\n\n"
                                                           "[c]: chart.png")}
-    _, problems = resolve_links(reports_from(files), [], files, "/")
+    problems = resolve_links(reports_from(files), [], files, "/").problems
     assert sorted(p.line for p in problems) == [4, 8, 8]  # the image: field, then the first use, not line 4
