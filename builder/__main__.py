@@ -11,6 +11,7 @@ from typing import Sequence
 
 from . import check, preview, scaffold
 from .build import BuildOptions, build
+from .config import base_url_error, base_url_warnings
 from .errors import BUG_HINT, BuildError, Problem
 from .progress import ProgressBar, summary_line
 
@@ -24,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     _site_arguments(build_cmd)
     _draft_arguments(build_cmd)
+    build_cmd.add_argument("--base-url", type=_base_url, default=None,
+                           help="the address the site is published at, instead of base_url (a deploy preview's)")
     serve_cmd = commands.add_parser("serve", help="build, serve the site and rebuild it on every change")
     _site_arguments(serve_cmd)
     _draft_arguments(serve_cmd)
@@ -79,6 +82,13 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _base_url(text: str) -> str:
+    wrong = base_url_error(text)
+    if wrong:
+        raise argparse.ArgumentTypeError(wrong.removeprefix("base_url "))
+    return text
+
+
 def _draft_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--drafts", action="store_true", help="include reports marked draft: true")
     command.add_argument("--future", action="store_true", help="include reports dated in the future")
@@ -87,7 +97,8 @@ def _draft_arguments(command: argparse.ArgumentParser) -> None:
 def _options(args: argparse.Namespace) -> BuildOptions:
     root = args.root.resolve()
     output = (getattr(args, "output", None) or root / "output").resolve()
-    return BuildOptions(root=root, output=output, drafts=args.drafts, future=args.future)
+    return BuildOptions(root=root, output=output, drafts=args.drafts, future=args.future,
+                        base_url=getattr(args, "base_url", None))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -109,12 +120,14 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr)
-    options = replace(_options(args), workers=os.cpu_count() or 1, progress=bar)
+    options = replace(_options(args), workers=os.cpu_count() or 1, progress=bar,
+                      waiting=lambda message: print(message, file=sys.stderr, flush=True))
     try:
         result = build(options)
     finally:
         bar.clear()
-    _print_problems(result.site.warnings, args.debug)
+    # A published site's own warnings: `serve` needs no base_url.
+    _print_problems([*base_url_warnings(result.site.config), *result.site.warnings], args.debug)
     print(summary_line(result, options.output))
     return 0
 

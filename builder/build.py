@@ -11,11 +11,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Mapping, Protocol
 
 from . import engine
 from .errors import Problem, raise_errors, warning
-from .model import Card, Page, SiteConfig
+from .lock import output_lock
+from .model import Card, Page, Report, SiteConfig
 from .render import Renderer
 from .store import CACHE_DIR, Changes, Store
 from .write import Writer, WriteSummary, check_output_folder, recover
@@ -31,8 +32,11 @@ class BuildOptions:
     drafts: bool = False  # include `draft: true` reports
     future: bool = False  # include reports dated after `now`
     now: datetime | None = None  # injectable clock, for tests
+    base_url: str | None = None  # replaces the site's base_url (a deploy preview's address)
     workers: int = 1  # processes for rendering Markdown when many reports changed; > 1 needs an importable __main__
     progress: Progress | None = field(default=None, compare=False)
+    # Told, once, that the build waits for another trendsite process writing the same output folder.
+    waiting: Callable[[str], None] | None = field(default=None, compare=False)
 
     def describe(self) -> tuple[str, ...]:
         """The options every page depends on, for the settings digest."""
@@ -60,35 +64,53 @@ class BuildResult:
     seconds: float
 
 
+class Output(Protocol):
+    """Where update() puts the site: write.Writer, or check's reading of it."""
+
+    def put(self, path: str, data: bytes, report: Report | None = None) -> bool:
+        """Make `path` hold `data` (the page of `report`, if it is a report's); True if that is a change."""
+
+    def copy(self, path: str, source: Path, digest: str) -> bool:
+        """Make `path` a copy of the file `source`, whose bytes have `digest`."""
+
+    def keep(self, path: str) -> None:
+        """`path` was not made again: its inputs did not change."""
+
+    def holds(self, path: str) -> bool:
+        """Whether output/ has `path` as the state records it."""
+
+
 def build(options: BuildOptions, store: Store | None = None) -> BuildResult:
     """Bring options.output up to date with the site; raises BuildError listing every problem, writing nothing.
 
     `store` is the open store `serve` keeps between rebuilds; a build of its own opens and closes one.
+    One build at a time writes an output folder: a second one waits for the first (see lock.py).
     """
     started = time.perf_counter()
     check_output_folder(options.output, options.root)
-    with nullcontext(store) if store is not None else Store.open(options.root, options.output) as opened:
+    with output_lock(options.output, "build", options.waiting), \
+            nullcontext(store) if store is not None else Store.open(options.root, options.output) as opened:
         lost = recover(options.output, opened)                 # finish a write a killed build committed
         if lost is not None:
             opened.notices.append(f"{lost} (the last build's write was abandoned; every file is compared now)")
         writer = Writer(options.output, opened)
         try:
-            site, changes = update(options, opened, writer.put, writer.keep, writer.holds, writer.copy)
+            site, changes = update(options, opened, writer)
             summary = writer.finish(changes)                   # commit store and journal, then apply
         except BaseException:
             writer.abandon()
             raise
+        opened.prune()
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
 
 
-def update(options: BuildOptions, store: Store, put: Callable[[str, bytes], bool], keep: Callable[[str], None],
-           holds: Callable[[str], bool], copy: Callable[[str, Path, str], bool]) -> tuple[Site, Changes]:
-    """Every stage up to, not including, committing: files made go to put() (or copy()), files left as
-    they are to keep(); holds(path) tells whether output/ has a file as the state records it."""
+def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, Changes]:
+    """Every stage up to, not including, committing: what the site now is goes to `output`, and the
+    changes to the store's state come back with it."""
     now = options.now or datetime.now(timezone.utc)
     root = options.root
     changes = Changes()
-    settings = engine.read_settings(root, options.describe())           # settings, theme, options
+    settings = engine.read_settings(root, options.base_url, options.describe())  # settings, theme, options
     config = settings.config
     found = engine.scan(root, settings, store)                         # content/: what changed
     problems = list(found.problems)
@@ -97,39 +119,42 @@ def update(options: BuildOptions, store: Store, put: Callable[[str, bytes], bool
                                           progress and (lambda done, total: progress("reports", done, total)))
     problems += found_problems
     failed = {p.path[len("content/"):] for p in problems if p.is_error}
-    reports = engine.make_records(root, found, keys, failed, settings, store, now)  # cards, links between files
+    reports = engine.make_records(root, found, keys, failed, settings, store, now,  # cards, links between files
+                                  (options.drafts, options.future))
     problems += reports.problems
-    raise_errors(problems)
+    if any(p.is_error for p in problems):  # later stages need sound reports; broken links they survive
+        raise_errors(problems + reports.link_problems)
+    problems += reports.link_problems
     problems += engine.notes(reports)
     problems += [warning(CACHE_DIR, None, notice) for notice in store.notices]
     records = reports.records
     by_slug = {r.slug: r for r in records.values()}
-    cards = engine.published(records, options.drafts, options.future)  # drafts and scheduling
+    cards = engine.name_topics(engine.published(records, options.drafts, options.future))  # drafts, scheduling
     topics = engine.collect_topics(cards)
     related = engine.related_cards(cards, by_slug, config.related_count, store, changes)  # Explore more
-    search, search_paths = engine.search_files(cards, by_slug, store, changes, holds)      # search index
+    search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds)  # search index
     renderer = Renderer(config, settings.dirs, settings.static)
     full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
     planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
+    made = {p.path for p in planned} | search_paths | {s.url for s in settings.static.values()}
+    problems += engine.asset_clashes(found, made)                       # files beside reports
+    problems += engine.unknown_site_links(root, records, made | found.assets.keys(), config.broken_links)
+    raise_errors(problems)
     known = store.pages()
+    stale = lambda item: known.get(item.path) != item.fingerprint or not output.holds(item.path)  # noqa: E731
     rendered = []
-    for item, data in engine.render(planned, renderer, full,                                # HTML, feeds
-                                    lambda p: known.get(p.path) != p.fingerprint or not holds(p.path)):
-        put(item.path, data)
+    for item, data, report in engine.render(planned, renderer, full, stale):       # HTML, feeds
+        output.put(item.path, data, report)
         rendered.append(item.path)
     for item in planned:
-        if known.get(item.path) == item.fingerprint and holds(item.path):
-            keep(item.path)
+        if not stale(item):
+            output.keep(item.path)
     for path in search_paths:                                           # search index files
-        put(path, search[path]) if path in search else keep(path)
+        output.put(path, search[path]) if path in search else output.keep(path)
     for static in settings.static.values():                             # theme static files
-        put(static.url, static.data)
-    made = {p.path for p in planned} | search_paths
-    clashes = [Problem(f"content/{rel}", None, "has the same path as a generated page", "rename or move the file")
-               for rel in found.assets if rel in made]
-    raise_errors(clashes)
-    for rel, file in found.assets.items():                              # files beside reports
-        copy(rel, root / "content" / rel, file.digest)
+        output.put(static.url, static.data)
+    problems += engine.publish_assets(root, found, settings, store, output)
+    raise_errors(problems)
 
     changes.meta["settings"] = settings.digest
     changes.inputs = engine.input_changes(found, store)

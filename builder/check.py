@@ -6,69 +6,89 @@ import html
 import json
 import re
 from collections import defaultdict
-from typing import Sequence
+from typing import Collection, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, update
-from .config import load_config, site_timezone
+from .config import base_url_warnings, load_config, site_timezone
+from .content import topic_refs
 from .errors import BuildError, Problem, warning
 from .frontmatter import parse_document
+from .listing import most_used, topic_spellings
 from .load import scan_content
-from .model import Document, Page
+from .model import Document, Page, Report, TopicRef
+from .prose import prose_lines
 from .store import Store
-from .urls import output_path, slugify
+from .urls import output_path
 
 MAX_TITLE = 90
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 _IMAGE_NO_ALT = re.compile(r"!\[\s*\]\(")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def check_site(options: BuildOptions) -> list[Problem]:
     """Every error `build` would report, editor warnings and broken internal links, sorted by file."""
     findings: list[Problem] = []
-    made: set[str] = set()  # every output path the site would have
-    links: dict[str, set[str]] = {}  # output path of an HTML page -> the site paths it links to
-
-    def put(path: str, data: bytes) -> bool:
-        made.add(path)
-        if path.endswith(".html"):
-            links[path] = _link_targets(data.decode("utf-8"))
-        return True
-
-    def copy(path: str, source, digest: str) -> bool:
-        made.add(path)
-        return True
-
+    output = _Reading()
     site = None
     try:
         with Store.open(options.root, options.output) as store:
             # Every page is rendered, as check reads them all; the store's state is left as it was.
-            site, _ = update(options, store, put, made.add, lambda path: False, copy)
+            site, _ = update(options, store, output)
     except BuildError as error:
         findings += error.problems
-    findings += editor_warnings(options)
+    findings += editor_warnings(options, None if site is None else {r.source for r in site.reports})
     if site is not None:
         findings += site.warnings
-        findings += broken_links(site.pages, links, made, site.config.base_path)
+        findings += broken_links(site.pages, site.config.base_path, output)
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
 
 
-def editor_warnings(options: BuildOptions) -> list[Problem]:
-    """Warnings about reports that build but could read better; files with errors are skipped."""
+class _Reading:
+    """Where check's update puts the site: each page's links are noted, nothing is written."""
+
+    def __init__(self) -> None:
+        self.made: set[str] = set()  # every output path the site would have
+        self.links: dict[str, set[str]] = {}  # output path of an HTML page -> the links templates put in it
+
+    def put(self, path: str, data: bytes, report: Report | None = None) -> bool:
+        self.made.add(path)
+        if path.endswith(".html"):
+            # The links of a report's body are left out: the build checked those, naming their lines.
+            checked = set(_LINK.findall(report.html)) if report is not None else set()
+            self.links[path] = set(_LINK.findall(data.decode("utf-8"))) - checked
+        return True
+
+    def copy(self, path: str, source, digest: str) -> bool:
+        self.made.add(path)
+        return True
+
+    def keep(self, path: str) -> None:
+        self.made.add(path)
+
+    def holds(self, path: str) -> bool:
+        return False
+
+
+def editor_warnings(options: BuildOptions, published: Collection[str] | None = None) -> list[Problem]:
+    """Warnings about reports that build but could read better; files with errors are skipped.
+    `published` are the content paths of the reports the build publishes, whose topic spellings
+    name the topics (all reports when None)."""
     try:
-        config = load_config(options.root)
+        config = load_config(options.root, options.base_url)
     except BuildError:
         return []  # the build's errors already name the settings problem
     tz = site_timezone(config)
-    found = scan_content(options.root, config.max_file_bytes, {})
-    documents = [d for rel in found.sources if (s := found.read.get(rel)) is not None
+    found_files = scan_content(options.root, config.max_file_bytes, {})
+    documents = [d for rel in found_files.sources if (s := found_files.read.get(rel)) is not None
                  and (d := parse_document(s, tz)[0]) is not None]
-    found: list[Problem] = []
+    found = base_url_warnings(config)
     for document in documents:
         found += _report_warnings(document)
-    return found + _topic_typos(documents) + _duplicate_titles(documents)
+    topics = [(d, topic_refs(d.meta.tags)) for d in documents]
+    return found + _topic_typos(topics) + _duplicate_titles(documents) + _topic_variants(
+        [(d, refs) for d, refs in topics if published is None or d.source.rel in published])
 
 
 def _report_warnings(document: Document) -> list[Problem]:
@@ -85,7 +105,7 @@ def _report_warnings(document: Document) -> list[Problem]:
         found.append(warning(shown, _field_line(document, "title"),
                               f"the title is {len(meta.title)} characters, over {MAX_TITLE}",
                               "shorten it; long titles are cut off in search results and cards"))
-    for number, line in _body_lines(document):
+    for number, line in prose_lines(document.body.split("\n"), document.body_line):
         bare_tag = any("alt=" not in m.group(0).lower() for m in _HTML_IMAGE.finditer(line))
         if _IMAGE_NO_ALT.search(line) or bare_tag:
             found.append(warning(shown, number, "an image has no alt text",
@@ -93,14 +113,16 @@ def _report_warnings(document: Document) -> list[Problem]:
     return found
 
 
-def _topic_typos(documents: Sequence[Document]) -> list[Problem]:
+# Each report with its topics, as it spells them.
+Topics = Sequence[tuple[Document, tuple[TopicRef, ...]]]
+
+
+def _topic_typos(topics: Topics) -> list[Problem]:
     users: dict[str, list[Document]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for document in documents:
-        for tag in document.meta.tags:
-            slug = slugify(tag)
-            users[slug].append(document)
-            names.setdefault(slug, tag)
+    for document, refs in topics:
+        for ref in refs:
+            users[ref.slug].append(document)
+    names = {slug: most_used(spellings) for slug, spellings in topic_spellings(refs for _, refs in topics).items()}
     found = []
     for slug, using in sorted(users.items()):
         if len(using) != 1:
@@ -113,6 +135,21 @@ def _topic_typos(documents: Sequence[Document]) -> list[Problem]:
                                   f"the topic '{names[slug]}' is used only here and looks like "
                                   f"'{names[close[0]]}' ({len(users[close[0]])} report(s))",
                                   f"if it is a typo, write '{names[close[0]]}'"))
+    return found
+
+
+def _topic_variants(topics: Topics) -> list[Problem]:
+    """Reports spelling a topic otherwise than most, whose pages show it as most spell it."""
+    spellings = topic_spellings(refs for _, refs in topics)
+    found = []
+    for document, refs in topics:
+        for ref in refs:
+            shown = most_used(spellings[ref.slug])
+            if ref.name != shown:
+                variants = ", ".join(f"'{name}' ({count})" for name, count in sorted(spellings[ref.slug].items()))
+                found.append(warning(f"content/{document.source.rel}", _field_line(document, "tags"),
+                                      f"the topic '{ref.name}' is shown as '{shown}', as most reports spell it "
+                                      f"(spellings: {variants})", f"write '{shown}' to spell it as the site does"))
     return found
 
 
@@ -132,23 +169,18 @@ def _duplicate_titles(documents: Sequence[Document]) -> list[Problem]:
     return found
 
 
-def _link_targets(html_text: str) -> set[str]:
-    return set(_LINK.findall(html_text))
-
-
-def broken_links(pages: Sequence[Page], links: dict[str, set[str]], made: set[str], base: str) -> list[Problem]:
-    """Links and sources in the built HTML that point at a site path no file is written to."""
+def broken_links(pages: Sequence[Page], base: str, output: _Reading) -> list[Problem]:
+    """Links templates put in the built HTML that point at a site path no file is written to."""
     by_path = {output_path(p.url): p for p in pages}
     found = []
-    for path, targets in sorted(links.items()):
-        missing = sorted({target for target in targets
+    for path, targets in sorted(output.links.items()):
+        missing = sorted({html.unescape(target) for target in targets
                           if (rel := _site_path(html.unescape(target), base)) is not None
-                          and output_path(rel) not in made and rel not in made})
+                          and output_path(rel) not in output.made and rel not in output.made})
         page = by_path.get(path)
-        report = page.context.get("report") if page else None
-        where = f"content/{report.source}" if report is not None else f"templates/{page.template if page else path}"
+        where = f"templates/{page.template if page else path}"
         found += [Problem(where, None, f"the page /{path} links to {target}, which the site does not have",
-                          "fix the link, or publish what it points to (is it a draft?)")
+                          "fix the link in the template, or publish what it points to")
                   for target in missing]
     return found
 
@@ -168,17 +200,6 @@ def _site_path(target: str, base: str) -> str | None:
 def _field_line(document: Document, key: str) -> int:
     lines = document.source.text.split("\n")[: document.body_line]
     return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
-
-
-def _body_lines(document: Document):
-    """(line number, text) of body lines outside fenced code, where Markdown images can be."""
-    fenced = False
-    for number, line in enumerate(document.body.split("\n"), document.body_line):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            yield number, line
-
 
 
 def format_findings(findings: Sequence[Problem], style: str) -> str:

@@ -1,14 +1,15 @@
 """Site settings from `[tool.trendsite]` in the site's pyproject.toml, validated once."""
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import timezone, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, warning
 from .model import SiteConfig
 
 CONFIG_FILE = "pyproject.toml"
@@ -22,10 +23,38 @@ _RANGES = {
     "words_per_minute": (50, 1000),
     "max_file_bytes": (1_000, 1_000_000_000),
 }
+_CHOICES = {"broken_links": ("error", "warn")}
+_NOT_IN_URLS = re.compile(r"[\x00-\x20\x7f\"'<>\\^`{|}]")
 
 
-def load_config(root: Path) -> SiteConfig:
-    """Return the site's settings; a site without pyproject.toml or without the table gets defaults."""
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Return the site's settings; a site without pyproject.toml or without the table gets defaults.
+    `base_url`, checked by base_url_error, replaces the site's (a deploy preview's address, say)."""
+    config = _read_config(root)
+    return replace(config, base_url=_with_slash(base_url)) if base_url else config
+
+
+def base_url_error(base_url: str) -> str | None:
+    """What is wrong with a base URL, or None if it will do."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"base_url must be an absolute http(s) URL, got {base_url!r}"
+    # The base path begins every link of the site, in attributes and Markdown alike.
+    if _NOT_IN_URLS.search(base_url):
+        return f"base_url must have no spaces, quotes or angle brackets (%-encode them), got {base_url!r}"
+    return None
+
+
+def base_url_warnings(config: SiteConfig) -> list[Problem]:
+    """A warning when the site's addresses outside its pages would point at this computer."""
+    if config.base_url != SiteConfig.base_url:
+        return []
+    return [warning(CONFIG_FILE, None, f"base_url is not set: feeds, the sitemap and canonical URLs point at "
+                    f"{config.base_url}", 'set base_url = "https://your.site/" in [tool.trendsite], '
+                    "or build with --base-url URL")]
+
+
+def _read_config(root: Path) -> SiteConfig:
     path = root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig()
@@ -69,15 +98,18 @@ def parse_config(table: dict) -> SiteConfig:
             problems.append(Problem(CONFIG_FILE, None,
                                     f"[tool.trendsite] {key} must be between {low} and {high}, got {value}"))
             continue
+        if key in _CHOICES and value not in _CHOICES[key]:
+            problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] {key} must be "
+                                    + " or ".join(map(repr, _CHOICES[key])) + f", got {value!r}"))
+            continue
         values[key] = value
     base_url = values.get("base_url", defaults.base_url)
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        problems.append(Problem(CONFIG_FILE, None,
-                                f"[tool.trendsite] base_url must be an absolute http(s) URL, got {base_url!r}",
+    wrong = base_url_error(base_url)
+    if wrong:
+        problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] {wrong}",
                                 'for example base_url = "https://example.org/trends/"'))
-    elif not base_url.endswith("/"):
-        values["base_url"] = base_url + "/"
+    else:
+        values["base_url"] = _with_slash(base_url)
     zone = values.get("timezone", defaults.timezone)
     if zone != "UTC" and not _is_time_zone(zone):
         problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] timezone must be a time zone name, got {zone!r}",
@@ -85,6 +117,10 @@ def parse_config(table: dict) -> SiteConfig:
     if problems:
         raise BuildError(problems)
     return SiteConfig(**values)
+
+
+def _with_slash(base_url: str) -> str:
+    return base_url if base_url.endswith("/") else base_url + "/"
 
 
 def site_timezone(config: SiteConfig) -> tzinfo:

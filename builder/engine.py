@@ -26,9 +26,11 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from . import codec, feeds
 from .config import load_config, site_timezone
-from .content import World, check_slugs, make_card, resolve_report
+from .assets import published_asset
+from .content import SiteLink, World, check_slugs, make_card, resolve_report
+from .content import unknown_site_links as check_site_links
 from .errors import Problem
-from .listing import Digests, collect_topics, fingerprint, plan_pages, sort_reports
+from .listing import Digests, collect_topics, fingerprint, name_topics, plan_pages, sort_reports
 from .load import ContentScan, read_source, scan_content
 from .model import Card, Page, RelatedCard, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
@@ -53,9 +55,9 @@ class Settings:
     salt: str  # what entries depend on besides their text (prepare.prepare_salt)
 
 
-def read_settings(root: Path, options: Iterable[str]) -> Settings:
-    """The settings, the theme's files and their digest."""
-    config = load_config(root)
+def read_settings(root: Path, base_url: str | None, options: Iterable[str]) -> Settings:
+    """The settings (with base_url replaced, for a deploy preview), the theme's files and their digest."""
+    config = load_config(root, base_url)
     dirs = theme_dirs(root)
     static = collect_static(dirs)
     parts: list[str | bytes] = [code_version(), repr(config), *options]
@@ -113,11 +115,12 @@ class Reports:
 
     records: dict[str, Record]  # content path -> record
     changed: set[str]  # content paths of records new or different from the state's
-    problems: list[Problem]
+    problems: list[Problem]  # slugs that clash
+    link_problems: list[Problem]  # broken links: later stages survive them, so every one is reported
 
 
 def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed: set[str], settings: Settings,
-                 store: Store, now: datetime) -> Reports:
+                 store: Store, now: datetime, shown: tuple[bool, bool]) -> Reports:
     """A record for every report that prepared, made again where its inputs changed (see the table above)."""
     config = settings.config
     same_settings = store.meta().get("settings") == settings.digest
@@ -135,37 +138,82 @@ def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed
         if rel not in kept:
             cards[rel] = make_card(rel, heads[key], config, now)
     problems = check_slugs(cards.values())
+    link_problems: list[Problem] = []
 
     # Links: a kept report's are resolved again only if a path they ask about changed.
     known_assets = {p[len("content/"):] for p in store.inputs() if p.startswith("content/")} - old.keys()
     touched = ({rel for rel in keys if rel not in kept} | (old.keys() - kept.keys())
                | (found.assets.keys() ^ known_assets) | failed)
-    world = World(urls={rel: card.url for rel, card in cards.items()},
-                  anchors=lambda rel: store.heads([keys[rel]])[keys[rel]].anchors,
-                  published=found.assets.keys(), failed=failed)
+    world = World(cards, anchors=lambda rel: store.heads([keys[rel]])[keys[rel]].anchors,
+                  published=found.assets.keys(), failed=failed, shown=shown,
+                  static={name: f.url for name, f in settings.static.items()})
     again = [rel for rel, record in kept.items()
              if any(question[1] in touched for question, _ in record.links) and not world.holds(record.links)]
     to_resolve = [rel for rel in keys if rel not in kept] + again
     bodies = store.bodies({keys[rel] for rel in to_resolve})
-    heads_of = lambda key: store.heads([key])[key]  # noqa: E731
+    heads = store.heads({keys[rel] for rel in to_resolve})
     records = dict(kept)
     for rel in to_resolve:
         key = keys[rel]
-        html = bodies[key][0]
+        html, head = bodies[key][0], heads[key]
         card = cards[rel]
-        resolved = resolve_report(card, html, world, config.base_path,
-                                  lambda: (root / "content" / rel).read_text(encoding="utf-8-sig"))
-        problems += [p for p in resolved.problems if p.is_error]
+        resolved = resolve_report(card, html, world, config.base_path, _source_text(root, rel), config.broken_links)
+        link_problems += [p for p in resolved.problems if p.is_error]
         card = replace(card, image=resolved.image) if resolved.image != card.image else card
         card_digest = digest(codec.dump(codec.encode_card(card)))
         records[rel] = Record(
             source=rel, entry=key, card=card, card_digest=card_digest,
             page_digest=digest(key, card_digest, codec.dump(resolved.answers)),
-            terms_digest=heads_of(key).terms_digest, search_digest=heads_of(key).search_digest, links=resolved.answers,
+            terms_digest=head.terms_digest, search_digest=head.search_digest, links=resolved.answers,
+            site_links=tuple(tuple(link) for link in resolved.site_links),
             html=resolved.html if resolved.html != html else None,
-            notes=heads_of(key).notes + codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)))
+            notes=head.notes + codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)))
     changed = {rel for rel, record in records.items() if old.get(rel) != record}
-    return Reports(records=records, changed=changed, problems=problems)
+    return Reports(records=records, changed=changed, problems=problems, link_problems=link_problems)
+
+
+def _source_text(root: Path, rel: str) -> Callable[[], str]:
+    """A report's Markdown, read once when a problem needs the line it is on."""
+    read: list[str] = []
+
+    def text() -> str:
+        if not read:
+            read.append((root / "content" / rel).read_text("utf-8-sig", "replace").replace("\r\n", "\n"))
+        return read[0]
+    return text
+
+
+def unknown_site_links(root: Path, records: Mapping[str, Record], exists: set[str], broken_links: str
+                       ) -> list[Problem]:
+    """A problem for each site-absolute link of a report to a path the site has no file at."""
+    links = [SiteLink(*link) for record in records.values() for link in record.site_links]
+    return check_site_links(links, exists.__contains__, lambda rel: _source_text(root, rel)(), broken_links)
+
+
+def asset_clashes(found: ContentScan, made: set[str]) -> list[Problem]:
+    """A problem for each file beside the reports at the path of a page or file the site generates."""
+    return [Problem(f"content/{rel}", None, "has the same path as a generated page", "rename or move the file")
+            for rel in found.assets if rel in made]
+
+
+def publish_assets(root: Path, found: ContentScan, settings: Settings, store: Store, output) -> list[Problem]:
+    """Put every file beside the reports into `output` as it is published (an SVG without scripts, say),
+    looking only at those whose bytes or settings changed; the problems of those that cannot be."""
+    same_settings = store.meta().get("settings") == settings.digest
+    known = store.inputs()
+    problems = []
+    for rel, file in found.assets.items():
+        if same_settings and known.get(f"content/{rel}") == (file.stamp, file.digest) and output.holds(rel):
+            output.keep(rel)
+            continue
+        published = published_asset(f"content/{rel}", root / "content" / rel, settings.config.unsafe_html)
+        if isinstance(published, Problem):
+            problems.append(published)
+        elif published is None:
+            output.copy(rel, root / "content" / rel, file.digest)
+        else:
+            output.put(rel, published)
+    return problems
 
 
 def notes(reports: Reports) -> list[Problem]:
@@ -219,8 +267,8 @@ def search_files(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record],
                  holds: Callable[[str], bool]) -> tuple[dict[str, bytes], set[str]]:
     """(the search index's files that changed, every path of the index): the stored index updated where
     only reports' cards or words changed, else made afresh (also when output/ lost one of its files)."""
-    made = {c.slug: digest(records_by_slug[c.slug].card_digest, records_by_slug[c.slug].search_digest)
-            for c in cards}
+    made = {c.slug: digest(records_by_slug[c.slug].card_digest, records_by_slug[c.slug].search_digest,
+                           *(t.name for t in c.topics)) for c in cards}
     stored = store.blob(SEARCH, SearchIndex.from_plain)
     index = stored[1] if stored is not None and all(map(holds, stored[1].paths())) else None
 
@@ -255,14 +303,18 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
          full: Callable[[list[Card]], list[Report]], absolute_url: Callable[[str], str]) -> list[Planned]:
     """Every page, feed and the sitemap, each with its fingerprint (listing.fingerprint)."""
     config = settings.config
-    digests = Digests(settings=settings.digest, cards={s: r.card_digest for s, r in records_by_slug.items()},
+    # Pages show topics by the names most reports spell them with (listing.name_topics), which no
+    # single report's digest covers: they count for every page.
+    names = digest(*sorted({f"{t.slug}={t.name}" for c in cards for t in c.topics}))
+    digests = Digests(settings=digest(settings.digest, names),
+                      cards={s: r.card_digest for s, r in records_by_slug.items()},
                       pages={s: r.page_digest for s, r in records_by_slug.items()})
     pages = plan_pages(config, cards, topics, related)
     planned = [Planned(output_path(p.url), fingerprint(p, digests), p) for p in pages]
     for path, page_url, title, listed in [("feed.xml", "", config.title, cards), *(
             (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
         newest = list(listed[:config.feed_size])
-        planned.append(Planned(path, digest(settings.digest, path, title, *(digests.pages[c.slug] for c in newest)),
+        planned.append(Planned(path, digest(digests.settings, path, title, *(digests.pages[c.slug] for c in newest)),
                                None, lambda path=path, page_url=page_url, title=title, newest=newest:
                                feeds.atom_feed(config, full(newest), path, page_url, title, absolute_url)))
     in_sitemap = [(p.url, None) for p in pages if p.template != "404.html"]
@@ -288,22 +340,22 @@ _CARD_FIELDS = tuple(Card.__dataclass_fields__)
 
 
 def render(planned: list[Planned], renderer: Renderer, full: Callable[[list[Card]], list[Report]],
-           stale: Callable[[Planned], bool], batch: int = 64) -> Iterator[tuple[Planned, bytes]]:
-    """(planned, bytes) of every planned file `stale` says must be made again, in plan order; report pages
-    read their bodies from the store a batch at a time."""
+           stale: Callable[[Planned], bool], batch: int = 64) -> Iterator[tuple[Planned, bytes, Report | None]]:
+    """(planned, bytes, the report of a report's page) of every planned file `stale` says must be made
+    again, in plan order; report pages read their bodies from the store a batch at a time."""
     todo = [p for p in planned if stale(p)]
     for start in range(0, len(todo), batch):
         chunk = todo[start:start + batch]
-        reports = iter(full([p.page.context["report"] for p in chunk if p.page and p.page.template == "report.html"
-                             and p.page.context.get("kind") == "report"]))
+        reports = iter(full([p.page.context["report"] for p in chunk
+                             if p.page and p.page.context.get("kind") == "report"]))
         for item in chunk:
             if item.page is None:
-                yield item, item.make()
+                yield item, item.make(), None
                 continue
-            page = item.page
+            page, report = item.page, None
             if page.context.get("kind") == "report":
                 report = next(reports)
                 context = {**page.context, "report": report,
                            "show_toc": len(report.headings) >= renderer.config.toc_min_headings}
                 page = replace(page, context=context)
-            yield item, renderer.render(page).encode("utf-8")
+            yield item, renderer.render(page).encode("utf-8"), report

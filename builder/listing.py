@@ -6,10 +6,10 @@ give a page the same fingerprint render it to the same bytes, so the second need
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .model import Card, Page, Pagination, RelatedCard, SiteConfig, Topic, TopicRef, TopicTile
 from .store import digest
@@ -29,6 +29,30 @@ def sort_reports(cards: Sequence[Card]) -> tuple[Card, ...]:
     """Newest first; reports from the same moment in slug order, so output is deterministic."""
     by_slug = sorted(cards, key=lambda r: r.slug)
     return tuple(sorted(by_slug, key=lambda r: r.date, reverse=True))
+
+
+def name_topics(reports: Sequence[Card]) -> tuple[Card, ...]:
+    """The reports with every topic named as most of them spell it ("AI" where 3 write "AI", 1 "ai"),
+    so that a topic has one name on every page; a report already using those names is kept as it is."""
+    names = {slug: most_used(spellings) for slug, spellings in topic_spellings(r.topics for r in reports).items()}
+    return tuple(report if all(names[t.slug] == t.name for t in report.topics)
+                 else replace(report, topics=tuple(TopicRef(names[t.slug], t.slug) for t in report.topics))
+                 for report in reports)
+
+
+def topic_spellings(topics: Iterable[Iterable[TopicRef]]) -> dict[str, Counter[str]]:
+    """Topic slug -> how many reports spell it each way, from each report's topics."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for refs in topics:
+        for ref in refs:
+            spellings[ref.slug][ref.name] += 1
+    return spellings
+
+
+def most_used(spellings: Counter[str]) -> str:
+    """The spelling most reports use; of spellings used as often, the first in code point order."""
+    return min(spellings, key=lambda name: (-spellings[name], name))
+
 
 
 def collect_topics(cards: Sequence[Card]) -> tuple[Topic, ...]:

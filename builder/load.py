@@ -1,14 +1,16 @@
 """Find the site's content files and read them, refusing anything outside the site root."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import posixpath
+import stat as stat_kind
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from .errors import Problem
+from .errors import Problem, warning
 from .model import Source
 
 # Editors leave these beside real files: swap files, backups, lock files, OS litter.
@@ -67,20 +69,25 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
     assets: dict[str, ContentFile] = {}
     read: dict[str, Source] = {}
     problems: list[Problem] = []
-    for rel, entry in _walk(str(content)):
+    for rel, entry in _walk(str(content), problems):
         shown = f"content/{rel}"
+        try:
+            stat = entry.stat()  # through a link: what it leads to
+        except OSError as exc:
+            problems.append(_unreachable(shown, exc))
+            continue
         # Walking does not follow links, so only a link can lead outside content/.
         if entry.is_symlink():
             if not _inside(Path(entry.path), real_root):
                 problems.append(Problem(shown, None, "is a link to something outside content/",
                                         "copy it into content/ instead of linking to it"))
                 continue
-            if entry.is_dir():
+            if stat_kind.S_ISDIR(stat.st_mode):
                 continue  # a link to a folder inside content/, whose files are read where they are
-        try:
-            stat = entry.stat()
-        except OSError as exc:
-            problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
+        if not stat_kind.S_ISREG(stat.st_mode):
+            # Never opened: reading a FIFO waits for a writer forever, and opening a device can act on it.
+            problems.append(warning(shown, None, f"is {_KINDS.get(stat_kind.S_IFMT(stat.st_mode), 'not a file')}, "
+                                    "not a file, so it is left out", "remove it from content/"))
             continue
         stamp = stamp_of(stat)
         last = known.get(rel)
@@ -97,7 +104,7 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
             try:
                 assets[rel] = ContentFile(rel, stamp, file_digest(Path(entry.path)))
             except OSError as exc:
-                problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
+                problems.append(_unreachable(shown, exc))
             continue
         if stat.st_size > max_file_bytes:
             problems.append(Problem(shown, None, f"is {stat.st_size:,} bytes, over the limit of {max_file_bytes:,}",
@@ -114,12 +121,46 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
 
 
 def file_digest(path: Path) -> str:
-    """A digest of a file's bytes, read in pieces: a file beside a report may be a large video."""
+    """A digest of a regular file's bytes, read in pieces: a file beside a report may be a large video."""
     h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as handle:
+    with _open_file(path) as handle:
         while chunk := handle.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a regular file; OSError for anything else, which is never opened."""
+    with _open_file(path) as handle:
+        return handle.read()
+
+
+def _open_file(path: str | Path):
+    if not stat_kind.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    # Not blocking, and checked again once open: a FIFO put in its place meanwhile is not waited on.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    handle = os.fdopen(fd, "rb")
+    if not stat_kind.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return handle
+
+
+_KINDS = {stat_kind.S_IFIFO: "a named pipe (FIFO)", stat_kind.S_IFSOCK: "a socket", stat_kind.S_IFCHR: "a device",
+          stat_kind.S_IFBLK: "a device"}
+
+
+def _unreachable(shown: str, exc: OSError) -> Problem:
+    """The problem of a path that cannot be looked at: a link leading nowhere or in a loop, or no permission."""
+    if exc.errno == errno.ENOENT:
+        return Problem(shown, None, "is a link to something that does not exist",
+                       "remove the link, or make it lead to a file in content/")
+    if exc.errno == errno.ELOOP:
+        return Problem(shown, None, "is a link that leads back to itself through other links",
+                       "remove the link, or make it lead to a file in content/")
+    return Problem(shown, None, f"cannot be read: {exc.strerror or exc}",
+                   "let trendsite read it (check its permissions), or move it out of content/")
 
 
 def digest_text(text: str) -> str:
@@ -131,26 +172,35 @@ def site_above(folder: Path) -> Path | None:
     return next((parent for parent in folder.resolve().parents if (parent / "content").is_dir()), None)
 
 
-def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+def _walk(folder: str, problems: list[Problem], prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to content/, entry) of everything but folders, links to folders included, in a
     deterministic order: a folder's links to folders, its files, then its subfolders, each by name.
-    Links are not followed. Entries, not paths: their type comes from the folder listing, no stat needed."""
+    Links are not followed. Entries, not paths: their type comes from the folder listing, no stat needed.
+    A folder that cannot be listed is a problem: its reports are not gone, and their pages must stay."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted((e for e in listing if not is_ignored(e.name)), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        problems.append(_unreachable(f"content/{prefix}".rstrip("/"), exc))
         return
     folders = []
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             folders.append(entry)
-        elif entry.is_symlink() and entry.is_dir():
+        elif entry.is_symlink() and _leads_to_folder(entry):
             yield prefix + entry.name, entry
     for entry in entries:
-        if not entry.is_dir():
+        if not _leads_to_folder(entry):
             yield prefix + entry.name, entry
     for entry in folders:
-        yield from _walk(entry.path, f"{prefix}{entry.name}/")
+        yield from _walk(entry.path, problems, f"{prefix}{entry.name}/")
+
+
+def _leads_to_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a loop of links: reported as the file it seems to be
+        return False
 
 
 def _inside(path: Path, real_root: Path) -> bool:
@@ -169,9 +219,9 @@ def read_source(root: Path, rel: str, problems: list[Problem]) -> Source | None:
 def _read_source(path: Path, rel: str, problems: list[Problem]) -> Source | None:
     shown = f"content/{rel}"
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError as exc:
-        problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
+        problems.append(_unreachable(shown, exc))
         return None
     try:
         # utf-8-sig drops a byte-order mark that some Windows editors add.

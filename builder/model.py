@@ -25,6 +25,7 @@ class SiteConfig:
     unsafe_html: bool = False
     max_file_bytes: int = 2_000_000
     timezone: str = "UTC"
+    broken_links: str = "error"  # "warn" publishes a site with broken links, naming each
 
     @property
     def base_path(self) -> str:

@@ -21,6 +21,7 @@ from .errors import Problem, unexpected
 from .frontmatter import parse_document
 from .markup import MarkdownRenderer, NestingError
 from .model import SiteConfig, Source
+from .prose import template_tags
 from .search import report_index_terms
 from .store import Entry, EntryHead, Store, code_version, digest
 from .terms import report_terms, tokenize
@@ -107,10 +108,11 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
         line = document.body_line + (error.line - 1 if isinstance(error, NestingError) else 0)
         return None, [Problem(f"content/{source.rel}", line, "the Markdown is nested too deeply to render",
                               "reduce the levels of nested lists or quotes")]
+    warnings = tuple(p for p in problems if not p.is_error) + tuple(template_tags(source, document.body_line))
     head = EntryHead(meta=document.meta, body_line=document.body_line, first_paragraph=rendered.first_paragraph,
                      word_count=rendered.word_count, headings=rendered.headings,
                      anchors=frozenset(h.id for h in rendered.headings) | frozenset(_ID.findall(rendered.html)),
-                     notes=codec.encode_notes(tuple(p for p in problems if not p.is_error)), terms_digest="",
+                     notes=codec.encode_notes(warnings), terms_digest="",
                      search_digest="")
     # Terms come from the card's title and summary: a summary not written is the first paragraph's.
     card = make_card(source.rel, head, SiteConfig(), datetime.max.replace(tzinfo=tz))

@@ -51,9 +51,10 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs(path TEXT PRIMARY KEY, stamp TEXT NOT NULL, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports(source TEXT PRIMARY KEY, entry TEXT NOT NULL, card BLOB NOT NULL,
                                    card_digest TEXT NOT NULL, page_digest TEXT NOT NULL, terms_digest TEXT NOT NULL,
-                                   search_digest TEXT NOT NULL, links BLOB NOT NULL, html TEXT, notes BLOB NOT NULL);
+                                   search_digest TEXT NOT NULL, links BLOB NOT NULL, site_links BLOB NOT NULL, html TEXT,
+                                   notes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, identity TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, digest TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS journal(seq INTEGER PRIMARY KEY, staged TEXT, path TEXT NOT NULL);
 """
@@ -125,6 +126,7 @@ class Record:
     terms_digest: str  # of its Explore-more terms (store.EntryHead)
     search_digest: str  # of its search terms and text (store.EntryHead)
     links: tuple  # the answers its links were resolved with (content.resolve_report)
+    site_links: tuple  # its site-absolute links, as content.SiteLink tuples: checked against every build's files
     html: str | None  # its body with links resolved, when that differs from the entry's
     notes: tuple[tuple, ...]  # its warnings (its entry's, then its links'), as codec.encode_notes
 
@@ -141,7 +143,7 @@ class Changes:
     inputs: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # path -> (stamp, digest) or None
     records: dict[str, Record | None] = field(default_factory=dict)  # source -> record or None
     pages: dict[str, str | None] = field(default_factory=dict)  # url -> fingerprint or None
-    outputs: dict[str, tuple[str, int] | None] = field(default_factory=dict)  # path -> (digest, size) or None
+    outputs: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # path -> (digest, identity) or None
     blobs: dict[str, tuple[str, bytes, Any]] = field(default_factory=dict)  # name -> (digest, data, decoded)
     journal: list[tuple[str | None, str]] = field(default_factory=list)  # (staged name or None to remove, path)
 
@@ -158,10 +160,11 @@ class Store:
         self._inputs: dict[str, tuple[str, str]] | None = None
         self._records: dict[str, Record] | None = None
         self._pages: dict[str, str] | None = None
-        self._outputs: dict[str, tuple[str, int]] | None = None
+        self._outputs: dict[str, tuple[str, str]] | None = None
         self._blobs: dict[str, tuple[str, Any]] = {}  # name -> (digest, decoded value)
         self._heads: dict[str, EntryHead] = {}
         self.outputs_verified = False  # write.known_outputs looked at output/ (once per Store)
+        self.added_entries = False  # put_entries was called: prune() has something to look for
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -238,9 +241,14 @@ class Store:
         with _transaction(self._values):
             self._values.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
         self._heads.update((key, e.head) for key, e in entries.items())
+        self.added_entries = True
 
     def prune(self) -> None:
-        """Drop entries no report of this state uses; other outputs' states re-prepare any they miss."""
+        """Drop entries no report of this state uses, once entries were added: the old versions of edited
+        reports. Other outputs' states prepare again any they miss."""
+        if not self.added_entries:
+            return
+        self.added_entries = False
         used = {r.entry for r in self.records().values()}
         unused = [key for (key,) in self._values.execute("SELECT key FROM entries") if key not in used]
         if unused:
@@ -284,11 +292,11 @@ class Store:
                            if type(u) is str and type(f) is str}
         return self._pages
 
-    def outputs(self) -> dict[str, tuple[str, int]]:
-        """Output path -> (digest, size) of every file output/ holds."""
+    def outputs(self) -> dict[str, tuple[str, str]]:
+        """Output path -> (digest, identity) of every file output/ holds (see write.identity)."""
         if self._outputs is None:
-            self._outputs = {p: (d, n) for p, d, n in self._state.execute("SELECT path, digest, size FROM outputs")
-                             if type(p) is str and type(d) is str and type(n) is int}
+            self._outputs = {p: (d, i) for p, d, i in self._state.execute("SELECT path, digest, identity FROM outputs")
+                             if type(p) is str and type(d) is str and type(i) is str}
         return self._outputs
 
     def forget_outputs(self, persist: bool = False) -> None:
@@ -429,19 +437,20 @@ def _decode_head(data: bytes) -> EntryHead:
 
 def _encode_record(record: Record) -> tuple:
     return (record.source, record.entry, codec.dump(codec.encode_card(record.card)), record.card_digest,
-            record.page_digest, record.terms_digest, record.search_digest, codec.dump(record.links), record.html,
-            codec.dump(record.notes))
+            record.page_digest, record.terms_digest, record.search_digest, codec.dump(record.links),
+            codec.dump(record.site_links), record.html, codec.dump(record.notes))
 
 
 def _decode_record(row: tuple) -> Record:
-    source, entry, card, card_digest, page_digest, terms_digest, search_digest, links, html, notes = row
+    source, entry, card, card_digest, page_digest, terms_digest, search_digest, links, site_links, html, notes = row
     decoded_notes = codec.load(notes)
     codec.decode_notes(decoded_notes, source)
     record = Record(source=source, entry=entry, card=codec.decode_card(codec.load(card)), card_digest=card_digest,
                     page_digest=page_digest, terms_digest=terms_digest, search_digest=search_digest,
-                    links=codec.load(links), html=html, notes=decoded_notes)
+                    links=codec.load(links), site_links=codec.load(site_links), html=html, notes=decoded_notes)
     if not all(type(v) is str for v in (source, entry, card_digest, page_digest, terms_digest, search_digest)) or not (
-            html is None or type(html) is str) or type(record.links) is not tuple:
+            html is None or type(html) is str) or type(record.links) is not tuple or not all(
+            type(link) is tuple and len(link) == 4 for link in record.site_links):
         raise TypeError("a report record of the wrong types")
     return record
 

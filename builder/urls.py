@@ -27,6 +27,18 @@ def slugify(text: str) -> str:
     return slug
 
 
+# Symbols that make a topic another topic ("C", "C++", "C#"; "R&D"): spelled out where slugify
+# would drop them. A '#' before a word is a hashtag's ("#AI" is "AI").
+_SPELLED = re.compile(r"\+|(?<=\w)#|&")
+_SPELLINGS = {"+": " plus ", "#": " sharp ", "&": " and "}
+
+
+def topic_slug(name: str) -> str:
+    """A topic's slug: its name slugified with + # & spelled out ("c-plus-plus", "c-sharp"); topics
+    whose slugs are the same are one topic."""
+    return slugify(_SPELLED.sub(lambda match: _SPELLINGS[match.group(0)], name))
+
+
 def is_valid_slug(slug: str) -> bool:
     """Whether a slug is one path segment of letters, digits and inner hyphens."""
     return bool(SLUG_PATTERN.match(slug)) and "--" not in slug and slug == slug.lower()

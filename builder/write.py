@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import stat as stat_kind
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from .urls import is_safe_relative
 MARKER = ".trendsite-output"
 STAGING = ".trendsite-staging"
 _RENAME_FRESH = "\0fresh"  # the journal's move of a first build's sibling folder into place
+_STAGED_NAME = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ def check_output_folder(output: Path, root: Path) -> None:
                                   "empty it yourself, or choose another --output folder")])
 
 
+def identity(status: os.stat_result) -> str:
+    """Which file a path holds: a file rewritten or replaced behind the state's back has another."""
+    return f"{status.st_ino}:{status.st_size}:{status.st_mtime_ns}"
+
+
 def recover(output: Path, store: Store) -> Problem | None:
     """Finish a committed write that was interrupted, or drop an uncommitted one.
 
@@ -93,32 +101,52 @@ def recover(output: Path, store: Store) -> Problem | None:
         if problem is not None:
             store.forget_outputs(persist=True)
         store.clear_journal()
-    _remove_tree(output / STAGING)
-    _remove_tree(_fresh_folder(output))
+    _drop(output / STAGING)
+    _drop(_fresh_folder(output))
     return problem
 
 
-def known_outputs(output: Path, store: Store) -> dict[str, tuple[str, int]]:
-    """The files output/ holds, as the state records them, less any that is not there as recorded
-    (deleted by hand, or the whole folder replaced): each is written again. Without a state (the store
-    was deleted or cannot be written) every file found is taken as unknown, so each is compared by
-    writing it again and those the site no longer has are removed. Looked at once per Store, as
-    `serve` writes output/ itself between rebuilds."""
+def known_outputs(output: Path, store: Store) -> dict[str, tuple[str, str]]:
+    """What output/ holds, as the state records it (output path -> (digest, identity)), less any file
+    that is not the very file the state recorded and does not hold its bytes either: changed by hand,
+    deleted, or the whole folder restored from elsewhere. Each of those is written again.
+
+    Without a state (the store was deleted or cannot be written) every file found is taken as unknown,
+    so each is compared by writing it again and those the site no longer has are removed. Looked at
+    once per Store, as `serve` writes output/ itself between rebuilds."""
     if store.outputs_verified:
         return store.outputs()
     if not (output / MARKER).is_file():
         store.forget_outputs()
     recorded = store.outputs()
-    for path, (_, size) in list(recorded.items()):
+    for path, (made, known) in list(recorded.items()):
         try:
-            if os.stat(os.path.join(output, path)).st_size != size:
-                del recorded[path]
+            status = os.lstat(os.path.join(output, path))
         except OSError:
             del recorded[path]
+            continue
+        if identity(status) != known:
+            held = _digest_of_file(output / path, status)
+            if held == made:
+                recorded[path] = (made, identity(status))
+            else:
+                del recorded[path]
     if not recorded and output.is_dir():
-        recorded.update((path, ("", -1)) for path in present_files(output))
+        recorded.update((path, ("", "")) for path in present_files(output))
     store.outputs_verified = True
     return recorded
+
+
+def _digest_of_file(path: Path, status: os.stat_result) -> str | None:
+    """The digest of a plain file's bytes (never through a link), else None."""
+    if not stat_kind.S_ISREG(status.st_mode):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return digest(handle.read()) if stat_kind.S_ISREG(os.fstat(fd).st_mode) else None
 
 
 class Writer:
@@ -132,18 +160,18 @@ class Writer:
         self.fresh = (not self.previous and not _holds_files(output) and not output.is_symlink()
                       and not (output.exists() and os.path.ismount(output)))
         self.folder = _fresh_folder(output) if self.fresh else output / STAGING
-        self.made: dict[str, tuple[str, int]] = {}  # output path -> (digest, size) of every file of the site
+        self.made: dict[str, tuple[str, str]] = {}  # output path -> (digest, identity) of every file of the site
         self.staged: list[tuple[str, str]] = []  # (name in staging, output path)
         self.committed = False
         self._dirs: set[Path] = set()
 
-    def put(self, rel: str, data: bytes) -> bool:
+    def put(self, rel: str, data: bytes, report=None) -> bool:
         """Make `rel` hold `data`; True if that is a change (it is then staged)."""
-        return self._put(rel, digest(data), len(data), lambda target: target.write_bytes(data))
+        return self._put(rel, digest(data), lambda target: target.write_bytes(data))
 
     def copy(self, rel: str, source: Path, file_digest: str) -> bool:
         """Make `rel` a copy of `source`, whose bytes have `file_digest`; True if that is a change."""
-        return self._put(rel, file_digest, source.stat().st_size, lambda target: shutil.copyfile(source, target))
+        return self._put(rel, file_digest, lambda target: shutil.copyfile(source, target))
 
     def keep(self, rel: str) -> None:
         """`rel` was not made again: its inputs did not change, so the file output/ holds stays."""
@@ -153,14 +181,17 @@ class Writer:
         """Whether output/ holds `rel` as the state records it."""
         return rel in self.previous
 
-    def _put(self, rel: str, made: str, size: int, write) -> bool:
+    def _put(self, rel: str, made: str, write) -> bool:
         if not is_safe_relative(rel) or rel.split("/")[0] in (MARKER, STAGING):
             raise BuildError([Problem(rel, None, "would be written outside the output folder or over its records")])
         if rel in self.made:
             raise BuildError([Problem(rel, None, "is written twice: two inputs make the same output file",
                                       "rename one of them")])
-        self.made[rel] = (made, size)
-        if self.previous.get(rel, (None,))[0] == made:
+        held = self.previous.get(rel)
+        if held is not None and held[0] == "":  # a file found without a state: compared by its bytes
+            held = self.previous[rel] = self._look_at(rel)
+        if held is not None and held[0] == made:
+            self.made[rel] = held
             return False
         try:
             if self.fresh:
@@ -172,9 +203,19 @@ class Writer:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._dirs.add(target.parent)
             write(target)
+            # A rename keeps the file's identity: it is the one the state records for output/.
+            self.made[rel] = (made, identity(os.lstat(target)))
         except OSError as exc:
             raise _write_error(exc, self.output) from None
         return True
+
+    def _look_at(self, rel: str) -> tuple[str, str]:
+        """(digest, identity) of a file output/ holds, read to compare it, not to trust it."""
+        try:
+            status = os.lstat(self.output / rel)
+        except OSError:
+            return ("", "")
+        return (_digest_of_file(self.output / rel, status) or "", identity(status))
 
     def finish(self, changes: Changes) -> WriteSummary:
         """Commit the state with the journal of this write, then apply it (see the module's docstring)."""
@@ -211,7 +252,7 @@ class Writer:
     def abandon(self) -> None:
         """Throw away what was staged, if the build failed before its commit point."""
         if not self.committed:
-            _remove_tree(self.folder)
+            _drop(self.folder)
 
 
 def _apply(output: Path, journal: list[tuple[str | None, str]]) -> None:
@@ -223,9 +264,18 @@ def _apply(output: Path, journal: list[tuple[str | None, str]]) -> None:
             os.replace(fresh, output)
         return
     staging = output / STAGING
+    if staging.is_symlink():
+        raise BuildError([Problem(str(staging), None, "is a link, which trendsite never writes through",
+                                  "remove it; the next build writes the site again")])
     real_output = output.resolve()
     checked: set[Path] = set()  # folders already found inside output/: most moves share a few
-    # Every path is checked before anything moves: a journal is applied whole or not at all.
+    # Every move is checked before anything moves: a journal is applied whole or not at all. A move
+    # takes a staged file (named by a number, or the marker) to a path inside output/.
+    for name, rel in journal:
+        records = rel.split("/")[0] in (MARKER, STAGING)  # trendsite's own: only the marker moves there
+        if (name, rel) != (MARKER, MARKER) and (records or name is not None and not _STAGED_NAME.fullmatch(name)):
+            raise BuildError([Problem(str(staging), None, f"the write in progress names {name!r} -> {rel!r}, "
+                                      "which is not a file trendsite staged", "the next build writes the site again")])
     targets = [_inside(output, real_output, rel, checked) for _, rel in journal]
     for (name, rel), target in zip(journal, targets):
         if name is None:
@@ -236,8 +286,8 @@ def _apply(output: Path, journal: list[tuple[str | None, str]]) -> None:
             _remove_empty_parents(target, output)
             continue
         source = staging / name
-        if "/" in name or not source.is_file() or (name == MARKER) != (rel == MARKER):
-            continue  # moved before an interruption; never a path from elsewhere
+        if not source.is_file() or source.is_symlink():
+            continue  # moved before an interruption
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
 
@@ -263,8 +313,11 @@ def _fresh_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.trendsite-new"
 
 
-def _remove_tree(folder: Path) -> None:
-    if folder.is_dir() and not folder.is_symlink():
+def _drop(folder: Path) -> None:
+    """Remove a staging folder; a link or file put in its place is removed, never followed."""
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    elif folder.is_dir():
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -38,7 +38,11 @@ A paragraph with attributes.
 {: onmouseover="alert(9)" ONFOCUS="alert(9)" }
 
 [attr](https://example.org){: onfocus="alert(9)" href="javascript:alert(9)" }
+
+![chart](x%22%20onerror=%22alert(10)%22%20y=%22.png)
 """
+# A file beside the report whose name, linked %-encoded above, would close the attribute.
+HOSTILE_FILE = 'x" onerror="alert(10)" y=".png'
 
 
 def hostile_report() -> str:
@@ -88,6 +92,7 @@ def built(tmp_path_factory):
     benign = write_site(base / "benign", {"pyproject.toml": config, "content/a.md": report("Benign", tags=("AI",)),
                                           "content/b.md": report("Other", tags=("AI",))})
     hostile = write_site(base / "hostile", {"pyproject.toml": config, "content/a.md": hostile_report(),
+                                            f"content/{HOSTILE_FILE}": b"png",
                                             "content/b.md": report("Other", tags=("AI",))})
     build_site(benign)
     build_site(hostile)

@@ -3,10 +3,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from builder.__main__ import main
 from builder.build import BuildOptions
 from builder.check import check_site, format_findings
 from conftest import NOW, report
+
+
+@pytest.fixture
+def make_site(make_site):
+    """Sites with a base_url, so that the findings are the ones a test is about."""
+    return lambda files: make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/"\n', **files})
 
 
 def findings_of(root, **options):
@@ -57,7 +65,7 @@ def test_a_topic_used_once_that_looks_like_another_is_flagged(make_site):
 
 
 def test_images_without_alt_text_are_warnings_outside_code(make_site):
-    body = "![](chart.png)\n\n![A chart](chart.png)\n\n```\n![](not-an-image.png)\n```\n"
+    body = "![](chart.png)\n\n![A chart](chart.png)\n\n```\n![](not-an-image.png)\n```\n\n`![](code.png)`\n"
     root = make_site({"content/a.md": complete("Alpha", body=body), "content/chart.png": b"png"})
     (image,) = findings_of(root)
     assert image.message == "an image has no alt text" and image.line == 8
@@ -77,12 +85,12 @@ def test_build_errors_are_errors_alongside_warnings(make_site):
     assert "has no summary" in messages(found, "content/b.md")
 
 
-def test_a_link_to_a_draft_is_a_broken_link_in_the_built_site(make_site):
+def test_a_link_to_a_draft_is_a_broken_link_on_its_line(make_site):
     root = make_site({"content/a.md": complete("Alpha", body="See [the draft](b.md)."),
                       "content/b.md": report("Beta", draft="true", summary="S", highlights="[H]")})
     (broken,) = findings_of(root)
-    assert broken.path == "content/a.md" and broken.severity == "error"
-    assert "/reports/b/" in broken.message
+    assert (broken.path, broken.line, broken.severity) == ("content/a.md", 8, "error")
+    assert "content/b.md, which is a draft" in broken.message
     assert findings_of(root, drafts=True) == []
 
 
@@ -111,3 +119,11 @@ def test_a_template_error_is_a_finding_in_json_too(make_site, capsys):
     assert main(["check", "--root", str(root), "--format", "json"]) == 1
     (finding,) = json.loads(capsys.readouterr().out)["findings"]
     assert (finding["file"], finding["line"], finding["severity"]) == ("templates/report.html", 1, "error")
+
+
+def test_a_template_link_to_nothing_names_the_template(make_site):
+    template = '{% extends "base.html" %}{% block content %}<a href="{{ url(\'about/\') }}">About</a>{% endblock %}'
+    root = make_site({"content/a.md": complete("Alpha"), "templates/report.html": template})
+    (broken,) = findings_of(root)
+    assert (broken.path, broken.line, broken.severity) == ("templates/report.html", None, "error")
+    assert broken.message == "the page /reports/a/index.html links to /about/, which the site does not have"

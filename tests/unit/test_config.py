@@ -1,7 +1,12 @@
 import pytest
 
+from builder.__main__ import main
+from builder.build import BuildOptions
+from builder.check import check_site
 from builder.config import load_config, parse_config
 from builder.errors import BuildError
+from builder.preview import Preview
+from conftest import NOW, report
 
 
 def test_missing_pyproject_gives_defaults(tmp_path):
@@ -64,3 +69,56 @@ def test_a_file_not_in_utf8_says_so_and_where(tmp_path):
         load_config(tmp_path)
     assert str(error.value) == ("pyproject.toml:2: is not UTF-8: byte 0xe9 at offset 29 "
                                 "(save the file as UTF-8 in your editor)")
+
+
+def test_broken_links_is_error_or_warn():
+    assert parse_config({"broken_links": "warn"}).broken_links == "warn"
+    with pytest.raises(BuildError) as error:
+        parse_config({"broken_links": "ignore"})
+    assert error.value.problems[0].message == "[tool.trendsite] broken_links must be 'error' or 'warn', got 'ignore'"
+
+
+def test_without_base_url_build_and_check_warn_that_feeds_and_the_sitemap_point_at_localhost(make_site, capsys):
+    root = make_site({"content/a.md": report("Alpha")})
+    (warned,) = [f for f in check_site(BuildOptions(root=root, output=root / "output", now=NOW))
+                 if "base_url" in f.message]
+    assert (warned.path, warned.severity) == ("pyproject.toml", "warning")
+    assert "feeds, the sitemap and canonical URLs point at http://localhost:8000/" in warned.message
+    assert "--base-url" in warned.hint
+    assert main(["build", "--root", str(root)]) == 0
+    assert f"warning: {warned}" in capsys.readouterr().err.splitlines()
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/"\n',
+                      "content/a.md": report("Alpha")})
+    assert not [f for f in check_site(BuildOptions(root=root, output=root / "output", now=NOW))
+                if "base_url" in f.message]
+    assert main(["build", "--root", str(root)]) == 0
+    assert "base_url" not in capsys.readouterr().err
+
+
+def test_build_base_url_overrides_the_setting_for_a_deploy_preview(make_site, capsys):
+    root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/trends/"\n',
+                      "content/a.md": report("Alpha", body="[home](/)")})
+    feed, page = root / "output" / "feed.xml", root / "output" / "reports" / "a" / "index.html"
+    assert main(["build", "--root", str(root), "--base-url", "https://preview.x.org/pr-7"]) == 0
+    assert "<id>https://preview.x.org/pr-7/feed.xml</id>" in feed.read_text()
+    assert 'href="/pr-7/">home' in page.read_text()
+    assert main(["build", "--root", str(root)]) == 0  # the next build without it is the site's again
+    assert "<id>https://x.org/trends/feed.xml</id>" in feed.read_text()
+    assert 'href="/trends/">home' in page.read_text()
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--root", str(root), "--base-url", "preview.x.org"])
+    assert stopped.value.code == 2
+    assert "--base-url: must be an absolute http(s) URL, got 'preview.x.org'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("base_url", ['https://x.org/a"b/', "https://x.org/my trends/", "https://x.org/<x>/"])
+def test_a_base_url_that_would_break_every_link_is_refused(base_url):
+    with pytest.raises(BuildError) as error:
+        parse_config({"base_url": base_url})
+    assert "base_url must have no spaces, quotes or angle brackets (%-encode them)" in error.value.problems[0].message
+
+
+def test_serve_does_not_warn_about_base_url_as_it_serves_this_computer(make_site):
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: not a date\n---\n"})
+    outcome = Preview(BuildOptions(root=root, output=root / "output", now=NOW)).rebuild(None)
+    assert [p.path for p in outcome.problems] == ["content/a.md"]

@@ -26,7 +26,7 @@ def resolve_links(files: dict[str, str], assets, base_path: str):
     """(each report's resolved html, every problem) as the build resolves links between files."""
     made = prepared(files)
     entries = {card.source: entry for card, entry in made}
-    world = World(urls={card.source: card.url for card, _ in made}, anchors=lambda rel: entries[rel].head.anchors,
+    world = World({card.source: card for card, _ in made}, anchors=lambda rel: entries[rel].head.anchors,
                   published=set(assets), failed=set())
     resolved = [resolve_report(card, entry.html, world, base_path, lambda rel=card.source: files[rel])
                 for card, entry in made]
