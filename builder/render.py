@@ -66,8 +66,8 @@ class Renderer:
     def __init__(self, config: SiteConfig, dirs: tuple[Path, ...], static: dict[str, StaticFile]):
         self.config = config
         self.static_files = static
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        self.env = _ThemeEnvironment(
+            loader=_ThemeLoader(dirs),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -129,6 +129,32 @@ class Renderer:
             path, line = _template_frame(exc.__traceback__, page.template)
             raise BuildError([Problem(path, line, f"template error while rendering /{page.url}: {exc}",
                                       "check the variable names against the template context")]) from None
+
+
+class _ThemeLoader(jinja2.BaseLoader):
+    """The site's templates first, then the bundled theme; "!name.html" is the bundled template alone."""
+
+    def __init__(self, dirs: tuple[Path, ...]):
+        self._all = jinja2.FileSystemLoader([str(d) for d in dirs])
+        self._bundled = jinja2.FileSystemLoader(str(dirs[-1]))
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        if template.startswith("!"):
+            try:
+                return self._bundled.get_source(environment, template[1:])
+            except jinja2.TemplateNotFound:
+                raise jinja2.TemplateNotFound(template) from None
+        return self._all.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return self._all.list_templates()
+
+
+class _ThemeEnvironment(jinja2.Environment):
+    def join_path(self, template: str, parent: str) -> str:
+        # A site template naming itself ({% extends "base.html" %} in base.html, to add a stylesheet)
+        # means the bundled template it replaces, not itself without end.
+        return f"!{template}" if template == parent else template
 
 
 def _template_frame(tb: TracebackType | None, fallback: str) -> tuple[str, int | None]:

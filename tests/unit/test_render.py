@@ -3,6 +3,7 @@ import pytest
 from builder.errors import BuildError
 from builder.model import Page, SiteConfig
 from builder.render import Renderer, collect_static, default_theme, theme_dirs
+from conftest import build_site, report
 
 
 def renderer_for(tmp_path, templates: dict[str, str]):
@@ -94,3 +95,30 @@ def test_memo_tells_tuples_apart_by_their_items(tmp_path):
         return renderer.render(Page(url="g/", template="g.html", context={"items": items}))
     assert render((a, b)) == render(tuple([a, b])) == "ab"  # a new tuple of the same items: rendered once
     assert render((a, Item("b"))) == "ab" and calls == [2, 2]  # a new item: rendered again
+
+
+def build_error(root) -> list:
+    """The problems of building root, which must fail."""
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    return error.value.problems
+
+
+def test_a_site_template_that_extends_its_own_name_extends_the_bundled_one_on_every_page(make_site):
+    root = make_site({"content/a.md": report("Alpha"), "templates/static/mine.css": "p{}",
+                      "templates/base.html": '{% extends "base.html" %}{% block head %}'
+                                             '<link rel="stylesheet" href="{{ static(\'mine.css\') }}">{% endblock %}'})
+    build_site(root)
+    for page in ("index.html", "reports/a/index.html", "topics/ai/index.html", "search/index.html"):
+        html = (root / "output" / page).read_text()
+        assert html.count("/static/mine.") == 1 and 'class="site-header"' in html, page
+
+
+def test_a_bang_names_the_bundled_template_from_any_site_template(make_site):
+    root = make_site({"content/a.md": report("Alpha"),
+                      "templates/report.html": '{% extends "!report.html" %}{% block title %}Mine{% endblock %}',
+                      "templates/home.html": '{% include "!home.html" %}<p>after the bundled home</p>'})
+    build_site(root)
+    assert "<title>Mine</title>" in (root / "output" / "reports" / "a" / "index.html").read_text()
+    home = (root / "output" / "index.html").read_text()
+    assert 'class="site-header"' in home and home.endswith("<p>after the bundled home</p>")
