@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
+from typing import Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
 import jinja2.runtime
 from markupsafe import Markup
 
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, unexpected
 from .model import Page, SiteConfig
+
+_PAGES_SHOWN = 3  # pages a problem names before "and N more"
 
 
 def default_theme() -> Path:
@@ -66,6 +69,7 @@ class Renderer:
     def __init__(self, config: SiteConfig, dirs: tuple[Path, ...], static: dict[str, StaticFile]):
         self.config = config
         self.static_files = static
+        self._dirs = dirs
         self.env = _ThemeEnvironment(
             loader=_ThemeLoader(dirs),
             autoescape=True,
@@ -119,16 +123,92 @@ class Renderer:
         self._unused, self._fragments = self._fragments, {}
 
     def render(self, page: Page) -> str:
-        """The page's HTML; a theme error becomes a BuildError naming the template file and line."""
+        """The page's HTML; any failure becomes a BuildError naming the template file and line, and the page."""
         try:
-            return self.env.get_template(page.template).render(page=page, **page.context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise BuildError([Problem(_theme_path(exc.filename or exc.name or page.template), exc.lineno,
-                                      f"template syntax error: {exc.message}")]) from None
-        except jinja2.TemplateError as exc:
-            path, line = _template_frame(exc.__traceback__, page.template)
-            raise BuildError([Problem(path, line, f"template error while rendering /{page.url}: {exc}",
-                                      "check the variable names against the template context")]) from None
+            return self.html(page)
+        except Exception as exc:
+            raise BuildError([on_pages(self.failure(exc, page.template), [self.url(page.url)])]) from None
+
+    def html(self, page: Page) -> str:
+        """The page's HTML; raises whatever went wrong (see failure)."""
+        return self.env.get_template(page.template).render(page=page, **page.context)
+
+    def failure(self, exc: Exception, template: str) -> Problem:
+        """The problem an exception raised by html() is: the template file and line, what is wrong, the fix."""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            return Problem(self._shown(exc.filename) if exc.filename else template, exc.lineno,
+                           f"template syntax error: {exc.message}")
+        frames = _template_frames(exc.__traceback__)
+        path, line = (self._shown(frames[-1][0]), frames[-1][1]) if frames else (template, None)
+        if isinstance(exc, jinja2.TemplateNotFound):
+            where = "the bundled theme" if exc.name.startswith("!") else "templates/ or the bundled theme"
+            return Problem(path, line, f"there is no template {exc.name.lstrip('!')!r} in {where}",
+                           "check the name; \"!name.html\" is the bundled template of that name")
+        if isinstance(exc, jinja2.TemplateError):
+            return Problem(path, line, f"template error: {exc}",
+                           "check the variable names against the template context")
+        loop = self._loop(frames) if isinstance(exc, RecursionError) else None
+        if loop is not None:
+            return loop
+        if path.startswith("templates/"):  # an expression of the site's own template failed
+            return replace(unexpected(path, exc, line, "template error"), hint="check the expression on this line")
+        return unexpected(path, exc, line, "could not be rendered")
+
+    def _loop(self, frames: list[tuple[str, int]]) -> Problem | None:
+        """The problem of templates that extend, include or call each other without end, if that is what
+        the frames of a RecursionError show."""
+        names = [name for name, _ in frames]
+        if len(names) < 2 or names.count(names[-1]) < 2:
+            return None
+        files = [name for n, name in enumerate(names) if n == 0 or names[n - 1] != name]
+        before = [n for n, name in enumerate(files[:-1]) if name == files[-1]]
+        ring = files[before[-1] + 1:] if before else files[-1:]
+        line = next(line for name, line in frames if name == ring[0])
+        shown = [self._shown(name) for name in ring]
+        if len(ring) == 1:
+            return Problem(shown[0], line, "this template calls itself without end (a macro calling itself, "
+                           "or an include of itself)", "call it only under a condition that eventually stops")
+        return Problem(shown[0], line, "templates extend or include each other in a loop: "
+                       + " -> ".join(shown + shown[:1]),
+                       'to extend the bundled template of the same name, write {% extends "!name.html" %}')
+
+    def _shown(self, filename: str) -> str:
+        """A template file as problems name it: site templates by their path in the site, bundled ones in full."""
+        path = Path(filename)
+        if len(self._dirs) > 1 and path.is_relative_to(self._dirs[0]):
+            return f"templates/{path.relative_to(self._dirs[0]).as_posix()}"
+        return filename
+
+
+def on_pages(problem: Problem, urls: Sequence[str]) -> Problem:
+    """The problem, saying which pages it stopped: the first few and how many more."""
+    shown = ", ".join(urls[:_PAGES_SHOWN])
+    more = f" and {len(urls) - _PAGES_SHOWN} more pages" if len(urls) > _PAGES_SHOWN else ""
+    return replace(problem, message=f"rendering {shown}{more}: {problem.message}")
+
+
+class PageBoundary:
+    """Renders pages past failures, so that one build lists every page that fails. Each of `total` pages is
+    read once (as write_site does, before it commits anything): the read that completes them raises a
+    BuildError naming each failure once, with the pages it stopped."""
+
+    def __init__(self, renderer: Renderer):
+        self._renderer = renderer
+        self._read: set[str] = set()  # URLs of the pages rendered or failed
+        self._failed: dict[Problem, list[str]] = {}  # what went wrong -> the pages it stopped
+
+    def render(self, page: Page, total: int) -> str:
+        """The page's HTML, "" if it failed."""
+        renderer = self._renderer
+        try:
+            html = renderer.html(page)
+        except Exception as exc:
+            self._failed.setdefault(renderer.failure(exc, page.template), []).append(renderer.url(page.url))
+            html = ""
+        self._read.add(page.url)
+        if self._failed and len(self._read) == total:
+            raise BuildError([on_pages(problem, sorted(urls)) for problem, urls in self._failed.items()])
+        return html
 
 
 class _ThemeLoader(jinja2.BaseLoader):
@@ -157,17 +237,13 @@ class _ThemeEnvironment(jinja2.Environment):
         return f"!{template}" if template == parent else template
 
 
-def _template_frame(tb: TracebackType | None, fallback: str) -> tuple[str, int | None]:
+def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
+    """(file, line) of each template frame of a traceback, outermost first."""
     # Jinja2 rewrites tracebacks so template lines appear as frames of the template file.
-    found: tuple[str, int | None] = (fallback, None)
+    found = []
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt")):
-            found = (_theme_path(filename), tb.tb_lineno)
+            found.append((filename, tb.tb_lineno))
         tb = tb.tb_next
     return found
-
-
-def _theme_path(filename: str) -> str:
-    path = Path(filename)
-    return f"templates/{path.name}" if path.is_absolute() else filename

@@ -122,3 +122,26 @@ def test_a_bang_names_the_bundled_template_from_any_site_template(make_site):
     assert "<title>Mine</title>" in (root / "output" / "reports" / "a" / "index.html").read_text()
     home = (root / "output" / "index.html").read_text()
     assert 'class="site-header"' in home and home.endswith("<p>after the bundled home</p>")
+
+
+def test_templates_that_extend_each_other_in_a_loop_are_an_error_naming_the_files(make_site):
+    root = make_site({"content/a.md": report("Alpha"), "templates/report.html": '{% extends "page.html" %}',
+                      "templates/page.html": 'A page\n{% extends "report.html" %}'})
+    (problem,) = build_error(root)
+    assert (problem.path, problem.line) == ("templates/page.html", 2)
+    assert "templates/page.html -> templates/report.html -> templates/page.html" in problem.message
+    assert problem.message.startswith("rendering /reports/a/: ") and '"!name.html"' in problem.hint
+
+
+def test_a_macro_that_calls_itself_without_end_is_an_error_naming_its_file(make_site):
+    root = make_site({"content/a.md": report("Alpha"),
+                      "templates/report.html": '\n{% macro f(x) %}{{ f(x) }}{% endmacro %}{{ f(1) }}'})
+    (problem,) = build_error(root)
+    assert (problem.path, problem.line) == ("templates/report.html", 2) and "calls itself" in problem.message
+
+
+def test_a_missing_bundled_template_is_named_as_such(make_site):
+    root = make_site({"content/a.md": report("Alpha"), "templates/report.html": '{% extends "!reports.html" %}'})
+    (problem,) = build_error(root)
+    assert problem.path == "templates/report.html"
+    assert "there is no template 'reports.html' in the bundled theme" in problem.message
