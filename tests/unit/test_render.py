@@ -1,6 +1,7 @@
 import pytest
 
-from builder.errors import BuildError
+from builder import __main__ as cli
+from builder.errors import BUG_HINT, BuildError
 from builder.model import Page, SiteConfig
 from builder.render import Renderer, collect_static, default_theme, theme_dirs
 from conftest import build_site, report
@@ -145,3 +146,30 @@ def test_a_missing_bundled_template_is_named_as_such(make_site):
     (problem,) = build_error(root)
     assert problem.path == "templates/report.html"
     assert "there is no template 'reports.html' in the bundled theme" in problem.message
+
+
+def test_every_failing_template_is_listed_once_with_the_pages_it_stopped(make_site):
+    root = make_site({**{f"content/r{n}.md": report(f"R{n}") for n in range(5)},
+                      "templates/report.html": "line one\n{{ report.title + 1 }}",
+                      "templates/topic.html": "{{ missing.value }}"})
+    report_problem, topic_problem = build_error(root)
+    assert (report_problem.path, report_problem.line) == ("templates/report.html", 2)
+    assert report_problem.message == ("rendering /reports/r0/, /reports/r1/, /reports/r2/ and 2 more pages: template "
+                                      'error: TypeError: can only concatenate str (not "int") to str')
+    assert report_problem.hint == "check the expression on this line" and "Traceback" in report_problem.detail
+    assert topic_problem.path == "templates/topic.html" and "'missing' is undefined" in topic_problem.message
+    assert not (root / "output").exists()
+
+
+def test_a_failure_in_the_bundled_theme_is_a_problem_naming_the_template_and_page_without_a_traceback(
+        make_site, monkeypatch, capsys):
+    def broken(self, name):
+        raise ValueError("an invented failure")
+
+    monkeypatch.setattr(Renderer, "static", broken)
+    root = make_site({"content/a.md": report("Alpha")})
+    assert cli.main(["build", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {default_theme() / 'base.html'}:" in err
+    assert "rendering /, /404.html, /archive/ and 4 more pages: could not be rendered: ValueError: an invented" in err
+    assert BUG_HINT in err and "Traceback" not in err
