@@ -163,6 +163,8 @@ class Renderer:
         files = [name for n, name in enumerate(names) if n == 0 or names[n - 1] != name]
         before = [n for n, name in enumerate(files[:-1]) if name == files[-1]]
         ring = files[before[-1] + 1:] if before else files[-1:]
+        first = min(ring, key=files.index)  # told from the template the page reached first
+        ring = ring[ring.index(first):] + ring[:ring.index(first)]
         line = next(line for name, line in frames if name == ring[0])
         shown = [self._shown(name) for name in ring]
         if len(ring) == 1:

@@ -126,11 +126,11 @@ def test_a_bang_names_the_bundled_template_from_any_site_template(make_site):
 
 
 def test_templates_that_extend_each_other_in_a_loop_are_an_error_naming_the_files(make_site):
-    root = make_site({"content/a.md": report("Alpha"), "templates/report.html": '{% extends "page.html" %}',
-                      "templates/page.html": 'A page\n{% extends "report.html" %}'})
+    root = make_site({"content/a.md": report("Alpha"), "templates/report.html": 'A page\n{% extends "page.html" %}',
+                      "templates/page.html": '{% extends "report.html" %}'})
     (problem,) = build_error(root)
-    assert (problem.path, problem.line) == ("templates/page.html", 2)
-    assert "templates/page.html -> templates/report.html -> templates/page.html" in problem.message
+    assert (problem.path, problem.line) == ("templates/report.html", 2)
+    assert "templates/report.html -> templates/page.html -> templates/report.html" in problem.message
     assert problem.message.startswith("rendering /reports/a/: ") and '"!name.html"' in problem.hint
 
 
