@@ -11,7 +11,7 @@ from typing import Sequence, TextIO
 
 from .build import BuildOptions, Site, build
 from .config import load_config
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, unexpected
 from .memory import Memory
 from .model import Page
 from .progress import count_of
@@ -69,6 +69,12 @@ class Preview:
             result = build(self.options, self.memory)
         except BuildError as error:
             return Outcome(None, tuple(error.problems), (), (), time.perf_counter() - started, changes)
+        except Exception as exc:  # serve outlives any failure, shown like a build error
+            # Nothing kept from earlier builds can be trusted after a failure nobody foresaw.
+            self.memory = Memory(watched=True)
+            where = _sample(changes.paths) if changes else str(self.options.root)
+            problem = unexpected(where, exc, doing="could not be rebuilt")
+            return Outcome(None, (problem,), (), (), time.perf_counter() - started, changes)
         seconds = time.perf_counter() - started
         summary = result.summary
         outcome = Outcome(result.site, (), summary.changed, summary.stale, seconds, changes, self.site,

@@ -7,7 +7,9 @@ import subprocess
 import sys
 import time
 
+from builder import preview as preview_module
 from builder.build import BuildOptions
+from builder.errors import BUG_HINT
 from builder.preview import Preview, notify
 from builder.serve import Hub
 from builder.watch import ChangeSet
@@ -134,3 +136,39 @@ def test_ctrl_c_stops_serve_cleanly(make_site):
             os.kill(process.pid, signal.SIGKILL)
     assert process.returncode == 0
     assert "Traceback" not in err and "stopped" in out
+
+
+def test_serve_outlives_any_failure_of_a_rebuild_and_shows_it_in_the_overlay(make_site, monkeypatch):
+    root = site_with_reports(make_site, 2)
+    preview = preview_of(root)
+    preview.rebuild(None)
+    real = preview_module.build
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(preview_module, "build", broken)
+    (root / "content" / "r0.md").write_text(report("Changed", "2026-01-01"))
+    changes = ChangeSet.of(["content/r0.md"])
+    failed = preview.rebuild(changes)
+    hub = Hub()
+    notify(hub, failed, changes)
+    (problem,) = failed.problems
+    assert problem.path == "content/r0.md" and "RecursionError: maximum recursion depth" in problem.message
+    assert problem.hint == BUG_HINT and "--debug" in failed.log[1]
+    assert b"event: problem" in events(hub)[1]
+    monkeypatch.setattr(preview_module, "build", real)
+    fixed = preview.rebuild(ChangeSet.of(["content/r1.md"]))
+    assert fixed.site is not None and "Changed" in (root / "output" / "reports" / "r0" / "index.html").read_text()
+
+
+def test_templates_in_a_loop_are_an_overlay_naming_the_files_not_the_end_of_serve(make_site):
+    root = site_with_reports(make_site, 2)
+    preview = preview_of(root)
+    preview.rebuild(None)
+    (root / "templates").mkdir()
+    (root / "templates" / "report.html").write_text('{% extends "page.html" %}')
+    (root / "templates" / "page.html").write_text('{% extends "report.html" %}')
+    failed = preview.rebuild(ChangeSet.of(["templates/report.html", "templates/page.html"]))
+    assert failed.site is None
+    assert "templates/report.html -> templates/page.html -> templates/report.html" in failed.problems[0].message
