@@ -47,6 +47,11 @@ class Outcome:
                      f"in {self.seconds * 1000:.0f} ms")
         return tuple(lines)
 
+    @property
+    def tracebacks(self) -> tuple[str, ...]:
+        """The Python tracebacks of the failures nobody foresaw, which --debug prints."""
+        return tuple(p.detail.rstrip("\n") for p in self.problems if p.detail)
+
 
 class Preview:
     """The state `serve` keeps between rebuilds: the last good site and what output/ holds."""
@@ -166,8 +171,10 @@ def _sample(items: Sequence[str]) -> str:
     return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
 
 
-def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out: TextIO = sys.stdout) -> int:
-    """Build, serve output/ and rebuild on every change until Ctrl-C; returns the exit code."""
+def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out: TextIO = sys.stdout,
+          debug: bool = False) -> int:
+    """Build, serve output/ and rebuild on every change until Ctrl-C; returns the exit code. `debug` prints
+    the tracebacks of failures nobody foresaw."""
     preview = Preview(options)
     hub = Hub()
     # Watching starts before the first build reads content/, so every change after that read is
@@ -176,7 +183,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
     watcher.start()
     first = preview.rebuild(None)
     notify(hub, first, None)
-    _print(out, first.log)
+    _log(out, first, debug)
     base_path = first.site.config.base_path if first.site else _base_path(options)
     try:
         server = DevServer(options.output, base_path, hub, host, port)
@@ -199,7 +206,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
             changes = watcher.next_changes(timeout=0.5 if unlogged is None else 0.1)
             if changes is None:
                 if unlogged is not None:  # after the pages' reload requests, which need the interpreter
-                    _print(out, unlogged.log)
+                    _log(out, unlogged, debug)
                     unlogged = None
                     gc.enable()
                 elif untidy:  # a quiet moment to collect garbage
@@ -207,7 +214,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
                     untidy = False
                 continue
             if unlogged is not None:
-                _print(out, unlogged.log)
+                _log(out, unlogged, debug)
             # No automatic cyclic collection from here until the pages have reloaded: at 10,000
             # reports its full runs, which walk every object of the site, were half of a rebuild's
             # time, and its first run after one walks everything the rebuild made. tidy() collects
@@ -221,7 +228,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
             notify(hub, outcome, changes)
     except KeyboardInterrupt:
         if unlogged is not None:
-            _print(out, unlogged.log)
+            _log(out, unlogged, debug)
         _print(out, ["stopped"])
         return 0
     finally:
@@ -237,6 +244,10 @@ def _base_path(options: BuildOptions) -> str:
         return load_config(options.root).base_path
     except BuildError:
         return "/"
+
+
+def _log(out: TextIO, outcome: Outcome, debug: bool) -> None:
+    _print(out, [*outcome.log, *(outcome.tracebacks if debug else ())])
 
 
 def _print(out: TextIO, lines: Sequence[str]) -> None:

@@ -1,6 +1,7 @@
 """The serve loop's rebuilds: what they report, and what they tell open pages."""
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -172,3 +173,35 @@ def test_templates_in_a_loop_are_an_overlay_naming_the_files_not_the_end_of_serv
     failed = preview.rebuild(ChangeSet.of(["templates/report.html", "templates/page.html"]))
     assert failed.site is None
     assert "templates/report.html -> templates/page.html -> templates/report.html" in failed.problems[0].message
+
+
+class StopAtOnce:
+    """A watcher whose first wait is Ctrl-C, so serve() returns after its first build."""
+
+    def __init__(self, root):
+        pass
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def next_changes(self, timeout=None):
+        raise KeyboardInterrupt
+
+
+def test_serve_with_debug_prints_the_traceback_of_a_failure_nobody_foresaw(make_site, monkeypatch):
+    root = site_with_reports(make_site, 1)
+
+    def broken(*args, **kwargs):
+        raise ValueError("an invented failure")
+
+    monkeypatch.setattr(preview_module, "build", broken)
+    monkeypatch.setattr(preview_module, "Watcher", StopAtOnce)
+    options = BuildOptions(root=root, output=root / "output", now=NOW)
+    quiet, loud = io.StringIO(), io.StringIO()
+    assert preview_module.serve(options, port=0, out=quiet) == 0
+    assert preview_module.serve(options, port=0, out=loud, debug=True) == 0
+    assert "could not be rebuilt: ValueError: an invented failure" in quiet.getvalue()
+    assert "Traceback" not in quiet.getvalue() and "Traceback (most recent call last)" in loud.getvalue()
