@@ -45,6 +45,36 @@
     });
   }
 
+  // The dev server's own elements keep their styles in a shadow root: a site's stylesheet (its buttons'
+  // colours, say) cannot reach them, so they read the same on every site, light or dark.
+  var STYLE = ":host{all:initial;position:fixed;z-index:2147483647}:host(#" + OVERLAY + "){inset:0}" +
+    ".overlay{height:100%;overflow:auto;padding:2rem;box-sizing:border-box;" +
+    "background:rgba(20,22,26,.96);color:#f3f3f3;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace}" +
+    "h2{margin:0 0 1rem;font-size:16px;color:#ff8a80}" +
+    ".trendsite-problem{margin:0 0 1rem;padding:.75rem 1rem;border-left:4px solid #ff5252;background:#24262b}" +
+    ".trendsite-where{font-weight:bold}.hint{color:#b0bec5}" +
+    "button{font:inherit;color:#14161a;background:#f3f3f3;border:0;border-radius:4px;padding:.4rem 1rem;" +
+    "cursor:pointer}button:hover{background:#fff}button:focus-visible{outline:3px solid #8ec1ff;outline-offset:2px}";
+
+  // A fixed element of the dev server's, holding a shadow root with STYLE; returns the root.
+  function host(id) {
+    var element = document.createElement("trendsite-ui");
+    element.id = id;
+    var root = element.attachShadow({ mode: "open" });
+    var style = document.createElement("style");
+    style.textContent = STYLE;
+    root.appendChild(style);
+    document.body.appendChild(element);
+    return root;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
   function hideOverlay() {
     var overlay = document.getElementById(OVERLAY);
     if (overlay) overlay.remove();
@@ -52,44 +82,23 @@
 
   function showOverlay(problems) {
     hideOverlay();
-    var overlay = document.createElement("div");
-    overlay.id = OVERLAY;
+    var overlay = element("div", "overlay");
     overlay.setAttribute("role", "alertdialog");
     overlay.setAttribute("aria-label", "Build problems");
-    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-      "background:rgba(20,22,26,.94);color:#f3f3f3;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace";
-    var title = document.createElement("h2");
-    title.textContent = "The site did not build: " + problems.length + " problem(s). " +
-      "The last good version is still served; save a fix and this goes away.";
-    title.style.cssText = "margin:0 0 1rem;font-size:16px;color:#ff8a80";
-    overlay.appendChild(title);
+    overlay.appendChild(element("h2", "", "The site did not build: " + problems.length + " problem(s). " +
+      "The last good version is still served; save a fix and this goes away."));
     problems.forEach(function (problem) {
-      var item = document.createElement("div");
-      item.className = "trendsite-problem";
-      item.style.cssText = "margin:0 0 1rem;padding:.75rem 1rem;border-left:4px solid #ff5252;background:#24262b";
-      var where = document.createElement("div");
-      where.className = "trendsite-where";
-      where.style.fontWeight = "bold";
-      where.textContent = problem.file + (problem.line ? ":" + problem.line : "");
-      var message = document.createElement("div");
-      message.className = "trendsite-message";
-      message.textContent = problem.message;
-      item.appendChild(where);
-      item.appendChild(message);
-      if (problem.hint) {
-        var hint = document.createElement("div");
-        hint.style.color = "#b0bec5";
-        hint.textContent = problem.hint;
-        item.appendChild(hint);
-      }
+      var item = element("div", "trendsite-problem");
+      item.appendChild(element("div", "trendsite-where", problem.file + (problem.line ? ":" + problem.line : "")));
+      item.appendChild(element("div", "trendsite-message", problem.message));
+      if (problem.hint) item.appendChild(element("div", "hint", problem.hint));
       overlay.appendChild(item);
     });
-    var close = document.createElement("button");
+    var close = element("button", "", "Hide");
     close.type = "button";
-    close.textContent = "Hide";
     close.addEventListener("click", hideOverlay);
     overlay.appendChild(close);
-    document.body.appendChild(overlay);
+    host(OVERLAY).appendChild(overlay);
   }
 
   function listen(name, handle) {

@@ -1,6 +1,7 @@
 """`trendsite serve` in Chromium: a save reloads the open page, a stylesheet swaps in place, errors overlay."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -24,20 +25,10 @@ def save(path, text: str) -> None:
     os.replace(temp, path)
 
 
-@pytest.fixture
-def served(tmp_path):
-    """A small site under `trendsite serve`: (root, URL of the home page)."""
-    root = write_site(tmp_path / "site", {
-        "content/a.md": report("First title", "2026-03-01", ("AI",)),
-        "content/b.md": report("Second", "2026-02-01", ("AI",)),
-        "templates/static/style.css": "body { background: rgb(255, 255, 255); }",
-        "templates/base.html": '<!doctype html><html><head><title>{{ page.title }}</title>'
-                               '<link rel="stylesheet" href="{{ static(\'style.css\') }}"></head>'
-                               '<body>{% block content %}{% endblock %}</body></html>',
-        "templates/report.html": '{% extends "base.html" %}{% block content %}<h1>{{ report.title }}</h1>'
-                                 '{% endblock %}',
-    })
-    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", "0"],
+@contextlib.contextmanager
+def trendsite_serve(root, *options: str):
+    """`trendsite serve` of the site at root while the block runs: (the process, URL of the home page)."""
+    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", "0", *options],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     found: list[str] = []
 
@@ -51,9 +42,37 @@ def served(tmp_path):
     while not found and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     assert found, "serve did not start"
-    yield root, found[0]
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=15)
+    try:
+        yield process, found[0]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A small site with its own templates under `trendsite serve`: (root, URL of the home page)."""
+    root = write_site(tmp_path / "site", {
+        "content/a.md": report("First title", "2026-03-01", ("AI",)),
+        "content/b.md": report("Second", "2026-02-01", ("AI",)),
+        "templates/static/style.css": "body { background: rgb(255, 255, 255); }",
+        "templates/base.html": '<!doctype html><html><head><title>{{ page.title }}</title>'
+                               '<link rel="stylesheet" href="{{ static(\'style.css\') }}"></head>'
+                               '<body>{% block content %}{% endblock %}</body></html>',
+        "templates/report.html": '{% extends "base.html" %}{% block content %}<h1>{{ report.title }}</h1>'
+                                 '{% endblock %}',
+    })
+    with trendsite_serve(root) as (_, url):
+        yield root, url
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    """A small site in the bundled theme under `trendsite serve`: (root, the process, URL of the home page)."""
+    root = write_site(tmp_path / "site", {"content/a.md": report("First title", "2026-03-01", ("AI",)),
+                                          "content/b.md": report("Second", "2026-02-01", ("AI",))})
+    with trendsite_serve(root) as (process, url):
+        yield root, process, url
 
 
 @pytest.fixture
@@ -106,3 +125,15 @@ def test_a_stylesheet_change_applies_without_a_reload(served, page):
 def test_the_built_files_never_carry_the_reload_script(served):
     root, _ = served
     assert all("livereload" not in p.read_text() for p in (root / "output").rglob("*.html"))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_overlay_meets_wcag_aa_contrast_over_the_bundled_theme(bundled, page, axe_script, scheme):
+    root, _, url = bundled
+    page.emulate_media(color_scheme=scheme)
+    open_report(page, url)
+    save(root / "content" / "a.md", "---\ntitle: First title\ndate: not a date\n---\nText.\n")
+    expect(page.locator("#trendsite-overlay button")).to_be_visible(timeout=15_000)
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate("axe.run(document, {runOnly: ['color-contrast']}).then(r => r.violations)")
+    assert [node["html"] for violation in found for node in violation["nodes"]] == []
