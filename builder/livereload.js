@@ -6,6 +6,7 @@
   var version = null;
   var session = null;
   var OVERLAY = "trendsite-overlay";
+  var GONE = "trendsite-gone";
 
   // The output path of this page: "/reports/x/" -> "reports/x/index.html".
   function here() {
@@ -54,7 +55,10 @@
     ".trendsite-problem{margin:0 0 1rem;padding:.75rem 1rem;border-left:4px solid #ff5252;background:#24262b}" +
     ".trendsite-where{font-weight:bold}.hint{color:#b0bec5}" +
     "button{font:inherit;color:#14161a;background:#f3f3f3;border:0;border-radius:4px;padding:.4rem 1rem;" +
-    "cursor:pointer}button:hover{background:#fff}button:focus-visible{outline:3px solid #8ec1ff;outline-offset:2px}";
+    "cursor:pointer}button:hover{background:#fff}button:focus-visible{outline:3px solid #8ec1ff;outline-offset:2px}" +
+    ":host(#" + GONE + "){left:1rem;bottom:1rem;max-width:calc(100vw - 2rem)}" +
+    ".notice{margin:0;padding:.6rem .9rem;border:1px solid #5a606c;border-radius:6px;background:#14161a;" +
+    "color:#f3f3f3;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.3)}";
 
   // A fixed element of the dev server's, holding a shadow root with STYLE; returns the root.
   function host(id) {
@@ -101,6 +105,23 @@
     host(OVERLAY).appendChild(overlay);
   }
 
+  var goneSoon = null;
+
+  function showGone() {
+    if (document.getElementById(GONE)) return;
+    var notice = element("p", "notice", "trendsite serve has stopped: this page no longer follows your edits. " +
+      "Start it again and the page reloads.");
+    notice.setAttribute("role", "status");
+    host(GONE).appendChild(notice);
+  }
+
+  function hideGone() {
+    clearTimeout(goneSoon);
+    goneSoon = null;
+    var notice = document.getElementById(GONE);
+    if (notice) notice.remove();
+  }
+
   function listen(name, handle) {
     source.addEventListener(name, function (event) {
       var data = JSON.parse(event.data);
@@ -119,4 +140,7 @@
   listen("styles", function (data) { swapStyles(data.styles); });
   listen("problem", function (data) { showOverlay(data.problems); });
   listen("fixed", hideOverlay);
+  // The stream breaks when the server stops; a reconnect that succeeds at once (a laptop waking up) is no news.
+  source.addEventListener("error", function () { if (goneSoon === null) goneSoon = setTimeout(showGone, 1500); });
+  source.addEventListener("open", hideGone);
 })();

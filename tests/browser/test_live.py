@@ -137,3 +137,14 @@ def test_the_overlay_meets_wcag_aa_contrast_over_the_bundled_theme(bundled, page
     page.add_script_tag(path=str(axe_script))
     found = page.evaluate("axe.run(document, {runOnly: ['color-contrast']}).then(r => r.violations)")
     assert [node["html"] for violation in found for node in violation["nodes"]] == []
+
+
+def test_the_open_page_says_when_the_server_is_gone(bundled, page):
+    _, process, url = bundled
+    open_report(page, url)
+    notice = page.locator("#trendsite-gone")
+    expect(notice).to_have_count(0)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=15)
+    expect(notice).to_contain_text("trendsite serve has stopped", timeout=15_000)
+    expect(page.locator("h1")).to_have_text("First title")  # the page itself stays readable
