@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Sequence, TextIO
 
 from .build import BuildOptions, Site, build
@@ -21,6 +22,8 @@ from .watch import CONFIG, STATIC, STYLE, TEMPLATE, ChangeSet, Watcher
 
 _STYLESHEET = re.compile(r"^static/(.+)\.[0-9a-f]{10}\.css$")
 _SHOWN = 4  # paths named in a log line before "and N more"
+# The change of no file: the time of a scheduled report came, so it joins the site.
+DUE = ChangeSet(paths=(), kinds=frozenset({"due"}))
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,12 @@ class Preview:
         # What the last rebuilds made, so the next one redoes only what changed. The watcher, started
         # before the first build, names every change since: rebuild() passes it on.
         self.memory = Memory(watched=True)
+        self.next_change: datetime | None = None  # when a scheduled report of the last good site comes due
+
+    def due(self) -> bool:
+        """Whether a scheduled report has come due since the last rebuild, which changes the site without a save."""
+        now = self.options.now or datetime.now(timezone.utc)
+        return self.next_change is not None and now >= self.next_change
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
@@ -70,6 +79,7 @@ class Preview:
             self.memory.tree = None  # no word from the watcher: look at every file
         else:
             self.memory.forget(changes.paths)
+        self.next_change = None  # a failed build has no schedule; the fix will
         try:
             result = build(self.options, self.memory)
         except BuildError as error:
@@ -85,6 +95,7 @@ class Preview:
         outcome = Outcome(result.site, (), summary.changed, summary.stale, seconds, changes, self.site,
                           summary.unchanged)
         self.site = result.site
+        self.next_change = result.site.next_change
         return outcome
 
 
@@ -114,7 +125,7 @@ def explain(changes: ChangeSet | None, before: Site | None, after: Site, written
     """Log lines: what changed, and for each changed report which pages were re-rendered because of it."""
     if changes is None:
         return [f"built {count_of(len(after.reports), 'report')}"]
-    lines = [f"changed: {_sample(changes.paths)}"]
+    lines = [f"changed: {_sample(changes.paths)}" if changes.paths else "a scheduled report is due"]
     pages = {output_path(p.url): p for p in after.pages}
     rendered = [pages[path] for path in written if path in pages]
     explained: set[str] = set()
@@ -204,6 +215,8 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
         while True:
             # A timeout keeps Ctrl-C responsive on every platform.
             changes = watcher.next_changes(timeout=0.5 if unlogged is None else 0.1)
+            if changes is None and preview.due():
+                changes = DUE
             if changes is None:
                 if unlogged is not None:  # after the pages' reload requests, which need the interpreter
                     _log(out, unlogged, debug)

@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 from builder import preview as preview_module
 from builder.build import BuildOptions
 from builder.errors import BUG_HINT
-from builder.preview import Preview, notify
+from builder.preview import DUE, Preview, notify
 from builder.serve import Hub
 from builder.watch import ChangeSet
 from conftest import NOW, report
@@ -205,3 +207,35 @@ def test_serve_with_debug_prints_the_traceback_of_a_failure_nobody_foresaw(make_
     assert preview_module.serve(options, port=0, out=loud, debug=True) == 0
     assert "could not be rebuilt: ValueError: an invented failure" in quiet.getvalue()
     assert "Traceback" not in quiet.getvalue() and "Traceback (most recent call last)" in loud.getvalue()
+
+
+def test_a_scheduled_report_joins_the_site_when_it_comes_due_without_a_save(make_site):
+    root = make_site({"content/now.md": report("Now", "2026-11-01"),
+                      "content/later.md": report("Later", (NOW + timedelta(hours=1)).isoformat())})
+    preview = preview_of(root)
+    preview.rebuild(None)
+    assert not preview.due() and not (root / "output" / "reports" / "later").exists()
+    preview.options = replace(preview.options, now=NOW + timedelta(hours=1))
+    assert preview.due()
+    outcome = preview.rebuild(DUE)
+    assert "reports/later/index.html" in outcome.written and "index.html" in outcome.written
+    assert outcome.log[0] == "a scheduled report is due" and outcome.log[1].startswith("  reports/later/: new page;")
+    assert not preview.due()
+
+
+def test_serve_publishes_a_scheduled_report_when_it_comes_due(make_site):
+    soon = (datetime.now(timezone.utc) + timedelta(seconds=4)).replace(microsecond=0)
+    root = make_site({"content/now.md": report("Now", "2026-01-01"),
+                      "content/later.md": report("Later", soon.isoformat())})
+    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        page = root / "output" / "reports" / "later" / "index.html"
+        deadline = time.monotonic() + 30
+        while not page.exists() and time.monotonic() < deadline and process.poll() is None:
+            assert datetime.now(timezone.utc) < soon + timedelta(seconds=20), "not published when due"
+            time.sleep(0.1)
+        assert page.exists() and datetime.now(timezone.utc) >= soon
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
