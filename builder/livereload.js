@@ -136,7 +136,12 @@
     if (session !== null && (data.session !== session || data.version !== version)) location.reload();
     session = data.session;
   });
-  listen("reload", function (data) { if (shows(data.paths)) location.reload(); });
+  listen("reload", function (data) {
+    var moved = data.moved[here()];
+    // replace(): the old address is gone, so Back should not lead to it.
+    if (moved !== undefined) location.replace(base + moved + location.hash);
+    else if (shows(data.paths)) location.reload();
+  });
   listen("styles", function (data) { swapStyles(data.styles); });
   listen("problem", function (data) { showOverlay(data.problems); });
   listen("fixed", hideOverlay);

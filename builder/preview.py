@@ -117,7 +117,19 @@ def notify(hub: Hub, outcome: Outcome, changes: ChangeSet | None) -> None:
     if changes is not None and changes.styles_only and styles:
         hub.swap_styles(styles)
     elif outcome.written or outcome.removed:
-        hub.reload([*outcome.written, *outcome.removed])
+        hub.reload([*outcome.written, *outcome.removed], moves(outcome.before, outcome.site))
+
+
+def moves(before: Site | None, after: Site) -> dict[str, str]:
+    """Output path of each report page gone -> the URL of its report now: renamed files and changed slugs,
+    told by the same source file or else the same title, so that a tab open on one follows it."""
+    if before is None:
+        return {}
+    old_urls, new_urls = {r.url for r in before.reports}, {r.url for r in after.reports}
+    arrived = [r for r in after.reports if r.url not in old_urls]
+    by_source, by_title = {r.source: r for r in arrived}, {r.title: r for r in arrived}
+    return {output_path(r.url): found.url for r in before.reports if r.url not in new_urls
+            and (found := by_source.get(r.source) or by_title.get(r.title)) is not None}
 
 
 def explain(changes: ChangeSet | None, before: Site | None, after: Site, written: Sequence[str],

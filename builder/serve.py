@@ -100,9 +100,10 @@ class Hub:
         with self._lock:
             self._listeners.discard(listener)
 
-    def reload(self, paths: list[str]) -> None:
-        """Tell pages these output paths changed; a page reloads if it shows one of them."""
-        self._send("reload", {"paths": paths}, bump=True)
+    def reload(self, paths: list[str], moved: dict[str, str] | None = None) -> None:
+        """Tell pages these output paths changed; a page reloads if it shows one of them, or goes to the URL
+        `moved` gives for its own path."""
+        self._send("reload", {"paths": paths, "moved": moved or {}}, bump=True)
 
     def swap_styles(self, styles: dict[str, str]) -> None:
         """Tell pages to swap stylesheets (plain name -> new site-relative URL) without reloading."""

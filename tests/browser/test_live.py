@@ -148,3 +148,12 @@ def test_the_open_page_says_when_the_server_is_gone(bundled, page):
     process.wait(timeout=15)
     expect(notice).to_contain_text("trendsite serve has stopped", timeout=15_000)
     expect(page.locator("h1")).to_have_text("First title")  # the page itself stays readable
+
+
+def test_an_open_page_of_a_renamed_report_moves_to_its_new_url(served, page):
+    root, url = served
+    open_report(page, url)
+    with page.expect_navigation(timeout=15_000):
+        os.replace(root / "content" / "a.md", root / "content" / "renamed.md")
+    page.wait_for_url(f"{url}reports/renamed/")
+    expect(page.locator("h1")).to_have_text("First title")

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from queue import Queue
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -35,6 +37,23 @@ def events(hub: Hub) -> list[bytes]:
     while not listener.empty():
         hub_events.append(listener.get())
     return hub_events
+
+
+def listening(root) -> tuple[Preview, Hub, Queue]:
+    """A preview of root after its first build, a hub, and a listener of it past its hello."""
+    preview = preview_of(root)
+    preview.rebuild(None)
+    hub = Hub()
+    listener = hub.subscribe()
+    listener.get()
+    return preview, hub, listener
+
+
+def told(preview: Preview, hub: Hub, listener: Queue, *paths: str) -> str:
+    """The event open pages get after a rebuild for a change to these site paths."""
+    changes = ChangeSet.of(paths)
+    notify(hub, preview.rebuild(changes), changes)
+    return listener.get_nowait().decode()
 
 
 def test_a_title_change_explains_which_pages_show_it(make_site):
@@ -85,30 +104,18 @@ def test_a_stylesheet_change_swaps_styles_instead_of_reloading(make_site):
     root = site_with_reports(make_site, 2)
     (root / "templates" / "static").mkdir(parents=True)
     (root / "templates" / "static" / "style.css").write_text("body { color: red }")
-    preview = preview_of(root)
-    preview.rebuild(None)
-    hub = Hub()
-    listener = hub.subscribe()
-    listener.get()  # hello
+    preview, hub, listener = listening(root)
     (root / "templates" / "static" / "style.css").write_text("body { color: blue }")
-    changes = ChangeSet.of(["templates/static/style.css"])
-    notify(hub, preview.rebuild(changes), changes)
-    sent = listener.get_nowait().decode()
+    sent = told(preview, hub, listener, "templates/static/style.css")
     assert sent.startswith("event: styles") and '"style.css": "static/style.' in sent
     assert listener.empty()
 
 
 def test_a_content_change_reloads_the_pages_it_wrote(make_site):
     root = site_with_reports(make_site, 2)
-    preview = preview_of(root)
-    preview.rebuild(None)
-    hub = Hub()
-    listener = hub.subscribe()
-    listener.get()
+    preview, hub, listener = listening(root)
     (root / "content" / "r0.md").write_text(report("Other", "2026-01-01"))
-    changes = ChangeSet.of(["content/r0.md"])
-    notify(hub, preview.rebuild(changes), changes)
-    sent = listener.get_nowait().decode()
+    sent = told(preview, hub, listener, "content/r0.md")
     assert sent.startswith("event: reload") and "reports/r0/index.html" in sent
 
 
@@ -239,3 +246,14 @@ def test_serve_publishes_a_scheduled_report_when_it_comes_due(make_site):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=15)
+
+
+def test_open_pages_of_a_renamed_report_are_sent_to_its_new_url(make_site):
+    root = site_with_reports(make_site, 3)
+    preview, hub, listener = listening(root)
+    (root / "content" / "r1.md").rename(root / "content" / "renamed.md")
+    sent = told(preview, hub, listener, "content/r1.md", "content/renamed.md")
+    assert json.loads(sent.split("data: ")[1])["moved"] == {"reports/r1/index.html": "reports/renamed/"}
+    (root / "content" / "r2.md").write_text(report("Report 2", "2026-03-01", ("AI",), slug="new-slug"))
+    sent = told(preview, hub, listener, "content/r2.md")
+    assert json.loads(sent.split("data: ")[1])["moved"] == {"reports/r2/index.html": "reports/new-slug/"}
