@@ -7,6 +7,7 @@
   var session = null;
   var OVERLAY = "trendsite-overlay";
   var GONE = "trendsite-gone";
+  var WARNINGS = "trendsite-warnings";
 
   // The output path of this page: "/reports/x/" -> "reports/x/index.html".
   function here() {
@@ -58,7 +59,13 @@
     "cursor:pointer}button:hover{background:#fff}button:focus-visible{outline:3px solid #8ec1ff;outline-offset:2px}" +
     ":host(#" + GONE + "){left:1rem;bottom:1rem;max-width:calc(100vw - 2rem)}" +
     ".notice{margin:0;padding:.6rem .9rem;border:1px solid #5a606c;border-radius:6px;background:#14161a;" +
-    "color:#f3f3f3;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.3)}";
+    "color:#f3f3f3;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.3)}" +
+    ":host(#" + WARNINGS + "){right:1rem;bottom:1rem;max-width:min(40rem,calc(100vw - 2rem));display:flex;" +
+    "flex-direction:column;align-items:flex-end;gap:.5rem;font:14px/1.4 system-ui,sans-serif}" +
+    ".badge{color:#ffd27a;background:#14161a;border:1px solid #5a606c;border-radius:999px;padding:.3rem .8rem}" +
+    ".badge:hover{background:#24262b}.panel{max-height:50vh;overflow:auto;padding:.75rem .75rem 0;" +
+    "border:1px solid #5a606c;border-radius:6px;background:#14161a;color:#f3f3f3}" +
+    ".panel .trendsite-problem{margin-bottom:.75rem;border-left-color:#ffd27a}[hidden]{display:none!important}";
 
   // A fixed element of the dev server's, holding a shadow root with STYLE; returns the root.
   function host(id) {
@@ -79,9 +86,25 @@
     return node;
   }
 
+  function remove(id) {
+    var found = document.getElementById(id);
+    if (found) found.remove();
+  }
+
+  function count(number, noun) {
+    return number + " " + noun + (number === 1 ? "" : "s");
+  }
+
+  function problemItem(problem) {
+    var item = element("div", "trendsite-problem");
+    item.appendChild(element("div", "trendsite-where", problem.file + (problem.line ? ":" + problem.line : "")));
+    item.appendChild(element("div", "trendsite-message", problem.message));
+    if (problem.hint) item.appendChild(element("div", "hint", problem.hint));
+    return item;
+  }
+
   function hideOverlay() {
-    var overlay = document.getElementById(OVERLAY);
-    if (overlay) overlay.remove();
+    remove(OVERLAY);
   }
 
   function showOverlay(problems) {
@@ -89,20 +112,35 @@
     var overlay = element("div", "overlay");
     overlay.setAttribute("role", "alertdialog");
     overlay.setAttribute("aria-label", "Build problems");
-    overlay.appendChild(element("h2", "", "The site did not build: " + problems.length + " problem(s). " +
+    overlay.appendChild(element("h2", "", "The site did not build: " + count(problems.length, "problem") + ". " +
       "The last good version is still served; save a fix and this goes away."));
-    problems.forEach(function (problem) {
-      var item = element("div", "trendsite-problem");
-      item.appendChild(element("div", "trendsite-where", problem.file + (problem.line ? ":" + problem.line : "")));
-      item.appendChild(element("div", "trendsite-message", problem.message));
-      if (problem.hint) item.appendChild(element("div", "hint", problem.hint));
-      overlay.appendChild(item);
-    });
+    problems.forEach(function (problem) { overlay.appendChild(problemItem(problem)); });
     var close = element("button", "", "Hide");
     close.type = "button";
     close.addEventListener("click", hideOverlay);
     overlay.appendChild(close);
     host(OVERLAY).appendChild(overlay);
+  }
+
+  // What `trendsite check` warns of: a small button in a corner, which lists them.
+  function showWarnings(warnings) {
+    remove(WARNINGS);
+    if (!warnings.length) return;
+    var root = host(WARNINGS);
+    var panel = element("div", "panel");
+    panel.id = "list";
+    panel.hidden = true;
+    warnings.forEach(function (warning) { panel.appendChild(problemItem(warning)); });
+    var toggle = element("button", "badge", count(warnings.length, "warning"));
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", panel.id);
+    toggle.addEventListener("click", function () {
+      panel.hidden = !panel.hidden;
+      toggle.setAttribute("aria-expanded", String(!panel.hidden));
+    });
+    root.appendChild(panel);
+    root.appendChild(toggle);
   }
 
   var goneSoon = null;
@@ -118,8 +156,7 @@
   function hideGone() {
     clearTimeout(goneSoon);
     goneSoon = null;
-    var notice = document.getElementById(GONE);
-    if (notice) notice.remove();
+    remove(GONE);
   }
 
   function listen(name, handle) {
@@ -145,6 +182,7 @@
   listen("styles", function (data) { swapStyles(data.styles); });
   listen("problem", function (data) { showOverlay(data.problems); });
   listen("fixed", hideOverlay);
+  listen("warnings", function (data) { showWarnings(data.warnings); });
   // The stream breaks when the server stops; a reconnect that succeeds at once (a laptop waking up) is no news.
   source.addEventListener("error", function () { if (goneSoon === null) goneSoon = setTimeout(showGone, 1500); });
   source.addEventListener("open", hideGone);

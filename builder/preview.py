@@ -6,11 +6,12 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Sequence, TextIO
 
 from .build import BuildOptions, Site, build
+from .check import editor_warnings
 from .config import load_config
 from .errors import BuildError, Problem, unexpected
 from .memory import Memory
@@ -71,6 +72,17 @@ class Preview:
         """Whether a scheduled report has come due since the last rebuild, which changes the site without a save."""
         now = self.options.now or datetime.now(timezone.utc)
         return self.next_change is not None and now >= self.next_change
+
+    def warnings(self) -> tuple[Problem, ...]:
+        """What `trendsite check` warns of in the site the last good build made: the build's warnings and
+        the editor's (missing summaries, topic typos...), sorted as check sorts them."""
+        if self.site is None:
+            return ()
+        try:
+            found = set(self.site.warnings) | set(editor_warnings(self.options))
+        except Exception as exc:  # a warning must never cost the preview
+            found = {replace(unexpected(str(self.options.root), exc, doing="could not be checked"), severity="warning")}
+        return tuple(sorted(found, key=lambda p: (p.path, p.line or 0, p.message)))
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
@@ -207,6 +219,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
     first = preview.rebuild(None)
     notify(hub, first, None)
     _log(out, first, debug)
+    warned = _warn(out, hub, preview, ())
     base_path = first.site.config.base_path if first.site else _base_path(options)
     try:
         server = DevServer(options.output, base_path, hub, host, port)
@@ -232,6 +245,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
             if changes is None:
                 if unlogged is not None:  # after the pages' reload requests, which need the interpreter
                     _log(out, unlogged, debug)
+                    warned = _warn(out, hub, preview, warned) if unlogged.site is not None else warned
                     unlogged = None
                     gc.enable()
                 elif untidy:  # a quiet moment to collect garbage
@@ -269,6 +283,17 @@ def _base_path(options: BuildOptions) -> str:
         return load_config(options.root).base_path
     except BuildError:
         return "/"
+
+
+def _warn(out: TextIO, hub: Hub, preview: Preview, shown: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Print the warnings not printed before and tell the pages, if the warnings changed; returns them."""
+    found = preview.warnings()
+    if found != shown:
+        before = set(shown)
+        new = [f"warning: {w}" for w in found if w not in before]
+        _print(out, [*new, f"{count_of(len(found), 'warning')} in all" if found else "no warnings left"])
+        hub.warnings([w.as_dict() for w in found])
+    return found
 
 
 def _log(out: TextIO, outcome: Outcome, debug: bool) -> None:

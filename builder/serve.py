@@ -82,18 +82,20 @@ class Hub:
         self._lock = threading.Lock()
         self._listeners: set[queue.Queue] = set()
         self._problem: bytes | None = None
+        self._warnings: bytes | None = None
         self.version = 0  # bumped by every change pages should pick up
         # Tells a page that reconnects whether it is talking to the same server process.
         self.session = secrets.token_hex(4)
 
     def subscribe(self) -> queue.Queue:
-        """A queue of encoded events, starting with a hello (and the current error, if any)."""
+        """A queue of encoded events, starting with a hello (and the current warnings and error, if any)."""
         listener: queue.Queue = queue.Queue()
         with self._lock:
             self._listeners.add(listener)
             listener.put(_event("hello", {"version": self.version, "session": self.session}))
-            if self._problem is not None:
-                listener.put(self._problem)
+            for event in (self._warnings, self._problem):
+                if event is not None:
+                    listener.put(event)
         return listener
 
     def unsubscribe(self, listener: queue.Queue) -> None:
@@ -112,6 +114,10 @@ class Hub:
     def problem(self, problems: list[dict]) -> None:
         """Show an overlay listing these problems on every page until fixed()."""
         self._send("problem", {"problems": problems}, bump=False)
+
+    def warnings(self, warnings: list[dict]) -> None:
+        """Show these warnings, unobtrusively, on every page (none: show nothing)."""
+        self._send("warnings", {"warnings": warnings}, bump=False)
 
     def fixed(self) -> None:
         """Remove the overlay, if one is shown."""
@@ -134,6 +140,8 @@ class Hub:
                 self._problem = event
             elif name == "fixed":
                 self._problem = None
+            elif name == "warnings":
+                self._warnings = event
             for listener in self._listeners:
                 listener.put(event)
 

@@ -157,3 +157,20 @@ def test_an_open_page_of_a_renamed_report_moves_to_its_new_url(served, page):
         os.replace(root / "content" / "a.md", root / "content" / "renamed.md")
     page.wait_for_url(f"{url}reports/renamed/")
     expect(page.locator("h1")).to_have_text("First title")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_warnings_show_unobtrusively_in_the_page_and_list_on_demand(bundled, page, axe_script, scheme):
+    _, _, url = bundled  # neither report has a summary or highlights: four warnings
+    page.emulate_media(color_scheme=scheme)
+    open_report(page, url)
+    toggle = page.locator("#trendsite-warnings button")
+    expect(toggle).to_have_text("4 warnings")
+    first = page.locator("#trendsite-warnings .trendsite-problem").first
+    expect(first).to_be_hidden()
+    toggle.click()
+    expect(first.locator(".trendsite-where")).to_have_text("content/a.md:1")
+    expect(first.locator(".trendsite-message")).to_have_text("has no highlights")
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate("axe.run(document, {runOnly: ['color-contrast']}).then(r => r.violations)")
+    assert [node["html"] for violation in found for node in violation["nodes"]] == []

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from builder import preview as preview_module
 from builder.build import BuildOptions
+from builder.check import check_site
 from builder.errors import BUG_HINT
 from builder.preview import DUE, Preview, notify
 from builder.serve import Hub
@@ -257,3 +258,17 @@ def test_open_pages_of_a_renamed_report_are_sent_to_its_new_url(make_site):
     (root / "content" / "r2.md").write_text(report("Report 2", "2026-03-01", ("AI",), slug="new-slug"))
     sent = told(preview, hub, listener, "content/r2.md")
     assert json.loads(sent.split("data: ")[1])["moved"] == {"reports/r2/index.html": "reports/new-slug/"}
+
+
+def test_the_warnings_are_those_check_gives_and_serve_prints_them(make_site, monkeypatch):
+    root = make_site({"content/a.md": report("Alpha", summary="One line.", highlights="[A point.]"),
+                      "content/b.md": report("Beta")})
+    preview = preview_of(root)
+    preview.rebuild(None)
+    findings = [p for p in check_site(preview.options) if p.severity == "warning"]
+    assert preview.warnings() == tuple(findings) and [w.path for w in findings] == ["content/b.md"] * 2
+    monkeypatch.setattr(preview_module, "Watcher", StopAtOnce)
+    out = io.StringIO()
+    preview_module.serve(preview.options, port=0, out=out)
+    printed = out.getvalue()
+    assert "warning: content/b.md:1: has no summary (add `summary:`" in printed and "2 warnings in all" in printed
