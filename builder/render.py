@@ -5,12 +5,14 @@ import hashlib
 import importlib.util
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import TracebackType
-from typing import Sequence
+from datetime import date
+from types import CodeType, TracebackType
+from typing import Hashable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
 import jinja2.runtime
+from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from .errors import BuildError, Problem, unexpected
@@ -80,10 +82,11 @@ class Renderer:
         )
         self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static,
                                 memo=self.memo)
-        # Rendered fragments: (macro name, its arguments) -> (the arguments, held so their ids stay
-        # theirs, and the Markup). Those not used since the last forget_unused() are kept one more build.
+        # Rendered fragments: (macro, its arguments) -> (the arguments, held so their ids stay theirs, and
+        # the Markup). Those not used since the last forget_unused() are kept one more build.
         self._fragments: dict[tuple, tuple[tuple, Markup]] = {}
         self._unused: dict[tuple, tuple[tuple, Markup]] = {}
+        self._pure: dict[CodeType, bool] = {}  # a macro's code -> whether it reads its arguments alone
 
     def url(self, path: str) -> str:
         """Root-relative URL of a site-relative path, under the site's base path."""
@@ -105,13 +108,24 @@ class Renderer:
     def memo(self, macro: jinja2.runtime.Macro, *args: object) -> Markup:
         """macro(*args), rendered once per build and kept while the same arguments come back.
 
-        For macros whose output depends on their arguments and the site alone, such as a report's
-        card: most reports appear on a dozen pages. Objects are told apart by identity, which holds
-        because the pipeline makes a new Report whenever anything in it changes; a tuple (of reports,
-        say) by the identity of its items, as listings make new tuples of the same reports each build.
+        For fragments most pages share, such as a report's card. Kept only when its output is known to
+        depend on the arguments' values alone: the macro reads nothing but its arguments, the globals
+        (site, url...) and macros of its file that do the same, never the page it is called from (a
+        macro imported `with context` could read `page`); and each argument is a value (see _value_key).
+        Otherwise the macro is just called.
         """
-        key = (macro.name, *(a if isinstance(a, (str, int, float, type(None)))
-                             else (tuple, *map(id, a)) if type(a) is tuple else id(a) for a in args))
+        # Jinja2 offers no public link from a Macro to its definition: its function's code is one per
+        # macro of a template, and the template's name is a global of the module compiled from it.
+        code = macro._func.__code__
+        pure = self._pure.get(code)
+        if pure is None:
+            pure = self._pure[code] = _reads_arguments_alone(self.env, macro._func.__globals__["name"], macro.name)
+        try:
+            key = (code, *map(_value_key, args)) if pure else None
+        except TypeError:
+            key = None
+        if key is None:
+            return macro(*args)
         known = self._fragments.get(key)
         if known is None:
             known = self._unused.pop(key, None) or (args, macro(*args))
@@ -237,6 +251,45 @@ class _ThemeEnvironment(jinja2.Environment):
         # A site template naming itself ({% extends "base.html" %} in base.html, to add a stylesheet)
         # means the bundled template it replaces, not itself without end.
         return f"!{template}" if template == parent else template
+
+
+def _value_key(value: object) -> Hashable:
+    """What stands for `value` in a memo key: strings, numbers, dates and None by type and value, tuples by
+    their items, and the pipeline's frozen records (Report, TopicRef...) by identity, as it makes a new one
+    whenever a field would change. TypeError for anything else, which may change between two calls."""
+    if value is None or isinstance(value, (str, int, float, date)):
+        return (type(value), value)  # True and 1 render differently
+    if type(value) is tuple:
+        return (tuple, *map(_value_key, value))
+    params = getattr(type(value), "__dataclass_params__", None)
+    if params is not None and params.frozen:
+        return (type(value), id(value))
+    raise TypeError(f"{type(value).__name__} is not a value")
+
+
+def _reads_arguments_alone(env: jinja2.Environment, template: str, name: str) -> bool:
+    """Whether macro `name` of `template` reads nothing but its arguments, the environment's globals and
+    macros of the same template that do the same."""
+    tree = env.parse(env.loader.get_source(env, template)[0])
+    macros = {node.name: node for node in tree.body if isinstance(node, nodes.Macro)}
+    # A name the template sets (at the top, it may come from the page, imported with context) hides a global.
+    stored = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "store"}
+    stored |= {node.target for node in tree.find_all(nodes.Import)}
+    stored |= {n if isinstance(n, str) else n[1] for node in tree.find_all(nodes.FromImport) for n in node.names}
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current not in macros or sum(1 for m in tree.find_all(nodes.Macro) if m.name == current) != 1:
+            return False  # not a macro of this template's top level, or not one alone
+        alone = nodes.Template([macros[current]])
+        alone.set_environment(env)
+        for free in meta.find_undeclared_variables(alone):
+            if free in macros or free in stored or free not in env.globals:
+                todo.append(free)
+    return True
 
 
 def _template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:

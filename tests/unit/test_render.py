@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 import pytest
 
 from builder import __main__ as cli
@@ -56,9 +58,11 @@ def test_absolute_urls_are_kept_and_paths_are_made_absolute(tmp_path):
     assert renderer.absolute_url("https://cdn.example.org/p.png") == "https://cdn.example.org/p.png"
 
 
+@dataclass(frozen=True)
 class Item:
-    def __init__(self, name: str):
-        self.name = name
+    """A value, as the pipeline's records are."""
+
+    name: str
 
 
 def counting_renderer(tmp_path, templates: dict[str, str]):
@@ -173,3 +177,44 @@ def test_a_failure_in_the_bundled_theme_is_a_problem_naming_the_template_and_pag
     assert f"error: {default_theme() / 'base.html'}:" in err
     assert "rendering /, /404.html, /archive/ and 4 more pages: could not be rendered: ValueError: an invented" in err
     assert BUG_HINT in err and "Traceback" not in err
+
+
+def test_memo_never_shows_one_pages_fragment_on_another_when_the_macro_reads_the_page(tmp_path):
+    renderer, calls = counting_renderer(tmp_path, {
+        "_m.html": "{% macro item(x) %}{{ count(x.name) }}{{ x.name }} on {{ page.url }}{% endmacro %}",
+        "p.html": '{% import "_m.html" as m with context %}{{ memo(m.item, item) }}'})
+    item = Item("a")
+    first, second = (renderer.render(Page(url=url, template="p.html", context={"item": item})) for url in "xy")
+    assert (first, second, calls) == ("a on x", "a on y", ["a", "a"])
+
+
+def test_memo_tells_apart_macros_of_one_name_in_two_files_and_keeps_each(tmp_path):
+    renderer, calls = counting_renderer(tmp_path, {
+        "a.html": "{% macro item(x) %}{{ count(1) }}A {{ x }}{% endmacro %}",
+        "b.html": "{% macro dot() %}.{% endmacro %}{% macro item(x) %}{{ count(2) }}B {{ x }}{{ dot() }}{% endmacro %}",
+        "p.html": '{% import "a.html" as a %}{% import "b.html" as b with context %}'
+                  '{{ memo(a.item, 1) }} {{ memo(b.item, 1) }} {{ memo(a.item, True) }}'})
+    page = Page(url="p/", template="p.html", context={})
+    assert renderer.render(page) == renderer.render(page) == "A 1 B 1. A True"
+    assert calls == [1, 2, 1]  # each file's macro once per argument, True apart from 1
+
+
+def test_memo_calls_the_macro_afresh_for_arguments_that_may_change(tmp_path):
+    renderer, calls = counting_renderer(tmp_path, {
+        "_m.html": "{% macro item(xs) %}{{ count(xs | length) }}{{ xs | join }}{% endmacro %}",
+        "p.html": '{% import "_m.html" as m %}{{ memo(m.item, items) }}{% set _ = items.append("c") %}'
+                  '{{ memo(m.item, items) }}'})
+    assert renderer.render(Page(url="p/", template="p.html", context={"items": ["a", "b"]})) == "ababc"
+    assert calls == [2, 3]
+
+
+def test_a_sites_own_card_that_reads_the_page_shows_each_page_its_own(make_site):
+    bundled = (default_theme() / "_macros.html").read_text()
+    card_body = '{% macro card_body(report, heading_level, lead) %}\n<p class="seen-from">{{ page.url }}</p>'
+    root = make_site({**{f"content/r{n}.md": report(f"Report {n}") for n in range(3)},
+                      "templates/_macros.html": bundled.replace(
+                          "{% macro card_body(report, heading_level, lead) %}", card_body)})
+    build_site(root)
+    for n in range(3):
+        html = (root / "output" / "reports" / f"r{n}" / "index.html").read_text()
+        assert html.count(f'<p class="seen-from">reports/r{n}/</p>') == 2  # its two Explore-more cards
