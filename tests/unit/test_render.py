@@ -1,12 +1,14 @@
+import shutil
 from dataclasses import dataclass
 
 import pytest
 
 from builder import __main__ as cli
+from builder.build import BuildOptions, generate
 from builder.errors import BUG_HINT, BuildError
 from builder.model import Page, SiteConfig
 from builder.render import Renderer, collect_static, default_theme, theme_dirs
-from conftest import build_site, report
+from conftest import FIXTURE_SITE, NOW, REPO, build_site, report
 
 
 def renderer_for(tmp_path, templates: dict[str, str]):
@@ -218,3 +220,14 @@ def test_a_sites_own_card_that_reads_the_page_shows_each_page_its_own(make_site)
     for n in range(3):
         html = (root / "output" / "reports" / f"r{n}" / "index.html").read_text()
         assert html.count(f'<p class="seen-from">reports/r{n}/</p>') == 2  # its two Explore-more cards
+
+
+def test_the_readme_documents_every_variable_each_template_receives(tmp_path):
+    shutil.copytree(FIXTURE_SITE, tmp_path, dirs_exist_ok=True)
+    site = generate(BuildOptions(root=tmp_path, output=tmp_path / "output", now=NOW))
+    lines = (REPO / "README.md").read_text().splitlines()
+    everywhere = {"site", "page", "kind", "url", "absolute_url", "static", "memo"}
+    assert all(any(line.startswith(f"| `{name}") for line in lines) for name in everywhere)
+    for page in site.pages:
+        row = next(line for line in lines if line.startswith("| `") and f"`{page.template}`" in line.split(" | ")[0])
+        assert {key for key in page.context if key not in everywhere and f"`{key}`" not in row} == set(), row
