@@ -200,7 +200,7 @@ def on_pages(problem: Problem, urls: Sequence[str]) -> Problem:
     """The problem, saying which pages it stopped: the first few and how many more."""
     shown = ", ".join(urls[:_PAGES_SHOWN])
     more = f" and {len(urls) - _PAGES_SHOWN} more pages" if len(urls) > _PAGES_SHOWN else ""
-    return replace(problem, message=f"rendering {shown}{more}: {problem.message}")
+    return replace(problem, message=f"{problem.message}, rendering {shown}{more}")
 
 
 class PageBoundary:

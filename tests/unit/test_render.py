@@ -137,7 +137,7 @@ def test_templates_that_extend_each_other_in_a_loop_are_an_error_naming_the_file
     (problem,) = build_error(root)
     assert (problem.path, problem.line) == ("templates/report.html", 2)
     assert "templates/report.html -> templates/page.html -> templates/report.html" in problem.message
-    assert problem.message.startswith("rendering /reports/a/: ") and '"!name.html"' in problem.hint
+    assert problem.message.endswith(", rendering /reports/a/") and '"!name.html"' in problem.hint
 
 
 def test_a_macro_that_calls_itself_without_end_is_an_error_naming_its_file(make_site):
@@ -160,8 +160,8 @@ def test_every_failing_template_is_listed_once_with_the_pages_it_stopped(make_si
                       "templates/topic.html": "{{ missing.value }}"})
     report_problem, topic_problem = build_error(root)
     assert (report_problem.path, report_problem.line) == ("templates/report.html", 2)
-    assert report_problem.message == ("rendering /reports/r0/, /reports/r1/, /reports/r2/ and 2 more pages: template "
-                                      'error: TypeError: can only concatenate str (not "int") to str')
+    assert report_problem.message == ('template error: TypeError: can only concatenate str (not "int") to str, '
+                                      "rendering /reports/r0/, /reports/r1/, /reports/r2/ and 2 more pages")
     assert report_problem.hint == "check the expression on this line" and "Traceback" in report_problem.detail
     assert topic_problem.path == "templates/topic.html" and "'missing' is undefined" in topic_problem.message
     assert not (root / "output").exists()
@@ -177,7 +177,7 @@ def test_a_failure_in_the_bundled_theme_is_a_problem_naming_the_template_and_pag
     assert cli.main(["build", "--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert f"error: {default_theme() / 'base.html'}:" in err
-    assert "rendering /, /404.html, /archive/ and 4 more pages: could not be rendered: ValueError: an invented" in err
+    assert "could not be rendered: ValueError: an invented failure, rendering /, /404.html, /archive/ and 4 more" in err
     assert BUG_HINT in err and "Traceback" not in err
 
 
