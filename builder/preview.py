@@ -44,7 +44,7 @@ class Outcome:
     def log(self) -> tuple[str, ...]:
         """The log lines; made when asked, after pages were told, as explaining is a pass over every page."""
         if self.site is None:
-            return (f"{len(self.problems)} problem(s); still serving the last good site:",
+            return (f"{count_of(len(self.problems), 'problem')}; still serving the last good site:",
                     *(f"  {p}" for p in self.problems))
         lines = explain(self.changes, self.before, self.site, self.written, self.removed)
         lines.append(f"  {len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged "

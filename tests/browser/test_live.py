@@ -103,6 +103,7 @@ def test_an_error_shows_an_overlay_with_file_and_line_and_the_fix_removes_it(ser
     save(root / "content" / "a.md", "---\ntitle: First title\ndate: not a date\n---\nText.\n")
     overlay = page.locator("#trendsite-overlay")
     expect(overlay).to_be_visible(timeout=15_000)
+    expect(overlay.locator("h2")).to_contain_text("The site did not build: 1 problem.")
     expect(overlay.locator(".trendsite-where")).to_have_text("content/a.md:3")
     expect(overlay.locator(".trendsite-message")).to_contain_text("'date' must be a date")
     expect(page.locator("h1")).to_have_text("First title")  # the last good page stays

@@ -91,6 +91,7 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_shows_the_overlay(make_si
     failed = preview.rebuild(ChangeSet.of(["content/r1.md"]))
     notify(hub, failed, ChangeSet.of(["content/r1.md"]))
     assert failed.site is None and failed.problems[0].path == "content/r1.md"
+    assert failed.log[0] == "1 problem; still serving the last good site:"
     assert (root / "output" / "reports" / "r1" / "index.html").read_bytes() == before
     sent = events(hub)
     assert b"event: problem" in sent[1] and b'"line": 2' in sent[1]
