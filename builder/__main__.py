@@ -109,7 +109,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr)
-    options = replace(_options(args), skip_unchanged=True, workers=os.cpu_count() or 1, progress=bar)
+    options = replace(_options(args), skip_unchanged=True, workers=os.cpu_count() or 1, progress=bar,
+                      waiting=lambda message: print(message, file=sys.stderr, flush=True))
     try:
         result = build(options)
     finally:

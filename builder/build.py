@@ -10,19 +10,21 @@ from pathlib import Path
 from typing import Callable, Collection, Iterator, Mapping, MutableMapping
 
 from . import feeds
+from .assets import publish_assets
 from .cache import CACHE_DIR, OutputState, OutputStateFile, ReportCache, cache_salt
 from .config import load_config, site_timezone
 from .content import check_slugs, make_report, resolve_links
 from .errors import Problem, raise_errors
 from .fingerprint import inputs_digest, page_fingerprints, report_digests, theme_digest
 from .listing import collect_topics, plan_pages, sort_reports
+from .lock import output_lock
 from .memory import Memory
 from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
 from .related import automatic_gc_paused
 from .render import PageBoundary, Renderer, collect_static, theme_dirs
 from .urls import output_path
-from .write import WriteSummary, check_output_folder, read_manifest, write_site
+from .write import WriteSummary, check_output_folder, manifest_digest, on_disk, read_manifest, write_site
 
 # Called with (stage, done, total) as long stages progress, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -39,6 +41,8 @@ class BuildOptions:
     skip_unchanged: bool = False
     workers: int = 1  # processes for rendering Markdown on a cold build; > 1 needs an importable __main__
     progress: Progress | None = field(default=None, compare=False)
+    # Told, once, that the build waits for another trendsite process writing the same output folder.
+    waiting: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,19 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
     Warnings (problems that do not stop the build) come back in the result's site.
 
     `memory` is the warm state `serve` keeps between rebuilds; the result is the same without it.
+    One build at a time writes an output folder: a second one waits for the first (see lock.py).
     """
     started = time.perf_counter()
-    memory = Memory(warm=False) if memory is None else memory
     check_output_folder(options.output, options.root)
+    with output_lock(options.output, "build", options.waiting):
+        return _build(options, Memory(warm=False) if memory is None else memory, started)
+
+
+def _build(options: BuildOptions, memory: Memory, started: float) -> BuildResult:
     state_file = OutputStateFile(options.root / CACHE_DIR, options.output)
     previous = memory.output_state(state_file)
+    if previous.manifest != manifest_digest(options.output):
+        previous = OutputState()  # the state of another output/: a later build could not save its own
     inputs = ""
     if options.skip_unchanged:
         inputs = inputs_digest(options.root, theme_dirs(options.root),
@@ -98,7 +109,8 @@ def build(options: BuildOptions, memory: Memory | None = None) -> BuildResult:
                              memory.manifest, memory.present(options.output), memory.manifest_text(options.output))
     memory.remember_manifest(options.output, summary.manifest, stored)
     until = site.next_change.timestamp() if site.next_change else None
-    memory.save_output_state(state_file, OutputState(inputs=inputs, until=until, pages=site.fingerprints))
+    memory.save_output_state(state_file, OutputState(inputs=inputs, until=until, pages=site.fingerprints,
+                                                     manifest=manifest_digest(options.output)))
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
 
 
@@ -118,7 +130,8 @@ def _unchanged_output(options: BuildOptions, previous: OutputState, inputs: str)
     if not previous.inputs or previous.inputs != inputs or (previous.until and now.timestamp() >= previous.until):
         return None
     manifest = read_manifest(options.output)
-    if not manifest or not all((options.output / rel).is_file() for rel in manifest):
+    intact = on_disk(options.output, manifest)
+    if not manifest or not all(intact(rel) for rel in manifest):
         return None
     return WriteSummary(written=0, unchanged=len(manifest), removed=0)
 
@@ -180,11 +193,7 @@ def generate(options: BuildOptions, previous: Mapping[str, str] | None = None, m
     files = render_files(renderer, pages, published, topics, digests, memory, kept, progress)  # HTML, feeds
     files.store(memory.search_index(                                  # search
         published, {r.slug: by_source[r.source].index_terms for r in published}).files)
-    for rel, path in assets:                                         # files beside reports
-        if rel in files or rel in kept:
-            problems.append(Problem(f"content/{rel}", None, "has the same path as a generated page",
-                                    "rename or move the file"))
-        files[rel] = path.read_bytes()
+    problems += publish_assets(assets, files, kept, config.unsafe_html)  # files beside reports
     raise_errors(problems)
     cache.prune()
     scheduled = [r.date for r in reports if r.future] if not options.future else []

@@ -1,18 +1,22 @@
 """The persistent build cache in <site>/.trendsite-cache/: per-report results and per-output page state.
 
 Per report, keyed by a hash of its source text and of everything that shapes the result (trendsite's
-code, the Markdown stack's versions, unsafe_html, the timezone): the front matter, the rendered body
-and its terms. Each entry is its own small file, so a one-report edit writes one file and a damaged
-file costs one re-render. Entries are marshal'd plain data (strings, numbers, tuples), never pickle:
+code, the Python running it, the Markdown stack's versions, unsafe_html, the timezone): the front
+matter, the rendered body and its terms. Each entry is its own small file, so a one-report edit
+writes one file and a damaged file costs one re-render. Entries are marshal'd plain data (strings, numbers, tuples), never pickle:
 loading runs no code, and every entry's header and shape are checked before it is used.
 """
 from __future__ import annotations
 
+import collections.abc
 import functools
 import hashlib
 import importlib.metadata
 import marshal
 import os
+import sys
+import types
+import typing
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -48,8 +52,11 @@ class Entry:
 
 @functools.cache  # the code a process runs does not change under it; reading versions costs milliseconds
 def code_digest(names: tuple[str, ...] = _PRODUCERS) -> str:
-    """A hash of trendsite's own modules and the versions of the libraries that shape the output."""
+    """A hash of trendsite's own modules, the Python running them and the versions of the libraries that
+    shape the output."""
     h = hashlib.blake2b(digest_size=16)
+    # Python's version decides unicodedata (so heading ids) and the marshal format of entries.
+    h.update(f"{sys.implementation.cache_tag} {sys.version}\0".encode())
     for name in names:
         h.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes())
     for library in _LIBRARIES:
@@ -179,9 +186,10 @@ def decode_entry(plain: Any) -> Entry:
     if not isinstance(encoded_meta, tuple) or len(encoded_meta) != len(names):
         raise ValueError("front matter of the wrong shape")
     values = dict(zip(names, (_decode_value(v) for v in encoded_meta)))
-    meta = FrontMatter(**values)
-    if not isinstance(meta.title, str) or not isinstance(meta.date, datetime) or not isinstance(meta.extra, dict):
+    # Well-formed marshal data can still hold a number where a summary belongs: it would fail far from here.
+    if not all(_fits(value, _FRONT_MATTER_TYPES[name]) for name, value in values.items()):
         raise ValueError("front matter of the wrong types")
+    meta = FrontMatter(**values)
     html, headings, first, text, words = rendered
     if not (isinstance(html, str) and isinstance(first, str) and isinstance(text, str)
             and type(words) is int and type(body_line) is int):
@@ -202,6 +210,21 @@ def decode_entry(plain: Any) -> Entry:
     return Entry(meta=meta, body_line=body_line,
                  rendered=Rendered(html=html, headings=heads, first_paragraph=first, text=text, word_count=words),
                  terms=decoded_terms, index_terms=index_terms)
+
+
+_FRONT_MATTER_TYPES = typing.get_type_hints(FrontMatter)
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a decoded value is of the type a FrontMatter field declares (`extra` plain data only)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arg) for arg in args)
+    if origin is tuple:
+        return type(value) is tuple and all(_fits(item, args[0]) for item in value)
+    if origin is collections.abc.Mapping:
+        return type(value) is dict and _is_plain(value)
+    return type(value) is hint
 
 
 def _is_plain(value: Any) -> bool:
@@ -268,6 +291,9 @@ class OutputState:
     inputs: str = ""  # digest of every input, when the build computed it ("" otherwise)
     until: float | None = None  # POSIX time at which a scheduled report gets published
     pages: Mapping[str, str] = field(default_factory=dict)  # URL -> fingerprint of the page's inputs
+    # Digest of the manifest output/ held after that build: a state that could not be saved since (the
+    # cache folder unwritable) is left behind, and must not be taken to describe a later output/.
+    manifest: str = ""
 
 
 class OutputStateFile:
@@ -282,20 +308,20 @@ class OutputStateFile:
             data = self.path.read_bytes()
             if not data.startswith(_MAGIC):
                 return OutputState()
-            inputs, until, pages = marshal.loads(data[len(_MAGIC):])
+            inputs, until, pages, manifest = marshal.loads(data[len(_MAGIC):])
         except (OSError, ValueError, TypeError, EOFError):
             return OutputState()
         if (type(inputs) is not str or not (until is None or type(until) is float) or type(pages) is not dict
-                or not all(type(k) is str and type(v) is str for k, v in pages.items())):
+                or not all(type(k) is str and type(v) is str for k, v in pages.items()) or type(manifest) is not str):
             return OutputState()
-        return OutputState(inputs=inputs, until=until, pages=pages)
+        return OutputState(inputs=inputs, until=until, pages=pages, manifest=manifest)
 
     def save(self, state: OutputState) -> None:
         """Remember the state after the output folder was written."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-            temp.write_bytes(_MAGIC + marshal.dumps((state.inputs, state.until, dict(state.pages))))
+            temp.write_bytes(_MAGIC + marshal.dumps((state.inputs, state.until, dict(state.pages), state.manifest)))
             os.replace(temp, self.path)
         except OSError:
             pass

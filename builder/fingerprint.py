@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .cache import code_digest, stream_digest, text_digest
-from .load import is_ignored
+from .load import is_ignored, read_file
 from .model import Page, Report, SiteConfig
 
 _CODE = tuple(sorted(p.name for p in Path(__file__).parent.glob("*.py")))
@@ -162,7 +162,6 @@ def _files(folder: Path, skip_ignored: bool) -> Iterator[tuple[str, bytes]]:
                 continue
             path = os.path.join(base, name)
             try:
-                with open(path, "rb") as handle:
-                    yield os.path.relpath(path, folder), handle.read()
+                yield os.path.relpath(path, folder), read_file(path)  # never waits on a FIFO
             except OSError:
                 yield os.path.relpath(path, folder), b"\0unreadable"

@@ -1,6 +1,7 @@
 """Find the site's content files and read them, refusing anything outside the site root."""
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import stat as stat_kind
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterator
 
-from .errors import Problem
+from .errors import Problem, warning
 from .model import Source
 
 # Editors leave these beside real files: swap files, backups, lock files, OS litter.
@@ -62,8 +63,13 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
     sources, assets, problems = [], [], []
     seen: dict[str, tuple[Stamp, Source]] = {}
     plain = True
-    for rel, entry in _walk(str(content)):
+    for rel, entry in _walk(str(content), problems):
         shown = f"content/{rel}"
+        try:
+            kind = entry.stat().st_mode  # through a link: what it leads to
+        except OSError as exc:
+            problems.append(_unreachable(shown, exc))
+            continue
         # Walking does not follow links, so only a link can lead outside content/.
         if entry.is_symlink():
             plain = False
@@ -71,8 +77,13 @@ def load_content(root: Path, max_file_bytes: int, known: dict[str, tuple[Stamp, 
                 problems.append(Problem(shown, None, "is a link to something outside content/",
                                         "copy it into content/ instead of linking to it"))
                 continue
-            if entry.is_dir():
+            if stat_kind.S_ISDIR(kind):
                 continue  # a link to a folder inside content/, whose files are read where they are
+        if not stat_kind.S_ISREG(kind):
+            # Never opened: reading a FIFO waits for a writer forever, and opening a device can act on it.
+            problems.append(warning(shown, None, f"is {_KINDS.get(stat_kind.S_IFMT(kind), 'not a file')}, "
+                                    "not a file, so it is left out", "remove it from content/"))
+            continue
         if not rel.endswith(".md"):
             stem, suffix = posixpath.splitext(rel)
             if suffix.lower() in _OTHER_MARKDOWN:
@@ -126,26 +137,63 @@ def reload_content(root: Path, tree: ContentTree, touched: Collection[str],
                        True, tree.max_file_bytes)
 
 
-def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+_KINDS = {stat_kind.S_IFIFO: "a named pipe (FIFO)", stat_kind.S_IFSOCK: "a socket", stat_kind.S_IFCHR: "a device",
+          stat_kind.S_IFBLK: "a device"}
+
+
+def _unreachable(shown: str, exc: OSError) -> Problem:
+    """The problem of a path that cannot be looked at: a link leading nowhere or in a loop, or no permission."""
+    if exc.errno == errno.ENOENT:
+        return Problem(shown, None, "is a link to something that does not exist",
+                       "remove the link, or make it lead to a file in content/")
+    if exc.errno == errno.ELOOP:
+        return Problem(shown, None, "is a link that leads back to itself through other links",
+                       "remove the link, or make it lead to a file in content/")
+    return Problem(shown, None, f"cannot be read: {exc.strerror or exc}",
+                   "let trendsite read it (check its permissions), or move it out of content/")
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a regular file; OSError for anything else, which is never opened."""
+    if not stat_kind.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    # Not blocking, and checked again once open: a FIFO put in its place meanwhile is not waited on.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat_kind.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read()
+
+
+def _walk(folder: str, problems: list[Problem], prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to content/, entry) of everything but folders, links to folders included, in a
     deterministic order: a folder's links to folders, its files, then its subfolders, each by name.
-    Links are not followed. Entries, not paths: their type comes from the folder listing, no stat needed."""
+    Links are not followed. Entries, not paths: their type comes from the folder listing, no stat needed.
+    A folder that cannot be listed is a problem: its reports are not gone, and their pages must stay."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted((e for e in listing if not is_ignored(e.name)), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        problems.append(_unreachable(f"content/{prefix}".rstrip("/"), exc))
         return
     folders = []
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             folders.append(entry)
-        elif entry.is_symlink() and entry.is_dir():
+        elif entry.is_symlink() and _leads_to_folder(entry):
             yield prefix + entry.name, entry
     for entry in entries:
-        if not entry.is_dir():
+        if not _leads_to_folder(entry):
             yield prefix + entry.name, entry
     for entry in folders:
-        yield from _walk(entry.path, f"{prefix}{entry.name}/")
+        yield from _walk(entry.path, problems, f"{prefix}{entry.name}/")
+
+
+def _leads_to_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a loop of links: reported as the file it seems to be
+        return False
 
 
 def _inside(path: Path, real_root: Path) -> bool:
@@ -172,7 +220,7 @@ def _read_source(file: Path | os.DirEntry, rel: str, max_file_bytes: int, proble
             seen[rel] = remembered
             return remembered[1]
         path = Path(file)
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError as exc:
         problems.append(Problem(shown, None, f"cannot be read: {exc.strerror or exc}"))
         return None

@@ -14,12 +14,14 @@ from .build import BuildOptions, Site, build
 from .check import editor_warnings
 from .config import load_config
 from .errors import BuildError, Problem, unexpected
+from .lock import output_lock
 from .memory import Memory
 from .model import Page
 from .progress import count_of
 from .serve import DevServer, Hub
 from .urls import output_path
 from .watch import CONFIG, STATIC, STYLE, TEMPLATE, ChangeSet, Watcher
+from .write import check_output_folder
 
 _STYLESHEET = re.compile(r"^static/(.+)\.[0-9a-f]{10}\.css$")
 _SHOWN = 4  # paths named in a log line before "and N more"
@@ -210,6 +212,12 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out:
           debug: bool = False) -> int:
     """Build, serve output/ and rebuild on every change until Ctrl-C; returns the exit code. `debug` prints
     the tracebacks of failures nobody foresaw."""
+    check_output_folder(options.output, options.root)  # before a lock is made beside it
+    with output_lock(options.output, "serve", lambda message: _print(out, [message])):  # no build meanwhile
+        return _serve(options, host, port, out, debug)
+
+
+def _serve(options: BuildOptions, host: str, port: int, out: TextIO, debug: bool) -> int:
     preview = Preview(options)
     hub = Hub()
     # Watching starts before the first build reads content/, so every change after that read is

@@ -1,7 +1,12 @@
 """Shared helpers: whole sites written inline into tmp_path, and builds of them."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import textwrap
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -10,6 +15,7 @@ import pytest
 
 from builder.build import BuildOptions, BuildResult, build
 from builder.model import Report, TopicRef
+from builder.write import MANIFEST
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
@@ -45,6 +51,16 @@ def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def published(output: Path) -> dict[str, bytes]:
+    """Every file of an output folder, for comparing two; the manifest's entries reduced to their digests,
+    as the rest of each names the file it was written to (its inode), which differs from folder to folder."""
+    files = {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    if MANIFEST in files:
+        entries = json.loads(files[MANIFEST])["files"]
+        files[MANIFEST] = json.dumps({rel: entry.split(" ")[0] for rel, entry in entries.items()}).encode()
+    return files
+
+
 def build_site(root: Path, output: Path | None = None, **options) -> BuildResult:
     """Build root into root/output (or `output`) with the fixed clock."""
     return build(BuildOptions(root=root, output=output or root / "output", now=NOW, **options))
@@ -68,3 +84,35 @@ def make_site(tmp_path):
         return write_site(tmp_path / f"site{next(counter)}", files)
 
     return make
+
+
+NOBODY = 65534
+
+
+def trendsite(*args: str, root: Path, unprivileged: bool = False) -> subprocess.CompletedProcess:
+    """Run the command line in a child, which a hang cannot take the test run down with."""
+    command = [sys.executable, "-m", "builder", *args, "--root", str(root)]
+    if unprivileged and os.geteuid() == 0:
+        # Root reads every file whatever its permissions: the build runs as nobody, as on CI.
+        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--", *command]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(root)}
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=60)
+
+
+@pytest.fixture
+def unprivileged_site():
+    """make_site for a site that nobody owns, in a folder of its own that nobody can reach (tmp_path is
+    inside a folder only its owner may enter, which pytest closes again at the start of every run)."""
+    folder = Path(tempfile.mkdtemp(prefix="trendsite-unprivileged-"))
+    folder.chmod(0o755)
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        root = write_site(folder / "site", files)
+        if os.geteuid() == 0:
+            for parent, _, names in os.walk(root):
+                for path in (parent, *(os.path.join(parent, name) for name in names)):
+                    os.chown(path, NOBODY, NOBODY)
+        return root
+
+    yield make
+    shutil.rmtree(folder)

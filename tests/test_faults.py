@@ -1,6 +1,7 @@
 """Faults: a build killed (SIGKILL) or interrupted (Ctrl-C) at any moment never loses the published site."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.write import MANIFEST, STAGING
+from builder.write import MANIFEST, STAGING, digest
 from conftest import REPO, build_site, report, write_site
 
 # The child builds like the CLI but announces each disk operation of the write phase and slows it
@@ -171,3 +172,50 @@ def test_a_failed_build_writes_nothing(sites, tmp_path):
                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert child.returncode == 1
     assert tree(output) == expected["A"]
+
+
+def test_two_builds_at_once_both_finish_and_leave_the_site_of_the_last_with_a_true_manifest(sites, tmp_path):
+    root, expected = sites
+    output = tmp_path / "output"
+    build_site(switch(root, "A"), output)
+    first = start_child(switch(root, "B"), output)
+    assert run_until(first, "stage", 1)
+    first.send_signal(signal.SIGSTOP)  # halfway through writing, for as long as the second takes to start
+    second = subprocess.Popen([sys.executable, "-m", "builder", "build", "--root", str(switch(root, "A")),
+                               "--output", str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=root)
+    told = second.stderr.readline()
+    first.send_signal(signal.SIGCONT)
+    first_err = first.communicate(timeout=60)[1]
+    second_err = second.communicate(timeout=60)[1]
+    assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
+    assert told == f"waiting for trendsite build (process {first.pid}) to finish writing {output}\n"
+    assert tree(output) == expected["A"]
+    manifest = json.loads((output / MANIFEST).read_text())["files"]
+    assert all(entry.split()[0] == digest((output / rel).read_bytes()) for rel, entry in manifest.items())
+    assert build_site(root, output).summary.written == 0
+
+
+def test_a_build_beside_serve_is_refused_and_takes_over_once_serve_is_killed(sites, tmp_path):
+    root, expected = sites
+    output = tmp_path / "output"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    server = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--root", str(switch(root, "A")),
+                               "--output", str(output), "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, env=env, cwd=root)
+    try:
+        assert any("serving" in line for line in server.stdout)  # built, and holding the lock
+        assert tree(output) == expected["A"]  # its own builds take the lock it holds
+        build = subprocess.run([sys.executable, "-m", "builder", "build", "--root", str(switch(root, "B")),
+                                "--output", str(output)], capture_output=True, text=True, env=env, timeout=60)
+        assert build.returncode == 1
+        assert f"error: {output}: is in use by trendsite serve (process {server.pid}), which rebuilds it on every " \
+               "change (stop it with Ctrl-C first, or give this command another --output)" in build.stderr
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.communicate()
+    # The lock of a process that was killed is free: the next build takes it.
+    build = subprocess.run([sys.executable, "-m", "builder", "build", "--root", str(root), "--output", str(output)],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert build.returncode == 0, build.stderr
+    assert tree(output) == expected["B"]

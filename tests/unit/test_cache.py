@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import marshal
 import shutil
+from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from builder import prepare
+from builder import cache, prepare
 from builder.build import BuildOptions, build
-from builder.cache import CACHE_DIR, Entry, ReportCache, cache_salt, decode_entry, encode_entry
+from builder.cache import CACHE_DIR, Entry, ReportCache, cache_salt, code_digest, decode_entry, encode_entry
 from builder.markup import MarkdownRenderer
 from builder.memory import Memory
 from builder.model import FrontMatter, SiteConfig, Source
-from conftest import NOW, build_site, report
+from conftest import NOW, build_site, published, report
 
 
 def _entry(**meta) -> Entry:
@@ -26,11 +27,7 @@ def _entry(**meta) -> Entry:
                  terms=(("heading", 2.5), ("text", 1.0)), index_terms=((1, ("heading", "text")),))
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _site_files(count: int = 6) -> dict[str, str]:
+def _sitepublished(count: int = 6) -> dict[str, str]:
     files = {f"content/r{i}.md": report(f"Report {i}", f"2026-0{1 + i % 9}-1{i % 10}", ("AI", f"T{i % 3}"),
                                         f"## Part\n\nWords about chips {i} and 'models' -- more.\n")
              for i in range(count)}
@@ -83,7 +80,7 @@ def test_settings_that_change_rendering_change_the_salt():
 
 
 def test_a_second_build_takes_every_report_from_the_cache(make_site):
-    root = make_site(_site_files())
+    root = make_site(_sitepublished())
     first = build_site(root)
     second = build_site(root)
     assert first.site.reports_from_cache == 0
@@ -92,7 +89,7 @@ def test_a_second_build_takes_every_report_from_the_cache(make_site):
 
 
 def test_entries_no_build_uses_are_deleted_by_one_off_and_by_warm_builds(make_site):
-    root = make_site(_site_files(2))
+    root = make_site(_sitepublished(2))
     entries = root / CACHE_DIR / "reports"
 
     def edit_and_build(memory: Memory, title: str) -> None:
@@ -110,18 +107,18 @@ def test_entries_no_build_uses_are_deleted_by_one_off_and_by_warm_builds(make_si
 
 
 def test_a_corrupt_cache_is_rebuilt_and_gives_the_same_site(make_site, tmp_path):
-    root = make_site(_site_files())
+    root = make_site(_sitepublished())
     build_site(root)
     for path in (root / CACHE_DIR).rglob("*"):
         if path.is_file():
             path.write_bytes(b"trendsite-cache-1\n\x00broken")
     result = build_site(root, output=tmp_path / "again")
     assert result.site.reports_from_cache == 0
-    assert _files(tmp_path / "again") == _files(root / "output")
+    assert published(tmp_path / "again") == published(root / "output")
 
 
 def test_an_edit_renders_only_the_pages_that_show_the_report_and_matches_a_clean_build(make_site, tmp_path):
-    root = make_site(_site_files())
+    root = make_site(_sitepublished())
     build_site(root)
     path = root / "content" / "r4.md"
     path.write_text(path.read_text().replace("Words about", "New words about"), encoding="utf-8")
@@ -131,11 +128,11 @@ def test_an_edit_renders_only_the_pages_that_show_the_report_and_matches_a_clean
     assert "reports/r0/index.html" in result.site.kept
     shutil.rmtree(root / CACHE_DIR)
     build_site(root, output=tmp_path / "clean")
-    assert _files(tmp_path / "clean") == _files(root / "output")
+    assert published(tmp_path / "clean") == published(root / "output")
 
 
 def test_a_deleted_output_page_is_rendered_again(make_site):
-    root = make_site(_site_files())
+    root = make_site(_sitepublished())
     build_site(root)
     (root / "output" / "reports" / "r1" / "index.html").unlink()
     result = build_site(root)
@@ -144,7 +141,7 @@ def test_a_deleted_output_page_is_rendered_again(make_site):
 
 
 def test_an_unchanged_site_is_skipped_and_a_change_is_not(make_site):
-    root = make_site(_site_files())
+    root = make_site(_sitepublished())
     build_site(root, skip_unchanged=True)
     assert build_site(root, skip_unchanged=True).site is None
     (root / "content" / "r2.md").write_text(report("Changed", "2026-02-02"), encoding="utf-8")
@@ -153,7 +150,7 @@ def test_an_unchanged_site_is_skipped_and_a_change_is_not(make_site):
 
 
 def test_a_scheduled_report_ends_the_skipping_when_it_is_due(make_site):
-    files = _site_files(2) | {"content/later.md": report("Later", "2026-12-01")}
+    files = _sitepublished(2) | {"content/later.md": report("Later", "2026-12-01")}
     root = make_site(files)
     build_site(root, skip_unchanged=True)
     assert build_site(root, skip_unchanged=True).site is None
@@ -182,3 +179,35 @@ def test_a_source_prepared_by_an_earlier_build_is_reused_only_under_the_same_sal
     assert second[0] is first[0] and again.hits == 1 and again.used == {first[0].key}
     salted, _ = prepare.prepare_reports([source], config, timezone.utc, NOW, ReportCache(tmp_path, "t"), known=known)
     assert salted[0].key != first[0].key
+
+
+@pytest.mark.parametrize("field, value", [("summary", (0, 5)), ("tags", (2, ("AI", 3))), ("draft", (0, "yes")),
+                                          ("updated", (0, "2026-01-01")), ("extra", (0, {"a": {1, 2}}))])
+def test_a_well_formed_entry_of_the_wrong_types_is_rebuilt_not_a_traceback(make_site, tmp_path, field, value):
+    root = make_site(_sitepublished(2))
+    build_site(root)
+    at = [f.name for f in fields(FrontMatter)].index(field)
+    for path in (root / CACHE_DIR / "reports").rglob("*"):
+        if path.is_file():
+            plain = marshal.loads(path.read_bytes().removeprefix(b"trendsite-cache-1\n"))
+            meta = plain[0][:at] + (value,) + plain[0][at + 1:]
+            path.write_bytes(b"trendsite-cache-1\n" + marshal.dumps((meta, *plain[1:])))
+    result = build_site(root, output=tmp_path / "again")
+    assert result.site.reports_from_cache == 0
+    assert published(tmp_path / "again") == published(root / "output")
+
+
+@pytest.fixture
+def another_python(monkeypatch):
+    """The build cache's code digest as a different Python version would compute it."""
+    code_digest.cache_clear()
+    monkeypatch.setattr(cache.sys, "version", "3.99.0 (another build)")
+    yield
+    code_digest.cache_clear()
+
+
+def test_a_cache_written_by_another_python_version_is_not_reused(make_site, request):
+    root = make_site(_sitepublished(2))
+    build_site(root)
+    request.getfixturevalue("another_python")
+    assert build_site(root).site.reports_from_cache == 0
