@@ -23,7 +23,7 @@ from .model import Page, Report, SiteConfig
 from .prepare import prepare_reports
 from .prose import template_tags
 from .related import automatic_gc_paused
-from .render import Renderer, collect_static, theme_dirs
+from .render import PageBoundary, Renderer, collect_static, theme_dirs
 from .urls import output_path
 from .write import WriteSummary, check_output_folder, manifest_digest, on_disk, read_manifest, write_site
 
@@ -237,6 +237,7 @@ class SiteFiles(MutableMapping[str, bytes]):
         self._pages: dict[str, Page] = {}
         self._data: dict[str, bytes] = {}
         self._rendered = 0
+        self._boundary = PageBoundary(renderer)
 
     def add_page(self, path: str, page: Page) -> None:
         self._data.pop(path, None)
@@ -249,7 +250,7 @@ class SiteFiles(MutableMapping[str, bytes]):
         self._rendered += 1
         if self._progress and self._rendered % 100 == 0:
             self._progress("pages", min(self._rendered, len(self._pages)), len(self._pages))
-        return self._renderer.render(page).encode("utf-8")
+        return self._boundary.render(page, len(self._pages)).encode("utf-8")
 
     def __setitem__(self, path: str, data: bytes) -> None:
         self._pages.pop(path, None)

@@ -36,6 +36,7 @@ def check_site(options: BuildOptions) -> list[Problem]:
         site = None
     findings += editor_warnings(options, None if site is None else {r.source for r in site.reports})
     if site is not None:
+        findings += base_url_warnings(site.config)  # a published site's own: `serve` needs no base_url
         findings += site.warnings
         try:
             findings += broken_links(site)
@@ -55,7 +56,7 @@ def editor_warnings(options: BuildOptions, published: Collection[str] | None = N
     tz = site_timezone(config)
     documents = [d for s in load_content(options.root, config.max_file_bytes).sources
                  if (d := parse_document(s, tz)[0]) is not None]
-    found = base_url_warnings(config)
+    found: list[Problem] = []
     for document in documents:
         found += _report_warnings(document)
     topics = [(d, topic_refs(d.meta.tags)) for d in documents]
