@@ -102,7 +102,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    return preview.serve(_options(args), host=args.host, port=args.port)
+    return preview.serve(_options(args), host=args.host, port=args.port, debug=args.debug)
 
 
 def _new(args: argparse.Namespace) -> int:

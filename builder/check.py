@@ -40,6 +40,7 @@ def check_site(options: BuildOptions) -> list[Problem]:
         findings += error.problems
     findings += editor_warnings(options, None if site is None else {r.source for r in site.reports})
     if site is not None:
+        findings += base_url_warnings(site.config)  # a published site's own: `serve` needs no base_url
         findings += site.warnings
         findings += broken_links(site.pages, site.config.base_path, output)
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.severity, p.message))
@@ -83,7 +84,7 @@ def editor_warnings(options: BuildOptions, published: Collection[str] | None = N
     found_files = scan_content(options.root, config.max_file_bytes, {})
     documents = [d for rel in found_files.sources if (s := found_files.read.get(rel)) is not None
                  and (d := parse_document(s, tz)[0]) is not None]
-    found = base_url_warnings(config)
+    found: list[Problem] = []
     for document in documents:
         found += _report_warnings(document)
     topics = [(d, topic_refs(d.meta.tags)) for d in documents]

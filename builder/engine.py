@@ -35,7 +35,7 @@ from .load import ContentScan, read_source, scan_content
 from .model import Card, Page, RelatedCard, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
 from .related import RelatedIndex
-from .render import Renderer, StaticFile, collect_static, theme_dirs
+from .render import PageBoundary, Renderer, StaticFile, collect_static, theme_dirs
 from .search import SearchIndex, build_index, update_index
 from .store import Changes, Record, Store, code_version, digest, notes_of
 from .urls import output_path
@@ -342,8 +342,11 @@ _CARD_FIELDS = tuple(Card.__dataclass_fields__)
 def render(planned: list[Planned], renderer: Renderer, full: Callable[[list[Card]], list[Report]],
            stale: Callable[[Planned], bool], batch: int = 64) -> Iterator[tuple[Planned, bytes, Report | None]]:
     """(planned, bytes, the report of a report's page) of every planned file `stale` says must be made
-    again, in plan order; report pages read their bodies from the store a batch at a time."""
+    again, in plan order; report pages read their bodies from the store a batch at a time. Pages are
+    rendered past failures: the last one raises a BuildError naming every failure (render.PageBoundary)."""
     todo = [p for p in planned if stale(p)]
+    boundary = PageBoundary(renderer)
+    pages = sum(p.page is not None for p in todo)
     for start in range(0, len(todo), batch):
         chunk = todo[start:start + batch]
         reports = iter(full([p.page.context["report"] for p in chunk
@@ -358,4 +361,4 @@ def render(planned: list[Planned], renderer: Renderer, full: Callable[[list[Card
                 context = {**page.context, "report": report,
                            "show_toc": len(report.headings) >= renderer.config.toc_min_headings}
                 page = replace(page, context=context)
-            yield item, renderer.render(page).encode("utf-8"), report
+            yield item, boundary.render(page, pages).encode("utf-8"), report

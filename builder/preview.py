@@ -6,15 +6,17 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import Sequence, TextIO
 
 from .build import BuildOptions, Site, build
+from .check import editor_warnings
 from .config import load_config
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, unexpected
 from .lock import output_lock
-from .store import Store
 from .model import Page
+from .store import Store
 from .progress import count_of
 from .serve import DevServer, Hub
 from .urls import output_path
@@ -23,6 +25,8 @@ from .write import check_output_folder
 
 _STYLESHEET = re.compile(r"^static/(.+)\.[0-9a-f]{10}\.css$")
 _SHOWN = 4  # paths named in a log line before "and N more"
+# The change of no file: the time of a scheduled report came, so it joins the site.
+DUE = ChangeSet(paths=(), kinds=frozenset({"due"}))
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,17 @@ class Outcome:
     def log(self) -> tuple[str, ...]:
         """The log lines; made when asked, after pages were told, as explaining is a pass over every page."""
         if self.site is None:
-            return (f"{len(self.problems)} problem(s); still serving the last good site:",
+            return (f"{count_of(len(self.problems), 'problem')}; still serving the last good site:",
                     *(f"  {p}" for p in self.problems))
         lines = explain(self.changes, self.before, self.site, self.written, self.removed)
         lines.append(f"  {len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged "
                      f"in {self.seconds * 1000:.0f} ms")
         return tuple(lines)
+
+    @property
+    def tracebacks(self) -> tuple[str, ...]:
+        """The Python tracebacks of the failures nobody foresaw, which --debug prints."""
+        return tuple(p.detail.rstrip("\n") for p in self.problems if p.detail)
 
 
 class Preview:
@@ -58,19 +67,45 @@ class Preview:
         self.site: Site | None = None
         # The store stays open between rebuilds, so each reads from it only what changed.
         self.store = Store.open(options.root, options.output)
+        self.next_change: datetime | None = None  # when a scheduled report of the last good site comes due
+
+    def due(self) -> bool:
+        """Whether a scheduled report has come due since the last rebuild, which changes the site without a save."""
+        now = self.options.now or datetime.now(timezone.utc)
+        return self.next_change is not None and now >= self.next_change
+
+    def warnings(self) -> tuple[Problem, ...]:
+        """What `trendsite check` warns of in the site the last good build made: the build's warnings and
+        the editor's (missing summaries, topic typos...), sorted as check sorts them."""
+        if self.site is None:
+            return ()
+        try:
+            found = set(self.site.warnings) | set(editor_warnings(self.options))
+        except Exception as exc:  # a warning must never cost the preview
+            found = {replace(unexpected(str(self.options.root), exc, doing="could not be checked"), severity="warning")}
+        return tuple(sorted(found, key=lambda p: (p.path, p.line or 0, p.message)))
 
     def rebuild(self, changes: ChangeSet | None) -> Outcome:
         """Run the build pipeline once; on failure output/ keeps the last good site."""
         started = time.perf_counter()
+        self.next_change = None  # a failed build has no schedule; the fix will
         try:
             result = build(self.options, self.store)
         except BuildError as error:
             return Outcome(None, tuple(error.problems), (), (), time.perf_counter() - started, changes)
+        except Exception as exc:  # serve outlives any failure, shown like a build error
+            # What the store kept in memory is read again after a failure nobody foresaw.
+            self.store.close()
+            self.store = Store.open(self.options.root, self.options.output)
+            where = _sample(changes.paths) if changes else str(self.options.root)
+            problem = unexpected(where, exc, doing="could not be rebuilt")
+            return Outcome(None, (problem,), (), (), time.perf_counter() - started, changes)
         seconds = time.perf_counter() - started
         summary = result.summary
         outcome = Outcome(result.site, (), summary.changed, summary.stale, seconds, changes, self.site,
                           summary.unchanged)
         self.site = result.site
+        self.next_change = result.site.next_change
         return outcome
 
 
@@ -92,7 +127,19 @@ def notify(hub: Hub, outcome: Outcome, changes: ChangeSet | None) -> None:
     if changes is not None and changes.styles_only and styles:
         hub.swap_styles(styles)
     elif outcome.written or outcome.removed:
-        hub.reload([*outcome.written, *outcome.removed])
+        hub.reload([*outcome.written, *outcome.removed], moves(outcome.before, outcome.site))
+
+
+def moves(before: Site | None, after: Site) -> dict[str, str]:
+    """Output path of each report page gone -> the URL of its report now: renamed files and changed slugs,
+    told by the same source file or else the same title, so that a tab open on one follows it."""
+    if before is None:
+        return {}
+    old_urls, new_urls = {r.url for r in before.reports}, {r.url for r in after.reports}
+    arrived = [r for r in after.reports if r.url not in old_urls]
+    by_source, by_title = {r.source: r for r in arrived}, {r.title: r for r in arrived}
+    return {output_path(r.url): found.url for r in before.reports if r.url not in new_urls
+            and (found := by_source.get(r.source) or by_title.get(r.title)) is not None}
 
 
 def explain(changes: ChangeSet | None, before: Site | None, after: Site, written: Sequence[str],
@@ -100,7 +147,7 @@ def explain(changes: ChangeSet | None, before: Site | None, after: Site, written
     """Log lines: what changed, and for each changed report which pages were re-rendered because of it."""
     if changes is None:
         return [f"built {count_of(len(after.reports), 'report')}"]
-    lines = [f"changed: {_sample(changes.paths)}"]
+    lines = [f"changed: {_sample(changes.paths)}" if changes.paths else "a scheduled report is due"]
     pages = {output_path(p.url): p for p in after.pages}
     rendered = [pages[path] for path in written if path in pages]
     explained: set[str] = set()
@@ -166,23 +213,26 @@ def _sample(items: Sequence[str]) -> str:
     return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
 
 
-def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out: TextIO = sys.stdout) -> int:
-    """Build, serve output/ and rebuild on every change until Ctrl-C; returns the exit code."""
+def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, out: TextIO = sys.stdout,
+          debug: bool = False) -> int:
+    """Build, serve output/ and rebuild on every change until Ctrl-C; returns the exit code. `debug` prints
+    the tracebacks of failures nobody foresaw."""
     check_output_folder(options.output, options.root)  # before a lock is made beside it
     with output_lock(options.output, "serve", lambda message: _print(out, [message])):  # no build meanwhile
-        return _serve(options, host, port, out)
+        return _serve(options, host, port, out, debug)
 
 
-def _serve(options: BuildOptions, host: str, port: int, out: TextIO) -> int:
+def _serve(options: BuildOptions, host: str, port: int, out: TextIO, debug: bool) -> int:
     preview = Preview(options)
     hub = Hub()
     # Watching starts before the first build reads content/, so every change after that read is
-    # reported: rebuilds read only the files the watcher names (see Memory.watched).
+    # reported.
     watcher = Watcher(options.root)
     watcher.start()
     first = preview.rebuild(None)
     notify(hub, first, None)
-    _print(out, first.log)
+    _log(out, first, debug)
+    warned = _warn(out, hub, preview, ())
     base_path = first.site.config.base_path if first.site else _base_path(options)
     try:
         server = DevServer(options.output, base_path, hub, host, port)
@@ -203,9 +253,12 @@ def _serve(options: BuildOptions, host: str, port: int, out: TextIO) -> int:
         while True:
             # A timeout keeps Ctrl-C responsive on every platform.
             changes = watcher.next_changes(timeout=0.5 if unlogged is None else 0.1)
+            if changes is None and preview.due():
+                changes = DUE
             if changes is None:
                 if unlogged is not None:  # after the pages' reload requests, which need the interpreter
-                    _print(out, unlogged.log)
+                    _log(out, unlogged, debug)
+                    warned = _warn(out, hub, preview, warned) if unlogged.site is not None else warned
                     unlogged = None
                     gc.enable()
                 elif untidy:  # a quiet moment to collect garbage
@@ -213,7 +266,7 @@ def _serve(options: BuildOptions, host: str, port: int, out: TextIO) -> int:
                     untidy = False
                 continue
             if unlogged is not None:
-                _print(out, unlogged.log)
+                _log(out, unlogged, debug)
             # No automatic cyclic collection from here until the pages have reloaded: at 10,000
             # reports its full runs, which walk every object of the site, were half of a rebuild's
             # time, and its first run after one walks everything the rebuild made. tidy() collects
@@ -227,7 +280,7 @@ def _serve(options: BuildOptions, host: str, port: int, out: TextIO) -> int:
             notify(hub, outcome, changes)
     except KeyboardInterrupt:
         if unlogged is not None:
-            _print(out, unlogged.log)
+            _log(out, unlogged, debug)
         _print(out, ["stopped"])
         return 0
     finally:
@@ -243,6 +296,21 @@ def _base_path(options: BuildOptions) -> str:
         return load_config(options.root).base_path
     except BuildError:
         return "/"
+
+
+def _warn(out: TextIO, hub: Hub, preview: Preview, shown: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Print the warnings not printed before and tell the pages, if the warnings changed; returns them."""
+    found = preview.warnings()
+    if found != shown:
+        before = set(shown)
+        new = [f"warning: {w}" for w in found if w not in before]
+        _print(out, [*new, f"{count_of(len(found), 'warning')} in all" if found else "no warnings left"])
+        hub.warnings([w.as_dict() for w in found])
+    return found
+
+
+def _log(out: TextIO, outcome: Outcome, debug: bool) -> None:
+    _print(out, [*outcome.log, *(outcome.tracebacks if debug else ())])
 
 
 def _print(out: TextIO, lines: Sequence[str]) -> None:

@@ -82,27 +82,30 @@ class Hub:
         self._lock = threading.Lock()
         self._listeners: set[queue.Queue] = set()
         self._problem: bytes | None = None
+        self._warnings: bytes | None = None
         self.version = 0  # bumped by every change pages should pick up
         # Tells a page that reconnects whether it is talking to the same server process.
         self.session = secrets.token_hex(4)
 
     def subscribe(self) -> queue.Queue:
-        """A queue of encoded events, starting with a hello (and the current error, if any)."""
+        """A queue of encoded events, starting with a hello (and the current warnings and error, if any)."""
         listener: queue.Queue = queue.Queue()
         with self._lock:
             self._listeners.add(listener)
             listener.put(_event("hello", {"version": self.version, "session": self.session}))
-            if self._problem is not None:
-                listener.put(self._problem)
+            for event in (self._warnings, self._problem):
+                if event is not None:
+                    listener.put(event)
         return listener
 
     def unsubscribe(self, listener: queue.Queue) -> None:
         with self._lock:
             self._listeners.discard(listener)
 
-    def reload(self, paths: list[str]) -> None:
-        """Tell pages these output paths changed; a page reloads if it shows one of them."""
-        self._send("reload", {"paths": paths}, bump=True)
+    def reload(self, paths: list[str], moved: dict[str, str] | None = None) -> None:
+        """Tell pages these output paths changed; a page reloads if it shows one of them, or goes to the URL
+        `moved` gives for its own path."""
+        self._send("reload", {"paths": paths, "moved": moved or {}}, bump=True)
 
     def swap_styles(self, styles: dict[str, str]) -> None:
         """Tell pages to swap stylesheets (plain name -> new site-relative URL) without reloading."""
@@ -111,6 +114,10 @@ class Hub:
     def problem(self, problems: list[dict]) -> None:
         """Show an overlay listing these problems on every page until fixed()."""
         self._send("problem", {"problems": problems}, bump=False)
+
+    def warnings(self, warnings: list[dict]) -> None:
+        """Show these warnings, unobtrusively, on every page (none: show nothing)."""
+        self._send("warnings", {"warnings": warnings}, bump=False)
 
     def fixed(self) -> None:
         """Remove the overlay, if one is shown."""
@@ -133,6 +140,8 @@ class Hub:
                 self._problem = event
             elif name == "fixed":
                 self._problem = None
+            elif name == "warnings":
+                self._warnings = event
             for listener in self._listeners:
                 listener.put(event)
 

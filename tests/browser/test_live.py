@@ -1,6 +1,7 @@
 """`trendsite serve` in Chromium: a save reloads the open page, a stylesheet swaps in place, errors overlay."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -24,20 +25,10 @@ def save(path, text: str) -> None:
     os.replace(temp, path)
 
 
-@pytest.fixture
-def served(tmp_path):
-    """A small site under `trendsite serve`: (root, URL of the home page)."""
-    root = write_site(tmp_path / "site", {
-        "content/a.md": report("First title", "2026-03-01", ("AI",)),
-        "content/b.md": report("Second", "2026-02-01", ("AI",)),
-        "templates/static/style.css": "body { background: rgb(255, 255, 255); }",
-        "templates/base.html": '<!doctype html><html><head><title>{{ page.title }}</title>'
-                               '<link rel="stylesheet" href="{{ static(\'style.css\') }}"></head>'
-                               '<body>{% block content %}{% endblock %}</body></html>',
-        "templates/report.html": '{% extends "base.html" %}{% block content %}<h1>{{ report.title }}</h1>'
-                                 '{% endblock %}',
-    })
-    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", "0"],
+@contextlib.contextmanager
+def trendsite_serve(root, *options: str):
+    """`trendsite serve` of the site at root while the block runs: (the process, URL of the home page)."""
+    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", "0", *options],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     found: list[str] = []
 
@@ -51,9 +42,37 @@ def served(tmp_path):
     while not found and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     assert found, "serve did not start"
-    yield root, found[0]
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=15)
+    try:
+        yield process, found[0]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A small site with its own templates under `trendsite serve`: (root, URL of the home page)."""
+    root = write_site(tmp_path / "site", {
+        "content/a.md": report("First title", "2026-03-01", ("AI",)),
+        "content/b.md": report("Second", "2026-02-01", ("AI",)),
+        "templates/static/style.css": "body { background: rgb(255, 255, 255); }",
+        "templates/base.html": '<!doctype html><html><head><title>{{ page.title }}</title>'
+                               '<link rel="stylesheet" href="{{ static(\'style.css\') }}"></head>'
+                               '<body>{% block content %}{% endblock %}</body></html>',
+        "templates/report.html": '{% extends "base.html" %}{% block content %}<h1>{{ report.title }}</h1>'
+                                 '{% endblock %}',
+    })
+    with trendsite_serve(root) as (_, url):
+        yield root, url
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    """A small site in the bundled theme under `trendsite serve`: (root, the process, URL of the home page)."""
+    root = write_site(tmp_path / "site", {"content/a.md": report("First title", "2026-03-01", ("AI",)),
+                                          "content/b.md": report("Second", "2026-02-01", ("AI",))})
+    with trendsite_serve(root) as (process, url):
+        yield root, process, url
 
 
 @pytest.fixture
@@ -84,6 +103,7 @@ def test_an_error_shows_an_overlay_with_file_and_line_and_the_fix_removes_it(ser
     save(root / "content" / "a.md", "---\ntitle: First title\ndate: not a date\n---\nText.\n")
     overlay = page.locator("#trendsite-overlay")
     expect(overlay).to_be_visible(timeout=15_000)
+    expect(overlay.locator("h2")).to_contain_text("The site did not build: 1 problem.")
     expect(overlay.locator(".trendsite-where")).to_have_text("content/a.md:3")
     expect(overlay.locator(".trendsite-message")).to_contain_text("'date' must be a date")
     expect(page.locator("h1")).to_have_text("First title")  # the last good page stays
@@ -106,3 +126,52 @@ def test_a_stylesheet_change_applies_without_a_reload(served, page):
 def test_the_built_files_never_carry_the_reload_script(served):
     root, _ = served
     assert all("livereload" not in p.read_text() for p in (root / "output").rglob("*.html"))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_overlay_meets_wcag_aa_contrast_over_the_bundled_theme(bundled, page, axe_script, scheme):
+    root, _, url = bundled
+    page.emulate_media(color_scheme=scheme)
+    open_report(page, url)
+    save(root / "content" / "a.md", "---\ntitle: First title\ndate: not a date\n---\nText.\n")
+    expect(page.locator("#trendsite-overlay button")).to_be_visible(timeout=15_000)
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate("axe.run(document, {runOnly: ['color-contrast']}).then(r => r.violations)")
+    assert [node["html"] for violation in found for node in violation["nodes"]] == []
+
+
+def test_the_open_page_says_when_the_server_is_gone(bundled, page):
+    _, process, url = bundled
+    open_report(page, url)
+    notice = page.locator("#trendsite-gone")
+    expect(notice).to_have_count(0)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=15)
+    expect(notice).to_contain_text("trendsite serve has stopped", timeout=15_000)
+    expect(page.locator("h1")).to_have_text("First title")  # the page itself stays readable
+
+
+def test_an_open_page_of_a_renamed_report_moves_to_its_new_url(served, page):
+    root, url = served
+    open_report(page, url)
+    with page.expect_navigation(timeout=15_000):
+        os.replace(root / "content" / "a.md", root / "content" / "renamed.md")
+    page.wait_for_url(f"{url}reports/renamed/")
+    expect(page.locator("h1")).to_have_text("First title")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_warnings_show_unobtrusively_in_the_page_and_list_on_demand(bundled, page, axe_script, scheme):
+    _, _, url = bundled  # neither report has a summary or highlights: four warnings
+    page.emulate_media(color_scheme=scheme)
+    open_report(page, url)
+    toggle = page.locator("#trendsite-warnings button")
+    expect(toggle).to_have_text("4 warnings")
+    first = page.locator("#trendsite-warnings .trendsite-problem").first
+    expect(first).to_be_hidden()
+    toggle.click()
+    expect(first.locator(".trendsite-where")).to_have_text("content/a.md:1")
+    expect(first.locator(".trendsite-message")).to_have_text("has no highlights")
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate("axe.run(document, {runOnly: ['color-contrast']}).then(r => r.violations)")
+    assert [node["html"] for violation in found for node in violation["nodes"]] == []

@@ -243,3 +243,10 @@ def test_the_server_knows_when_other_computers_can_reach_it(output, host, beyond
         assert server.reachable_from_other_computers is beyond
     finally:
         server.server_close()
+
+
+def test_a_page_opened_after_a_build_with_warnings_sees_them_at_once(server):
+    warning = {"file": "content/a.md", "line": 1, "message": "has no summary", "hint": "", "severity": "warning"}
+    server.hub.warnings([warning])
+    (hello, _), (name, data) = read_events(server, 2)
+    assert (hello, name, data["warnings"]) == ("hello", "warnings", [warning])
