@@ -132,7 +132,10 @@ def _resolve(report: Report, world: _World, sources: Mapping[str, str], base_pat
 
     def rewrite(match: re.Match) -> str:
         attribute, target = match.group(1), match.group(2)
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # "http://[..." is no URL urllib can read: leave the link as written
+            return match.group(0)
         if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
             return match.group(0)
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
