@@ -8,12 +8,18 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .markup import NOT_TEXT_CHARS
 from .model import Document, FrontMatter, Source
 from .urls import is_valid_slug
 
 FIELDS = ("title", "date", "updated", "author", "summary", "tags", "highlights", "slug", "draft",
           "image", "extra")
 REQUIRED = ("title", "date")
+# Each topic of a report is a page whose card of it lists every topic, and a feed carrying it whole:
+# output grows with the square of a report's topics (5,000 on one report wrote 2.3 GB).
+MAX_TAGS = 30
+MAX_TAG_CHARS = 100  # a topic's slug names a folder, and file systems stop at 255 bytes
+MAX_SLUG_CHARS = 100
 
 
 _FastLoader = getattr(yaml, "CSafeLoader", None)  # present when PyYAML was built with libyaml
@@ -197,13 +203,27 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
                     "use YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an optional +01:00")
         return parsed
 
+    for key in FIELDS:
+        bad = next((found for part in _strings(data.get(key)) if (found := NOT_TEXT_CHARS.search(part))), None)
+        if bad:
+            problem(key, f"'{key}' holds the character U+{ord(bad.group()):04X}, which web pages and feeds cannot carry",
+                    "remove it; a YAML escape such as \\ud800 or \\x01 writes one")
+            data = {**data, key: None}
     title = text("title")
     when = moment("date")
     updated = moment("updated")
     if when and updated and updated < when:
         problem("updated", "'updated' is earlier than 'date'", "swap them, or drop 'updated'")
+    tags = text_list("tags")
+    if len(tags) > MAX_TAGS:
+        problem("tags", f"'tags' lists {len(tags)} topics, more than the {MAX_TAGS} a report may have",
+                "keep the topics a reader would browse it by")
+    if any(len(tag) > MAX_TAG_CHARS for tag in tags):
+        problem("tags", f"a topic in 'tags' is longer than {MAX_TAG_CHARS} characters", "name topics in a few words")
     slug = text("slug")
-    if slug and not is_valid_slug(slug):
+    if len(slug) > MAX_SLUG_CHARS:
+        problem("slug", f"'slug' is longer than {MAX_SLUG_CHARS} characters", "keep it to a few words")
+    elif slug and not is_valid_slug(slug):
         problem("slug", f"'slug' must be lowercase words joined by hyphens, got {slug!r}",
                 "for example: slug: eu-network-vendors")
     draft = data.get("draft", False)
@@ -216,11 +236,24 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
         extra = {}
     meta = FrontMatter(
         title=title, date=when or datetime.min.replace(tzinfo=timezone.utc), updated=updated,
-        author=text("author"), summary=text("summary"), tags=text_list("tags"),
+        author=text("author"), summary=text("summary"), tags=tags,
         highlights=text_list("highlights"), slug=slug, draft=draft, image=text("image") or None,
         extra=extra,
     )
     return meta, problems
+
+
+def _strings(value: Any):
+    """Every string in a front matter value, keys of mappings too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _to_datetime(value: Any, tz: tzinfo) -> datetime | None:

@@ -42,10 +42,11 @@ _DEEP_PREFIX = re.compile(r"^[ \t>]{%d,}" % (MAX_NESTING + 1), re.M)  # a quick 
 _BRACKET_OR_BLANK = re.compile(r"[\[\]]|\n[ \t]*\n")
 
 
-# C0 and C1 controls but tab and newline, and noncharacters: HTML forbids them, XML (feeds) too, and
-# Python-Markdown takes \x02...\x03 for its own placeholders. Text pasted from a PDF or a terminal has them.
+# C0 and C1 controls but tab and newline, lone surrogates and noncharacters: HTML forbids them, XML (feeds)
+# too, UTF-8 cannot encode a surrogate, and Python-Markdown takes \x02...\x03 for its own placeholders.
+# Text pasted from a PDF or a terminal has controls; only a YAML escape ("\ud800") makes a surrogate.
 _NONCHARACTERS = "".join(chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xfffe, 0xffff))
-_NOT_TEXT_CHARS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef{_NONCHARACTERS}]")
+NOT_TEXT_CHARS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
 
 
 class MarkupError(Exception):
@@ -187,7 +188,7 @@ class MarkdownRenderer:
     def render(self, body: str) -> Rendered:
         """Return the body's HTML, headings for a table of contents, plain text and word count;
         raise MarkupError for a body too deeply nested or too densely marked up to render in time."""
-        body = _NOT_TEXT_CHARS.sub("", body)
+        body = NOT_TEXT_CHARS.sub("", body)
         line = nesting_line(body)
         if line is not None:
             raise NestingError(line)

@@ -2,6 +2,7 @@
 allows, absurd counts. Each builds cleanly or is refused with one clear problem, never a traceback."""
 from __future__ import annotations
 
+import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 
 from builder.__main__ import main
@@ -41,3 +42,57 @@ def test_a_link_urllib_cannot_parse_is_left_as_written_and_escaped(make_site, ca
     assert "http://[fe80::1%25eth0]:80/" in links and '/reports/b/' in links
     assert 'http://[<b>"x' in links  # the parser reads back exactly what was written
     assert '[<b>' not in page.read_text(encoding="utf-8")  # escaped in the attribute, as any value is
+
+
+def output_text(root) -> str:
+    """Every file of the built site, as one text."""
+    return "\n".join(p.read_bytes().decode("utf-8") for p in sorted((root / "output").rglob("*")) if p.is_file())
+
+
+def test_control_characters_and_placeholders_in_a_body_never_reach_pages_or_feeds(make_site, capsys):
+    body = ("Bell\x07, form feed\x0c, escape\x1b[0m, C1\x85 and DEL\x7f; a fake placeholder \x02klzzwxh:0000\x03 "
+            "and \x02wzxhzdk:0\x03 stash.\n\n*emphasis* and `code` \x02\x03.")
+    root = make_site({"content/a.md": report("A", body=body)})
+    code, err = build(root, capsys)
+    assert code == 0, err
+    text = output_text(root)
+    assert "Bell, form feed, escape[0m, C1 and DEL; a fake placeholder klzzwxh:0000" in text
+    assert not [c for c in text if c < " " and c not in "\t\n\r" or "\x7f" <= c <= "\x9f"]
+    etree.fromstring((root / "output/feed.xml").read_bytes())
+
+
+def refused(make_site, capsys, text: str) -> str:
+    """Build a site of one report, content/a.md, holding `text`; assert it is refused, writing nothing."""
+    root = make_site({"content/a.md": text})
+    code, err = build(root, capsys)
+    assert code == 1 and not (root / "output").exists()
+    return err
+
+
+def test_a_yaml_escape_for_a_surrogate_or_control_character_is_an_error_on_its_line(make_site, capsys):
+    err = refused(make_site, capsys, '---\ntitle: "Bad \\ud800"\ndate: 2026-01-01\ntags: [ok, "b\\x02"]\n'
+                                     'extra: {note: "\\0"}\n---\nx\n')
+    assert "content/a.md:2: 'title' holds the character U+D800, which web pages and feeds cannot carry" in err
+    assert "content/a.md:4: 'tags' holds the character U+0002" in err
+    assert "content/a.md:5: 'extra' holds the character U+0000" in err
+    assert "3 problem(s)" in err
+
+
+def test_an_absurd_number_of_topics_is_refused_before_it_multiplies_the_output(make_site, capsys):
+    tags = ", ".join(f"t{i}" for i in range(500))
+    err = refused(make_site, capsys, f"---\ntitle: T\ndate: 2026-01-01\ntags: [{tags}]\n---\nx\n")
+    assert "content/a.md:4: 'tags' lists 500 topics, more than the 30 a report may have" in err
+
+
+def test_a_topic_or_slug_too_long_for_a_folder_name_is_refused(make_site, capsys):
+    err = refused(make_site, capsys, f"---\ntitle: T\ndate: 2026-01-01\ntags: [{'x' * 300}]\nslug: {'y' * 300}\n---\n")
+    assert "content/a.md:4: a topic in 'tags' is longer than 100 characters" in err
+    assert "content/a.md:5: 'slug' is longer than 100 characters" in err
+
+
+def test_thirty_topics_build_with_a_page_and_feed_each(make_site, capsys):
+    tags = ", ".join(f"topic {i}" for i in range(30))
+    root = make_site({"content/a.md": f"---\ntitle: T\ndate: 2026-01-01\ntags: [{tags}]\n---\nx\n"})
+    code, err = build(root, capsys)
+    assert code == 0, err
+    assert len(list((root / "output/topics").glob("*/feed.xml"))) == 30
