@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any
 
@@ -20,6 +21,7 @@ REQUIRED = ("title", "date")
 MAX_TAGS = 30
 MAX_TAG_CHARS = 100  # a topic's slug names a folder, and file systems stop at 255 bytes
 MAX_SLUG_CHARS = 100
+_PAIRED = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 _FastLoader = getattr(yaml, "CSafeLoader", None)  # present when PyYAML was built with libyaml
@@ -203,6 +205,7 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
                     "use YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an optional +01:00")
         return parsed
 
+    data = _joined_pairs(data)
     for key in FIELDS:
         bad = next((found for part in _strings(data.get(key)) if (found := NOT_TEXT_CHARS.search(part))), None)
         if bad:
@@ -241,6 +244,18 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
         extra=extra,
     )
     return meta, problems
+
+
+def _joined_pairs(value: Any) -> Any:
+    """The value with each surrogate pair in its strings made the character it encodes: YAML reads the
+    escape "\\ud83d\\ude00", which JSON writers emit for an emoji, as two lone surrogates."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass") if _PAIRED.search(value) else value
+    if isinstance(value, dict):
+        return {_joined_pairs(key): _joined_pairs(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_joined_pairs(item) for item in value]
+    return value
 
 
 def _strings(value: Any):

@@ -96,3 +96,10 @@ def test_thirty_topics_build_with_a_page_and_feed_each(make_site, capsys):
     code, err = build(root, capsys)
     assert code == 0, err
     assert len(list((root / "output/topics").glob("*/feed.xml"))) == 30
+
+
+def test_an_emoji_written_as_a_json_surrogate_pair_escape_is_one_character(make_site, capsys):
+    root = make_site({"content/a.md": '---\ntitle: "Launch \\ud83d\\ude80"\ndate: 2026-01-01\n---\nx\n'})
+    code, err = build(root, capsys)
+    assert code == 0, err
+    assert "Launch \U0001f680" in (root / "output/reports/a/index.html").read_text(encoding="utf-8")
