@@ -12,7 +12,7 @@ from .cache import Entry, ReportCache, Terms, decode_entry, encode_entry
 from .content import make_report
 from .errors import Problem, unexpected
 from .frontmatter import parse_document
-from .markup import MarkdownRenderer, NestingError, Rendered
+from .markup import MarkdownRenderer, MarkupError, Rendered
 from .model import Document, FrontMatter, SiteConfig, Source
 from .search import IndexTerms, report_index_terms
 from .terms import report_terms, tokenize
@@ -129,9 +129,10 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
         return None, problems
     try:
         rendered = markdown.render(document.body)
-    except RecursionError as error:
-        line = document.body_line + (error.line - 1 if isinstance(error, NestingError) else 0)
-        return None, [Problem(f"content/{source.rel}", line, "the Markdown is nested too deeply to render",
+    except MarkupError as error:
+        return None, [Problem(f"content/{source.rel}", document.body_line + error.line - 1, error.message, error.hint)]
+    except RecursionError:
+        return None, [Problem(f"content/{source.rel}", document.body_line, "the Markdown is nested too deeply to render",
                               "reduce the levels of nested lists or quotes")]
     report = make_report(document, rendered, config, now)
     tokens = tokenize(report.text)  # once, for both kinds of terms
