@@ -186,7 +186,10 @@ def _resolve(report: Card, body: str, world: World, base_path: str, source_text:
     def rewrite(match: re.Match) -> str:
         attribute = match.group(1)
         target = html.unescape(match.group(2))  # as written in Markdown, as messages show it
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # "http://[..." is no URL urllib can read: leave the link as written
+            return match.group(0)
         if parts.scheme or parts.netloc or not parts.path:
             return match.group(0)
         suffix = _suffix(parts.query, parts.fragment) if parts.query or parts.fragment else ""

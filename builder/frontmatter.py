@@ -2,18 +2,26 @@
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any
 
 import yaml
 
 from .errors import Problem
+from .markup import NOT_TEXT_CHARS
 from .model import Document, FrontMatter, Source
 from .urls import is_valid_slug
 
 FIELDS = ("title", "date", "updated", "author", "summary", "tags", "highlights", "slug", "draft",
           "image", "extra")
 REQUIRED = ("title", "date")
+# Each topic of a report is a page whose card of it lists every topic, and a feed carrying it whole:
+# output grows with the square of a report's topics (5,000 on one report wrote 2.3 GB).
+MAX_TAGS = 30
+MAX_TAG_CHARS = 100  # a topic's slug names a folder, and file systems stop at 255 bytes
+MAX_SLUG_CHARS = 100
+_PAIRED = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 _FastLoader = getattr(yaml, "CSafeLoader", None)  # present when PyYAML was built with libyaml
@@ -197,13 +205,28 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
                     "use YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an optional +01:00")
         return parsed
 
+    data = _joined_pairs(data)
+    for key in FIELDS:
+        bad = next((found for part in _strings(data.get(key)) if (found := NOT_TEXT_CHARS.search(part))), None)
+        if bad:
+            problem(key, f"'{key}' holds the character U+{ord(bad.group()):04X}, which web pages and feeds cannot carry",
+                    "remove it; a YAML escape such as \\ud800 or \\x01 writes one")
+            data = {**data, key: None}
     title = text("title")
     when = moment("date")
     updated = moment("updated")
     if when and updated and updated < when:
         problem("updated", "'updated' is earlier than 'date'", "swap them, or drop 'updated'")
+    tags = text_list("tags")
+    if len(tags) > MAX_TAGS:
+        problem("tags", f"'tags' lists {len(tags)} topics, more than the {MAX_TAGS} a report may have",
+                "keep the topics a reader would browse it by")
+    if any(len(tag) > MAX_TAG_CHARS for tag in tags):
+        problem("tags", f"a topic in 'tags' is longer than {MAX_TAG_CHARS} characters", "name topics in a few words")
     slug = text("slug")
-    if slug and not is_valid_slug(slug):
+    if len(slug) > MAX_SLUG_CHARS:
+        problem("slug", f"'slug' is longer than {MAX_SLUG_CHARS} characters", "keep it to a few words")
+    elif slug and not is_valid_slug(slug):
         problem("slug", f"'slug' must be lowercase words joined by hyphens, got {slug!r}",
                 "for example: slug: eu-network-vendors")
     draft = data.get("draft", False)
@@ -216,11 +239,36 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
         extra = {}
     meta = FrontMatter(
         title=title, date=when or datetime.min.replace(tzinfo=timezone.utc), updated=updated,
-        author=text("author"), summary=text("summary"), tags=text_list("tags"),
+        author=text("author"), summary=text("summary"), tags=tags,
         highlights=text_list("highlights"), slug=slug, draft=draft, image=text("image") or None,
         extra=extra,
     )
     return meta, problems
+
+
+def _joined_pairs(value: Any) -> Any:
+    """The value with each surrogate pair in its strings made the character it encodes: YAML reads the
+    escape "\\ud83d\\ude00", which JSON writers emit for an emoji, as two lone surrogates."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass") if _PAIRED.search(value) else value
+    if isinstance(value, dict):
+        return {_joined_pairs(key): _joined_pairs(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_joined_pairs(item) for item in value]
+    return value
+
+
+def _strings(value: Any):
+    """Every string in a front matter value, keys of mappings too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _to_datetime(value: Any, tz: tzinfo) -> datetime | None:

@@ -7,9 +7,11 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import markdown
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
+                     linear_block_parsing)
 from .model import Heading
 from .urls import slugify
 
@@ -40,12 +42,27 @@ _DEEP_PREFIX = re.compile(r"^[ \t>]{%d,}" % (MAX_NESTING + 1), re.M)  # a quick 
 _BRACKET_OR_BLANK = re.compile(r"[\[\]]|\n[ \t]*\n")
 
 
-class NestingError(RecursionError):
-    """A body nested deeper than MAX_NESTING; `line` counts from the body's first line, 1."""
+# C0 and C1 controls but tab and newline, lone surrogates and noncharacters: HTML forbids them, XML (feeds)
+# too, UTF-8 cannot encode a surrogate, and Python-Markdown takes \x02...\x03 for its own placeholders.
+# Text pasted from a PDF or a terminal has controls; only a YAML escape ("\ud800") makes a surrogate.
+_NONCHARACTERS = "".join(chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xfffe, 0xffff))
+NOT_TEXT_CHARS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
+
+
+class MarkupError(Exception):
+    """A body trendsite will not render; `line` counts from the body's first line, 1."""
+
+    def __init__(self, line: int, message: str, hint: str):
+        super().__init__(f"{message} at line {line} of the body")
+        self.line, self.message, self.hint = line, message, hint
+
+
+class NestingError(MarkupError):
+    """A body nested deeper than MAX_NESTING."""
 
     def __init__(self, line: int):
-        super().__init__(f"nested more than {MAX_NESTING} levels deep at line {line} of the body")
-        self.line = line
+        super().__init__(line, f"the Markdown is nested too deeply to render (more than {MAX_NESTING} levels)",
+                         "reduce the levels of nested lists, quotes or brackets")
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,7 @@ def plain_text(html: str) -> str:
     return " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
 
 
-class _SmartyPass(InlineProcessor):
+class _SmartyPass(LinearInline):
     """Smarty's inline pass, minus the work that cannot change anything.
 
     Smarty tries 18 patterns on every text node, which was half the cost of rendering a report.
@@ -92,8 +109,8 @@ class _SmartyPass(InlineProcessor):
 
     _ANY = re.compile(r"""['"]|--|\.\.\.""")
 
-    def __init__(self, md: markdown.Markdown, registry):
-        super().__init__(md)
+    def __init__(self, md: markdown.Markdown, registry, budget: Budget):
+        super().__init__(md, budget)
         self.inlinePatterns = _frozen(registry)
         self._needs = {}  # pattern -> the strings, one of which it needs; unknown patterns always run
         for name, needs in (("smarty-em-dashes", ("--",)), ("smarty-en-dashes", ("--",)),
@@ -113,7 +130,9 @@ class _SmartyPass(InlineProcessor):
 
     def _InlineProcessor__applyPattern(self, pattern, data: str, patternIndex: int, startIndex: int = 0):
         needs = self._needs.get(pattern)
-        if needs is not None and not any(n in data for n in needs):
+        # From startIndex on, where the pattern looks: scanning all of `data` after every match of a
+        # paragraph's many quotes took time in the square of its length.
+        if needs is not None and not any(data.find(n, startIndex) >= 0 for n in needs):
             return data, False, 0  # what InlineProcessor returns when the pattern does not match
         return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
 
@@ -129,7 +148,7 @@ def _heading_id(title: str) -> str:
     return f"{slug}-section" if slug in PAGE_IDS else slug
 
 
-def _create(safe: bool) -> markdown.Markdown:
+def _create(safe: bool, budget: Budget) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["extra", "toc", "smarty", "admonition", "codehilite", "sane_lists", "pymdownx.mark"],
         extension_configs={
@@ -146,8 +165,16 @@ def _create(safe: bool) -> markdown.Markdown:
         md.inlinePatterns.deregister("html")
         # After inline processing (priority 20), when every link exists as an element.
         md.treeprocessors.register(_DropScriptUrls(md), "trendsite_drop_script_urls", 1)
-    md.treeprocessors.register(_SmartyPass(md, md.treeprocessors["smarty"].inlinePatterns), "smarty", 6)
-    md.treeprocessors["inline"].inlinePatterns = _frozen(md.inlinePatterns)
+    md.treeprocessors.register(_SmartyPass(md, md.treeprocessors["smarty"].inlinePatterns, budget), "smarty", 6)
+    footnotes = md.inlinePatterns["footnote"]
+    # The priorities Python-Markdown and its footnotes extension give these patterns.
+    md.inlinePatterns.register(LinearFootnotes(footnotes.pattern, footnotes.footnotes), "footnote", 175)
+    md.inlinePatterns.register(CountedLink(md.inlinePatterns["link"].pattern, md, budget), "link", 160)
+    md.inlinePatterns.register(CountedImage(md.inlinePatterns["image_link"].pattern, md, budget), "image_link", 150)
+    linear_block_parsing(md.parser, budget)
+    inline = LinearInline(md, budget)
+    inline.inlinePatterns = _frozen(md.inlinePatterns)
+    md.treeprocessors.register(inline, "inline", 20)
     return md
 
 
@@ -155,22 +182,39 @@ class MarkdownRenderer:
     """A reusable converter: building Python-Markdown once and resetting it is much cheaper."""
 
     def __init__(self, unsafe_html: bool = False):
-        self._md = _create(safe=not unsafe_html)
+        self._budget = Budget()
+        self._md = _create(safe=not unsafe_html, budget=self._budget)
 
     def render(self, body: str) -> Rendered:
-        """Return the body's HTML, headings for a table of contents, plain text and word count."""
+        """Return the body's HTML, headings for a table of contents, plain text and word count;
+        raise MarkupError for a body too deeply nested or too densely marked up to render in time."""
+        body = NOT_TEXT_CHARS.sub("", body)
         line = nesting_line(body)
         if line is not None:
             raise NestingError(line)
         md = self._md
         md.reset()
-        html = md.convert(body)
+        self._budget.start(body)
+        try:
+            html = md.convert(body)
+        except TooMuchWork as error:
+            raise MarkupError(_line_of(error.text, body), "this paragraph or block has more markup than trendsite "
+                              "renders in reasonable time (Python-Markdown slows with the square of its length)",
+                              "split it with blank lines into shorter paragraphs, or put long runs of symbols "
+                              "in a code block") from None
         headings = tuple(_flatten(md.toc_tokens))
         text = plain_text(html)
         # The first paragraph with words: one holding only an image would leave cards without a teaser.
         first = next((words for p in _FIRST_PARAGRAPH.finditer(html) if (words := plain_text(p.group(1)))), "")
         return Rendered(html=html, headings=headings, first_paragraph=first, text=text,
                         word_count=len(_WORD.findall(text)))
+
+
+def _line_of(text: str, body: str) -> int:
+    """The body line (from 1) where `text`, a paragraph's text as Python-Markdown holds it, starts."""
+    words = re.sub(r"\x02[^\x03]*\x03", "\n", text).strip().split("\n", 1)[0][:40]
+    found = body.find(words) if words else -1
+    return body.count("\n", 0, found) + 1 if found >= 0 else 1
 
 
 def nesting_line(body: str) -> int | None:

@@ -23,7 +23,7 @@ class SiteConfig:
     toc_min_headings: int = 3
     words_per_minute: int = 230
     unsafe_html: bool = False
-    max_file_bytes: int = 2_000_000
+    max_file_bytes: int = 10_000_000  # real publishers write 5-7 MB reports
     timezone: str = "UTC"
     broken_links: str = "error"  # "warn" publishes a site with broken links, naming each
 

@@ -19,7 +19,7 @@ from . import codec
 from .content import make_card
 from .errors import Problem, unexpected
 from .frontmatter import parse_document
-from .markup import MarkdownRenderer, NestingError
+from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig, Source
 from .prose import template_tags
 from .search import report_index_terms
@@ -104,9 +104,10 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
         return None, problems
     try:
         rendered = markdown.render(document.body)
-    except RecursionError as error:
-        line = document.body_line + (error.line - 1 if isinstance(error, NestingError) else 0)
-        return None, [Problem(f"content/{source.rel}", line, "the Markdown is nested too deeply to render",
+    except MarkupError as error:
+        return None, [Problem(f"content/{source.rel}", document.body_line + error.line - 1, error.message, error.hint)]
+    except RecursionError:
+        return None, [Problem(f"content/{source.rel}", document.body_line, "the Markdown is nested too deeply to render",
                               "reduce the levels of nested lists or quotes")]
     warnings = tuple(p for p in problems if not p.is_error) + tuple(template_tags(source, document.body_line))
     head = EntryHead(meta=document.meta, body_line=document.body_line, first_paragraph=rendered.first_paragraph,

@@ -127,3 +127,9 @@ def test_a_template_link_to_nothing_names_the_template(make_site):
     (broken,) = findings_of(root)
     assert (broken.path, broken.line, broken.severity) == ("templates/report.html", None, "error")
     assert broken.message == "the page /reports/a/index.html links to /about/, which the site does not have"
+
+
+def test_check_lists_a_site_with_an_unparseable_link_without_failing(make_site, capsys):
+    root = make_site({"content/a.md": report("A", body="[v6](http://[x/)")})
+    assert main(["check", "--root", str(root)]) == 0
+    assert "failed unexpectedly" not in capsys.readouterr().err
