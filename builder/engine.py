@@ -92,8 +92,10 @@ def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, wo
     store has no entry for; and the problems found."""
     keys = {rel: entry_key(settings.salt, f.digest) for rel, f in found.sources.items()}
     records = store.records()
-    unknown = {rel: key for rel, key in keys.items() if rel not in records or records[rel].entry != key}
-    have = store.heads(set(unknown.values()))
+    unknown = {rel: key for rel, key in keys.items()
+               if rel not in records or records[rel].entry != key or not reads_hold(records[rel].reads, found)}
+    # An entry is keyed by its source's text; one that read files beside it holds while their bytes do.
+    have = {key for key, head in store.heads(set(unknown.values())).items() if reads_hold(head.reads, found)}
     todo: dict[str, tuple[str, Source]] = {}
     problems: list[Problem] = []
     for rel, key in unknown.items():
@@ -107,6 +109,11 @@ def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, wo
     failed = {p.path[len("content/"):] for p in found_problems if p.is_error} | (todo.keys() - made.keys())
     failed |= {p.path[len("content/"):] for p in problems}
     return {rel: key for rel, key in keys.items() if rel not in failed}, problems + found_problems
+
+
+def reads_hold(reads: tuple[tuple[str, str], ...], found: ContentScan) -> bool:
+    """Whether every file beside a report that its entry read still has the bytes it read."""
+    return all((file := found.assets.get(path)) is not None and file.digest == made for path, made in reads)
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed
     kept: dict[str, Record] = {}
     for rel, key in keys.items():
         record = old.get(rel)
-        if (same_settings and record is not None and record.entry == key
+        if (same_settings and record is not None and record.entry == key and reads_hold(record.reads, found)
                 and record.card.future == (record.card.date > now)):
             kept[rel] = record
             cards[rel] = record.card
@@ -163,8 +170,10 @@ def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed
         card_digest = digest(codec.dump(codec.encode_card(card)))
         records[rel] = Record(
             source=rel, entry=key, card=card, card_digest=card_digest,
-            page_digest=digest(key, card_digest, codec.dump(resolved.answers)),
-            terms_digest=head.terms_digest, search_digest=head.search_digest, links=resolved.answers,
+            # The key stands for the source's text; the files the entry read count besides it.
+            page_digest=digest(key, codec.dump(head.reads), card_digest, codec.dump(resolved.answers)),
+            terms_digest=head.terms_digest, search_digest=head.search_digest, reads=head.reads,
+            links=resolved.answers,
             site_links=tuple(tuple(link) for link in resolved.site_links),
             html=resolved.html if resolved.html != html else None,
             notes=head.notes + codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)))

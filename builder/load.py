@@ -6,6 +6,7 @@ import hashlib
 import os
 import posixpath
 import stat as stat_kind
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -44,10 +45,18 @@ def is_ignored(name: str) -> bool:
     return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
 
 
-def stamp_of(stat: os.stat_result) -> str:
+# A file changed this recently may change again within the same tick of the file system's clock,
+# keeping its stamp (git's "racily clean" files): its stamp is marked so that it never matches, and
+# the next scan reads it again. Two seconds covers the coarsest clocks (FAT's).
+RACY_NS = 2_000_000_000
+
+
+def stamp_of(stat: os.stat_result, scanned_ns: int | None = None) -> str:
     """Identity, size, mtime and ctime: ctime changes on every write and rename, and cannot be set
-    back by a program."""
-    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+    back by a program. Marked racy when changed less than RACY_NS before `scanned_ns`."""
+    stamp = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+    recent = scanned_ns is not None and scanned_ns - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS
+    return stamp + ":racy" if recent else stamp
 
 
 def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str, str]], read_all: bool = False
@@ -65,6 +74,7 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
                 else "create it and add a report with `trendsite new`")
         return ContentScan({}, {}, {}, (Problem("content", None, f"no content/ folder in {root}", hint),))
     real_root = content.resolve()
+    scanned_ns = time.time_ns()
     sources: dict[str, ContentFile] = {}
     assets: dict[str, ContentFile] = {}
     read: dict[str, Source] = {}
@@ -89,8 +99,10 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
             problems.append(warning(shown, None, f"is {_KINDS.get(stat_kind.S_IFMT(stat.st_mode), 'not a file')}, "
                                     "not a file, so it is left out", "remove it from content/"))
             continue
-        stamp = stamp_of(stat)
+        stamp = stamp_of(stat, scanned_ns)
         last = known.get(rel)
+        if last is not None and last[0].endswith(":racy"):
+            last = None  # recorded while it could still change unseen: read it again
         if not rel.endswith(".md"):
             stem, suffix = posixpath.splitext(rel)
             if suffix.lower() in _OTHER_MARKDOWN:
@@ -165,6 +177,34 @@ def _unreachable(shown: str, exc: OSError) -> Problem:
 
 def digest_text(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class ReportFiles:
+    """The files beside one report that its Markdown reads (a chart's data, say), read only from inside
+    content/ and recorded with their digests: the report's entry depends on them as on its own text."""
+
+    def __init__(self, content: Path, rel: str):
+        self._content = content
+        self._folder = posixpath.dirname(rel)
+        self.read: dict[str, str] = {}  # path in content/ -> digest of the bytes read
+
+    def path_of(self, target: str) -> str:
+        """The path in content/ a link written in the report names; ValueError if it leads outside."""
+        path = posixpath.normpath(posixpath.join(self._folder, target))
+        if target.startswith("/") or not path or path == ".." or path.startswith("../") or "\0" in path:
+            raise ValueError(f"{target!r} is outside the content folder")
+        return path
+
+    def bytes_of(self, target: str) -> bytes:
+        """The bytes of the file `target` names, relative to the report; OSError or ValueError if it cannot
+        be read (outside content/, missing, not a regular file, or reached through a link that leads out)."""
+        path = self.path_of(target)
+        real = (self._content / path).resolve()
+        if not real.is_relative_to(self._content.resolve()):
+            raise ValueError(f"{target!r} leads outside the content folder")
+        data = read_file(self._content / path)
+        self.read[path] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        return data
 
 
 def site_above(folder: Path) -> Path | None:

@@ -12,6 +12,7 @@ from markdown.util import AtomicString
 
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
                      linear_block_parsing)
+from .load import ReportFiles
 from .model import Heading
 from .urls import slugify
 
@@ -185,15 +186,18 @@ class MarkdownRenderer:
         self._budget = Budget()
         self._md = _create(safe=not unsafe_html, budget=self._budget)
 
-    def render(self, body: str) -> Rendered:
+    def render(self, body: str, files: ReportFiles | None = None) -> Rendered:
         """Return the body's HTML, headings for a table of contents, plain text and word count;
-        raise MarkupError for a body too deeply nested or too densely marked up to render in time."""
+        raise MarkupError for a body too deeply nested or too densely marked up to render in time.
+
+        `files` reads the files beside the report that the body uses (extensions find it as md.files)."""
         body = NOT_TEXT_CHARS.sub("", body)
         line = nesting_line(body)
         if line is not None:
             raise NestingError(line)
         md = self._md
         md.reset()
+        md.files = files
         self._budget.start(body)
         try:
             html = md.convert(body)

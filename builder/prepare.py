@@ -19,6 +19,7 @@ from . import codec
 from .content import make_card
 from .errors import Problem, unexpected
 from .frontmatter import parse_document
+from .load import ReportFiles
 from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig, Source
 from .prose import template_tags
@@ -47,15 +48,13 @@ def entry_key(salt: str, source_digest: str) -> str:
 
 def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfig, tz: tzinfo, store: Store,
                     workers: int = 1, progress: Progress | None = None) -> tuple[dict[str, str], list[Problem]]:
-    """Content path -> entry key of every source (source path -> (key, Source)) that prepared without
-    errors, making and storing the entries the store lacks; and the problems found."""
+    """Prepare each source (content path -> (entry key, Source)) and store its entry by its key; return
+    content path -> key of those that prepared without errors, and the problems found."""
     keys = {rel: key for rel, (key, _) in sources.items()}
-    have = store.heads(set(keys.values()))
-    todo = [source for rel, (key, source) in sources.items() if key not in have]
     problems: list[Problem] = []
     failed: set[str] = set()
-    done = len(sources) - len(todo)
-    for chunk, results in _compute(todo, config, tz, workers):
+    done = 0
+    for chunk, results in _compute([source for _, source in sources.values()], config, tz, workers):
         made = {}
         for source, (entry, found) in zip(chunk, results):
             problems += found
@@ -102,8 +101,9 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
     document, problems = parse_document(source, tz)
     if document is None:
         return None, problems
+    files = ReportFiles(source.path.parents[source.rel.count("/")], source.rel)
     try:
-        rendered = markdown.render(document.body)
+        rendered = markdown.render(document.body, files)
     except MarkupError as error:
         return None, [Problem(f"content/{source.rel}", document.body_line + error.line - 1, error.message, error.hint)]
     except RecursionError:
@@ -113,8 +113,8 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
     head = EntryHead(meta=document.meta, body_line=document.body_line, first_paragraph=rendered.first_paragraph,
                      word_count=rendered.word_count, headings=rendered.headings,
                      anchors=frozenset(h.id for h in rendered.headings) | frozenset(_ID.findall(rendered.html)),
-                     notes=codec.encode_notes(warnings), terms_digest="",
-                     search_digest="")
+                     notes=codec.encode_notes(warnings), terms_digest="", search_digest="",
+                     reads=tuple(sorted(files.read.items())))
     # Terms come from the card's title and summary: a summary not written is the first paragraph's.
     card = make_card(source.rel, head, SiteConfig(), datetime.max.replace(tzinfo=tz))
     tokens = tokenize(rendered.text)  # once, for both kinds of terms

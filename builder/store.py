@@ -51,8 +51,8 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs(path TEXT PRIMARY KEY, stamp TEXT NOT NULL, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports(source TEXT PRIMARY KEY, entry TEXT NOT NULL, card BLOB NOT NULL,
                                    card_digest TEXT NOT NULL, page_digest TEXT NOT NULL, terms_digest TEXT NOT NULL,
-                                   search_digest TEXT NOT NULL, links BLOB NOT NULL, site_links BLOB NOT NULL, html TEXT,
-                                   notes BLOB NOT NULL);
+                                   search_digest TEXT NOT NULL, reads BLOB NOT NULL, links BLOB NOT NULL,
+                                   site_links BLOB NOT NULL, html TEXT, notes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, identity TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, digest TEXT NOT NULL, data BLOB NOT NULL);
@@ -101,6 +101,7 @@ class EntryHead:
     notes: tuple[tuple, ...]  # codec.encode_notes of the problems (warnings) found while preparing
     terms_digest: str  # of the Entry's terms: Explore more need not look at an edit that leaves them
     search_digest: str  # of the Entry's search terms and text
+    reads: tuple[tuple[str, str], ...] = ()  # (path in content/, digest) of each file beside it that it read
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Record:
     page_digest: str  # of everything its own page shows of it
     terms_digest: str  # of its Explore-more terms (store.EntryHead)
     search_digest: str  # of its search terms and text (store.EntryHead)
+    reads: tuple[tuple[str, str], ...]  # the files beside it its entry read (store.EntryHead)
     links: tuple  # the answers its links were resolved with (content.resolve_report)
     site_links: tuple  # its site-absolute links, as content.SiteLink tuples: checked against every build's files
     html: str | None  # its body with links resolved, when that differs from the entry's
@@ -421,36 +423,42 @@ def _stamp(db: sqlite3.Connection) -> None:
 def _encode_head(head: EntryHead) -> tuple:
     return (codec.encode_meta(head.meta), head.body_line, head.first_paragraph, head.word_count,
             codec.encode_headings(head.headings), tuple(sorted(head.anchors)), head.notes, head.terms_digest,
-            head.search_digest)
+            head.search_digest, head.reads)
 
 
 def _decode_head(data: bytes) -> EntryHead:
-    meta, body_line, first, words, headings, anchors, notes, terms, search = codec.load(data)
+    meta, body_line, first, words, headings, anchors, notes, terms, search, reads = codec.load(data)
     codec.decode_notes(notes, "")  # checks their shape
     if not (type(body_line) is int and type(words) is int and type(first) is str and type(terms) is str
-            and type(search) is str):
+            and type(search) is str and _is_reads(reads)):
         raise TypeError("an entry of the wrong types")
     return EntryHead(meta=codec.decode_meta(meta), body_line=body_line, first_paragraph=first, word_count=words,
                      headings=codec.decode_headings(headings), anchors=frozenset(map(str, anchors)), notes=notes,
-                     terms_digest=terms, search_digest=search)
+                     terms_digest=terms, search_digest=search, reads=reads)
+
+
+def _is_reads(reads: Any) -> bool:
+    return type(reads) is tuple and all(type(r) is tuple and len(r) == 2 and all(type(v) is str for v in r)
+                                         for r in reads)
 
 
 def _encode_record(record: Record) -> tuple:
     return (record.source, record.entry, codec.dump(codec.encode_card(record.card)), record.card_digest,
-            record.page_digest, record.terms_digest, record.search_digest, codec.dump(record.links),
-            codec.dump(record.site_links), record.html, codec.dump(record.notes))
+            record.page_digest, record.terms_digest, record.search_digest, codec.dump(record.reads),
+            codec.dump(record.links), codec.dump(record.site_links), record.html, codec.dump(record.notes))
 
 
 def _decode_record(row: tuple) -> Record:
-    source, entry, card, card_digest, page_digest, terms_digest, search_digest, links, site_links, html, notes = row
+    (source, entry, card, card_digest, page_digest, terms_digest, search_digest, reads, links, site_links, html,
+     notes) = row
     decoded_notes = codec.load(notes)
     codec.decode_notes(decoded_notes, source)
     record = Record(source=source, entry=entry, card=codec.decode_card(codec.load(card)), card_digest=card_digest,
                     page_digest=page_digest, terms_digest=terms_digest, search_digest=search_digest,
-                    links=codec.load(links), site_links=codec.load(site_links), html=html, notes=decoded_notes)
+                    reads=codec.load(reads), links=codec.load(links), site_links=codec.load(site_links), html=html, notes=decoded_notes)
     if not all(type(v) is str for v in (source, entry, card_digest, page_digest, terms_digest, search_digest)) or not (
             html is None or type(html) is str) or type(record.links) is not tuple or not all(
-            type(link) is tuple and len(link) == 4 for link in record.site_links):
+            type(link) is tuple and len(link) == 4 for link in record.site_links) or not _is_reads(record.reads):
         raise TypeError("a report record of the wrong types")
     return record
 

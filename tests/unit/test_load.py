@@ -1,6 +1,9 @@
 """load.py: sorted discovery, editor litter skipped, UTF-8 with BOM and any line ending, nothing from outside."""
 from __future__ import annotations
 
+import os
+
+from builder import load
 from builder.load import scan_content
 
 LIMIT = 100_000
@@ -79,7 +82,8 @@ def test_markdown_not_named_md_is_a_problem_not_published_as_its_source(tmp_path
         "content/ai/b.markdown: is Markdown, but only files ending in .md are reports (rename it to b.md)"]
 
 
-def test_a_file_whose_stamp_is_unchanged_is_not_read_again(tmp_path):
+def test_a_file_whose_stamp_is_unchanged_is_not_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "RACY_NS", 0)  # as if the files were written long before the scan
     root = site(tmp_path, {"a.md": b"first", "b.md": b"second", "pic.png": b"p"})
     first = load_content(root, LIMIT)
     known = {f.rel: (f.stamp, f.digest) for f in (*first.sources.values(), *first.assets.values())}
@@ -88,3 +92,14 @@ def test_a_file_whose_stamp_is_unchanged_is_not_read_again(tmp_path):
     assert list(again.read) == ["b.md"]
     assert again.sources["a.md"] == first.sources["a.md"] and again.assets == first.assets
     assert again.sources["b.md"].digest != first.sources["b.md"].digest
+
+
+def test_a_file_changed_within_a_clock_tick_of_its_scan_is_read_again(tmp_path):
+    root = site(tmp_path, {"a.md": b"one"})
+    first = load_content(root, LIMIT)
+    known = {f.rel: (f.stamp, f.digest) for f in first.sources.values()}
+    status = (root / "content" / "a.md").stat()
+    (root / "content" / "a.md").write_bytes(b"two")  # the same size, perhaps the same mtime
+    os.utime(root / "content" / "a.md", ns=(status.st_atime_ns, status.st_mtime_ns))
+    again = scan_content(root, LIMIT, known)
+    assert again.read["a.md"].text == "two" and again.sources["a.md"].digest != first.sources["a.md"].digest

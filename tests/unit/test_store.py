@@ -160,3 +160,44 @@ def test_an_entry_is_keyed_by_the_settings_markdown_reads():
     assert prepare.prepare_salt(SiteConfig()) == prepare.prepare_salt(SiteConfig(per_page=3))
     assert prepare.prepare_salt(SiteConfig()) != prepare.prepare_salt(SiteConfig(unsafe_html=True))
     assert prepare.prepare_salt(SiteConfig()) != prepare.prepare_salt(SiteConfig(timezone="Europe/Berlin"))
+
+
+@pytest.fixture
+def reads_data(monkeypatch):
+    """Markdown that shows the bytes of data.csv beside the report, as a chart made from it would."""
+    from builder import markup
+    real = markup.MarkdownRenderer.render
+
+    def render(self, body, files=None):
+        rendered = real(self, body, files)
+        if files is not None and "DATA-HERE" in body:
+            return rendered.__class__(**{**rendered.__dict__, "html": rendered.html.replace(
+                "DATA-HERE", files.bytes_of("data.csv").decode())})
+        return rendered
+
+    monkeypatch.setattr(markup.MarkdownRenderer, "render", render)
+
+
+def test_a_report_is_made_again_when_a_file_its_markdown_read_changes(make_site, tmp_path, reads_data):
+    root = make_site({"content/ai/a.md": report("A", body="Data: DATA-HERE"), "content/ai/data.csv": "x,1\n",
+                      "content/b.md": report("B")})
+    build_site(root)
+    (root / "content" / "ai" / "data.csv").write_text("x,2\n")
+    result = build_site(root)
+    assert "reports/a/index.html" in result.site.rendered and "reports/b/index.html" not in result.site.rendered
+    assert "x,2" in (root / "output" / "reports" / "a" / "index.html").read_text()
+    shutil.rmtree(root / CACHE_DIR)
+    build_site(root, output=tmp_path / "clean")
+    assert published(tmp_path / "clean") == published(root / "output")
+
+
+def test_a_file_a_report_reads_must_stay_inside_content(tmp_path):
+    from builder.load import ReportFiles
+    (tmp_path / "content" / "ai").mkdir(parents=True)
+    (tmp_path / "secret.csv").write_text("no")
+    (tmp_path / "content" / "ai" / "link.csv").symlink_to(tmp_path / "secret.csv")
+    files = ReportFiles(tmp_path / "content", "ai/a.md")
+    for target in ("../../secret.csv", "/etc/passwd", "link.csv"):
+        with pytest.raises(ValueError):
+            files.bytes_of(target)
+    assert files.read == {}
