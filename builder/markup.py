@@ -14,6 +14,7 @@ from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearI
                      linear_block_parsing)
 from .load import ReportFiles
 from .model import Heading
+from .store import Made
 from .urls import slugify
 
 SUMMARY_WORDS = 50
@@ -186,11 +187,12 @@ class MarkdownRenderer:
         self._budget = Budget()
         self._md = _create(safe=not unsafe_html, budget=self._budget)
 
-    def render(self, body: str, files: ReportFiles | None = None) -> Rendered:
+    def render(self, body: str, files: ReportFiles | None = None, made: Made | None = None) -> Rendered:
         """Return the body's HTML, headings for a table of contents, plain text and word count;
         raise MarkupError for a body too deeply nested or too densely marked up to render in time.
 
-        `files` reads the files beside the report that the body uses (extensions find it as md.files)."""
+        Extensions find `files`, which reads the files beside the report that the body uses, as md.files,
+        and `made`, the store of what they make from other values (a chart's SVG), as md.made."""
         body = NOT_TEXT_CHARS.sub("", body)
         line = nesting_line(body)
         if line is not None:
@@ -198,6 +200,7 @@ class MarkdownRenderer:
         md = self._md
         md.reset()
         md.files = files
+        md.made = made
         self._budget.start(body)
         try:
             html = md.convert(body)

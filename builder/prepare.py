@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from itertools import repeat
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from . import codec
@@ -24,7 +25,7 @@ from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig, Source
 from .prose import template_tags
 from .search import report_index_terms
-from .store import Entry, EntryHead, Store, code_version, digest
+from .store import Entry, EntryHead, Made, Store, code_version, digest
 from .terms import report_terms, tokenize
 
 # Starting a worker (a fresh interpreter importing Markdown and Pygments) costs about as much as
@@ -54,7 +55,7 @@ def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfi
     problems: list[Problem] = []
     failed: set[str] = set()
     done = 0
-    for chunk, results in _compute([source for _, source in sources.values()], config, tz, workers):
+    for chunk, results in _compute([source for _, source in sources.values()], config, tz, workers, store.made):
         made = {}
         for source, (entry, found) in zip(chunk, results):
             problems += found
@@ -69,41 +70,48 @@ def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfi
     return {rel: key for rel, key in keys.items() if rel not in failed}, problems
 
 
-def _compute(sources: list[Source], config: SiteConfig, tz: tzinfo, workers: int):
+def _compute(sources: list[Source], config: SiteConfig, tz: tzinfo, workers: int, made: Made):
     """Yield (chunk, results) per chunk of sources, from worker processes when there is enough work."""
     chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
     workers = min(workers, len(chunks))
-    if len(sources) < PARALLEL_MIN or workers < 2:
+    if len(sources) < PARALLEL_MIN or workers < 2 or made.path is None:
         for chunk in chunks:
-            yield chunk, prepare_chunk(chunk, config, tz)
+            yield chunk, prepare_chunk(chunk, config, tz, made)
         return
     # "spawn": a worker starts from a clean interpreter instead of a copy of this process's memory.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from zip(chunks, pool.map(prepare_chunk, chunks, repeat(config), repeat(tz)))
+        yield from zip(chunks, pool.map(prepare_chunk, chunks, repeat(config), repeat(tz), repeat(made.path)))
 
 
-def prepare_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo
+def prepare_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, made: Made | Path | None = None
                   ) -> list[tuple[Entry | None, list[Problem]]]:
-    """For each source: its entry (None if it has errors) and its problems."""
+    """For each source: its entry (None if it has errors) and its problems. `made` keeps what extensions
+    make from other files (charts, say): the store's, the path of its database in a worker process, or
+    None to keep nothing."""
+    own = isinstance(made, Path)
+    if own:
+        made = Made.open(made)
     markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
     out = []
     for source in sources:
         try:
-            out.append(_prepare_one(source, markdown, config, tz))
+            out.append(_prepare_one(source, markdown, config, tz, made))
         except Exception as exc:  # the error boundary of one report: the others still build
             out.append((None, [unexpected(f"content/{source.rel}", exc)]))
+    if own:
+        made.mark_used()
     return out
 
 
-def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig, tz: tzinfo
+def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig, tz: tzinfo, made: Made | None
                  ) -> tuple[Entry | None, list[Problem]]:
     document, problems = parse_document(source, tz)
     if document is None:
         return None, problems
     files = ReportFiles(source.path.parents[source.rel.count("/")], source.rel)
     try:
-        rendered = markdown.render(document.body, files)
+        rendered = markdown.render(document.body, files, made)
     except MarkupError as error:
         return None, [Problem(f"content/{source.rel}", document.body_line + error.line - 1, error.message, error.hint)]
     except RecursionError:

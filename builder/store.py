@@ -45,6 +45,7 @@ _VALUES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries(key TEXT PRIMARY KEY, head BLOB NOT NULL, html TEXT NOT NULL, text TEXT NOT NULL,
                                    terms BLOB NOT NULL, index_terms BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS made(key TEXT PRIMARY KEY, data BLOB NOT NULL, used REAL NOT NULL);
 """
 _STATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -86,6 +87,55 @@ def code_version() -> str:
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{library}=none")
     return digest(*parts)
+
+
+class Made:
+    """Bytes made from other bytes (a chart from its specification and data, a smaller copy of a picture),
+    keyed by a digest of everything they are made from, in values.sqlite. Worker processes open their own
+    (Made.open); values not used for PRUNE_DAYS are dropped."""
+
+    PRUNE_DAYS = 30
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+        self._used: set[str] = set()
+
+    @classmethod
+    def open(cls, path: Path) -> Made:
+        """A connection of its own to the values database at `path` (from Made.path)."""
+        return cls(_connect(path, _VALUES_SCHEMA, []))
+
+    @property
+    def path(self) -> Path | None:
+        """The database file, for worker processes; None for a store that is not kept."""
+        name = self._db.execute("PRAGMA database_list").fetchone()[2]
+        return Path(name) if name else None
+
+    def get(self, key: str) -> bytes | None:
+        row = self._db.execute("SELECT data FROM made WHERE key = ?", (key,)).fetchone()
+        if row is None or type(row[0]) is not bytes:
+            return None
+        self._used.add(key)
+        return row[0]
+
+    def put(self, key: str, data: bytes) -> None:
+        with _transaction(self._db):
+            self._db.execute("INSERT OR REPLACE INTO made VALUES (?, ?, julianday('now'))", (key, data))
+
+    def make(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The value stored under `key`, made and stored if there is none."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
+    def mark_used(self) -> None:
+        """Record that the values read since the last call are still wanted, and drop those long unused."""
+        used, self._used = self._used, set()
+        with _transaction(self._db):
+            self._db.executemany("UPDATE made SET used = julianday('now') WHERE key = ?", [(k,) for k in used])
+            self._db.execute("DELETE FROM made WHERE used < julianday('now') - ?", (self.PRUNE_DAYS,))
 
 
 @dataclass(frozen=True)
@@ -156,6 +206,7 @@ class Store:
     def __init__(self, values: sqlite3.Connection, state: sqlite3.Connection, notices: list[str], persistent: bool):
         self._values = values
         self._state = state
+        self.made = Made(values)  # values made from other values, by a digest of what they are made from
         self.notices = notices  # one-line notes for the person running the build (a store discarded...)
         self.persistent = persistent  # False when .trendsite-cache/ could not be written: nothing is kept
         self._meta: dict[str, str] | None = None
@@ -247,7 +298,8 @@ class Store:
 
     def prune(self) -> None:
         """Drop entries no report of this state uses, once entries were added: the old versions of edited
-        reports. Other outputs' states prepare again any they miss."""
+        reports. Other outputs' states prepare again any they miss. Made values long unused go too."""
+        self.made.mark_used()
         if not self.added_entries:
             return
         self.added_entries = False

@@ -168,8 +168,8 @@ def reads_data(monkeypatch):
     from builder import markup
     real = markup.MarkdownRenderer.render
 
-    def render(self, body, files=None):
-        rendered = real(self, body, files)
+    def render(self, body, files=None, made=None):
+        rendered = real(self, body, files, made)
         if files is not None and "DATA-HERE" in body:
             return rendered.__class__(**{**rendered.__dict__, "html": rendered.html.replace(
                 "DATA-HERE", files.bytes_of("data.csv").decode())})
@@ -201,3 +201,14 @@ def test_a_file_a_report_reads_must_stay_inside_content(tmp_path):
         with pytest.raises(ValueError):
             files.bytes_of(target)
     assert files.read == {}
+
+
+def test_a_made_value_is_kept_by_its_key_for_worker_processes_too(tmp_path):
+    with Store.open(tmp_path, tmp_path / "output") as opened:
+        calls = []
+        assert opened.made.make("k1", lambda: calls.append(1) or b"svg") == b"svg"
+        assert opened.made.make("k1", lambda: calls.append(1) or b"other") == b"svg" and calls == [1]
+        elsewhere = store.Made.open(opened.made.path)  # as a worker process opens it
+        assert elsewhere.get("k1") == b"svg" and elsewhere.get("k2") is None
+        elsewhere.put("k2", b"png")
+        assert opened.made.get("k2") == b"png"
