@@ -39,9 +39,6 @@ class BuildOptions:
     # Told, once, that the build waits for another trendsite process writing the same output folder.
     waiting: Callable[[str], None] | None = field(default=None, compare=False)
 
-    def describe(self) -> tuple[str, ...]:
-        """The options every page depends on, for the settings digest."""
-        return (f"drafts={self.drafts}", f"future={self.future}")
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     now = options.now or datetime.now(timezone.utc)
     root = options.root
     changes = Changes()
-    settings = engine.read_settings(root, options.base_url, options.describe())  # settings, theme, options
+    settings = engine.read_settings(root, options.base_url)             # settings and theme
     config = settings.config
     found = engine.scan(root, settings, store)                         # content/: what changed
     problems = list(found.problems)

@@ -22,7 +22,7 @@ import posixpath
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from . import codec, feeds
 from .config import load_config, site_timezone
@@ -46,7 +46,7 @@ SEARCH = "search"
 
 @dataclass(frozen=True)
 class Settings:
-    """What every page depends on: the site's settings, its theme and trendsite's code, and the options."""
+    """What every page depends on: the site's settings, its theme and trendsite's code."""
 
     config: SiteConfig
     dirs: tuple[Path, ...]  # template folders, the site's own first
@@ -55,12 +55,15 @@ class Settings:
     salt: str  # what entries depend on besides their text (prepare.prepare_salt)
 
 
-def read_settings(root: Path, base_url: str | None, options: Iterable[str]) -> Settings:
-    """The settings (with base_url replaced, for a deploy preview), the theme's files and their digest."""
+def read_settings(root: Path, base_url: str | None) -> Settings:
+    """The settings (with base_url replaced, for a deploy preview), the theme's files and their digest.
+
+    --drafts and --future are not in it: they change which reports are published, which every page
+    that shows one already counts (listing.fingerprint)."""
     config = load_config(root, base_url)
     dirs = theme_dirs(root)
     static = collect_static(dirs)
-    parts: list[str | bytes] = [code_version(), repr(config), *options]
+    parts: list[str | bytes] = [code_version(), repr(config)]
     for folder in dirs:
         for base, subdirs, names in os.walk(folder):
             subdirs.sort()
