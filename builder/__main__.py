@@ -127,7 +127,7 @@ def _build(args: argparse.Namespace) -> int:
     finally:
         bar.clear()
     # A published site's own warnings: `serve` needs no base_url.
-    _print_problems([*base_url_warnings(result.site.config), *result.site.warnings], args.debug)
+    _print_problems([*base_url_warnings(result.site.config, options.root), *result.site.warnings], args.debug)
     print(summary_line(result, options.output))
     return 0
 

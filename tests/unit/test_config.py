@@ -6,6 +6,7 @@ from builder.check import check_site
 from builder.config import load_config, parse_config
 from builder.errors import BuildError
 from builder.preview import Preview
+from builder.watch import CONFIG, classify
 from conftest import NOW, report
 
 
@@ -122,3 +123,45 @@ def test_serve_does_not_warn_about_base_url_as_it_serves_this_computer(make_site
     root = make_site({"content/a.md": "---\ntitle: A\ndate: not a date\n---\n"})
     outcome = Preview(BuildOptions(root=root, output=root / "output", now=NOW)).rebuild(None)
     assert [p.path for p in outcome.problems] == ["content/a.md"]
+
+
+def test_settings_are_read_from_trendsite_toml_at_its_top_level(tmp_path):
+    (tmp_path / "trendsite.toml").write_text('title = "X"\nper_page = 3\n')
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "not-the-site"\n')
+    config = load_config(tmp_path)
+    assert (config.title, config.per_page) == ("X", 3)
+
+
+def test_settings_in_both_trendsite_toml_and_pyproject_are_an_error_naming_both(tmp_path):
+    (tmp_path / "trendsite.toml").write_text('title = "X"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.trendsite]\ntitle = "Y"\n')
+    with pytest.raises(BuildError) as error:
+        load_config(tmp_path)
+    (problem,) = error.value.problems
+    assert problem.path == "trendsite.toml"
+    assert "trendsite.toml" in problem.message and "[tool.trendsite] of pyproject.toml" in problem.message
+
+
+def test_problems_in_trendsite_toml_name_that_file_without_a_table(tmp_path):
+    (tmp_path / "trendsite.toml").write_text('titel = "X"\nper_page = 0\n')
+    with pytest.raises(BuildError) as error:
+        load_config(tmp_path)
+    assert [(p.path, p.message) for p in error.value.problems] == [
+        ("trendsite.toml", "per_page must be between 1 and 500, got 0"),
+        ("trendsite.toml", "unknown setting 'titel'")]
+    (tmp_path / "trendsite.toml").write_text('title = "unclosed\n')
+    with pytest.raises(BuildError) as error:
+        load_config(tmp_path)
+    assert (error.value.problems[0].path, error.value.problems[0].line) == ("trendsite.toml", 1)
+
+
+def test_the_base_url_warning_names_trendsite_toml_when_the_site_has_one(make_site):
+    root = make_site({"trendsite.toml": 'title = "X"\n', "content/a.md": report("Alpha")})
+    (warned,) = [f for f in check_site(BuildOptions(root=root, output=root / "output", now=NOW))
+                 if "base_url" in f.message]
+    assert warned.path == "trendsite.toml" and "in trendsite.toml" in warned.hint
+
+
+def test_serve_rebuilds_the_settings_when_trendsite_toml_changes():
+    assert classify("trendsite.toml") == CONFIG and classify("pyproject.toml") == CONFIG
+    assert classify("sub/trendsite.toml") is None
