@@ -163,7 +163,7 @@ def _is_time_zone(name: str) -> bool:
 
 
 def _type_name(kind: type) -> str:
-    return {str: "a string", int: "a whole number", bool: "true or false"}[kind]
+    return {str: "a string", int: "a whole number", bool: "true or false", dict: "a table"}[kind]
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:

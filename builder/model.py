@@ -26,6 +26,7 @@ class SiteConfig:
     max_file_bytes: int = 10_000_000  # real publishers write 5-7 MB reports
     timezone: str = "UTC"
     broken_links: str = "error"  # "warn" publishes a site with broken links, naming each
+    extra: Mapping[str, Any] = field(default_factory=dict)  # free-form values for the site's own templates
 
     @property
     def base_path(self) -> str:

@@ -165,3 +165,22 @@ def test_the_base_url_warning_names_trendsite_toml_when_the_site_has_one(make_si
 def test_serve_rebuilds_the_settings_when_trendsite_toml_changes():
     assert classify("trendsite.toml") == CONFIG and classify("pyproject.toml") == CONFIG
     assert classify("sub/trendsite.toml") is None
+
+
+def test_extra_settings_reach_every_template_as_site_extra(make_site):
+    root = make_site({
+        "trendsite.toml": 'base_url = "https://x.org/"\n[extra]\nanalytics = "UA-7"\nbanner = {text = "Sale", on = true}\n',
+        "templates/base.html": '{% extends "base.html" %}{% block head %}<meta name="a" content="{{ site.extra.analytics }}">'
+                               '{% if site.extra.banner.on %}<meta name="b" content="{{ site.extra.banner.text }}">'
+                               '{% endif %}{% endblock %}',
+        "content/a.md": report("Alpha")})
+    assert main(["build", "--root", str(root)]) == 0
+    for page in ("index.html", "reports/a/index.html", "topics/index.html"):
+        html = (root / "output" / page).read_text()
+        assert '<meta name="a" content="UA-7">' in html and '<meta name="b" content="Sale">' in html
+
+
+def test_extra_must_be_a_table():
+    with pytest.raises(BuildError) as error:
+        parse_config({"extra": "analytics"})
+    assert error.value.problems[0].message == "[tool.trendsite] extra must be a table, got 'analytics'"
