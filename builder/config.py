@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildError, Problem, warning
+from .extensions import read_extensions
 from .model import SiteConfig
 
 CONFIG_FILE = "pyproject.toml"
@@ -117,6 +118,10 @@ def parse_config(table: dict, path: str = CONFIG_FILE) -> SiteConfig:
         if key not in known:
             problems.append(Problem(path, None, f"unknown setting {where}{key!r}",
                                     "known settings: " + ", ".join(sorted(known))))
+            continue
+        if key == "markdown_extensions":
+            values[key], wrong = read_extensions(value)
+            problems += [Problem(path, None, where + message, hint) for message, hint in wrong]
             continue
         expected = type(getattr(defaults, key))
         # bool is a subclass of int: `per_page = true` must not pass as 1.

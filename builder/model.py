@@ -27,6 +27,8 @@ class SiteConfig:
     timezone: str = "UTC"
     broken_links: str = "error"  # "warn" publishes a site with broken links, naming each
     extra: Mapping[str, Any] = field(default_factory=dict)  # free-form values for the site's own templates
+    # Python-Markdown extensions the site adds: (name, settings), as extensions.read_extensions reads them.
+    markdown_extensions: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
     @property
     def base_path(self) -> str:

@@ -18,6 +18,7 @@ from typing import Callable, Mapping, Sequence
 from . import codec
 from .content import make_card
 from .errors import Problem, unexpected
+from .extensions import extensions_digest
 from .frontmatter import parse_document
 from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig, Source
@@ -38,7 +39,9 @@ Progress = Callable[[int, int], None]
 def prepare_salt(config: SiteConfig) -> str:
     """What, beside a source's text, decides its entry: trendsite's code and libraries, and the settings
     the Markdown stage reads."""
-    return digest(code_version(), f"unsafe_html={config.unsafe_html}", f"timezone={config.timezone}")
+    return digest(code_version(), f"unsafe_html={config.unsafe_html}", f"timezone={config.timezone}",
+                  f"markdown_extensions={config.markdown_extensions!r}",
+                  extensions_digest(tuple(name for name, _ in config.markdown_extensions)))
 
 
 def entry_key(salt: str, source_digest: str) -> str:
@@ -87,7 +90,7 @@ def _compute(sources: list[Source], config: SiteConfig, tz: tzinfo, workers: int
 def prepare_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo
                   ) -> list[tuple[Entry | None, list[Problem]]]:
     """For each source: its entry (None if it has errors) and its problems."""
-    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
+    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html, extensions=config.markdown_extensions)
     out = []
     for source in sources:
         try:

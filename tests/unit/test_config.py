@@ -184,3 +184,49 @@ def test_extra_must_be_a_table():
     with pytest.raises(BuildError) as error:
         parse_config({"extra": "analytics"})
     assert error.value.problems[0].message == "[tool.trendsite] extra must be a table, got 'analytics'"
+
+
+def test_markdown_extensions_add_python_markdown_extensions_with_their_settings(make_site):
+    root = make_site({"trendsite.toml": 'markdown_extensions = ["pymdownx.tilde"]\n',
+                      "content/a.md": report("Alpha", body="Was ~~struck~~, H~2~O.")})
+    assert main(["build", "--root", str(root)]) == 0
+    page = root / "output" / "reports" / "a" / "index.html"
+    assert "<del>struck</del>" in page.read_text() and "<sub>2</sub>" in page.read_text()
+    # The extensions and their settings are part of what a stored report was made from.
+    (root / "trendsite.toml").write_text('markdown_extensions = [{"pymdownx.tilde" = {subscript = false}}]\n')
+    assert main(["build", "--root", str(root)]) == 0
+    assert "<del>struck</del>" in page.read_text() and "<sub>" not in page.read_text()
+    (root / "trendsite.toml").write_text("")
+    assert main(["build", "--root", str(root)]) == 0
+    assert "<del>" not in page.read_text()
+
+
+@pytest.mark.parametrize("setting, message", [
+    ('["pymdownx.nope"]', "the Markdown extension 'pymdownx.nope' cannot be loaded: No module named 'pymdownx.nope'"),
+    ('[{"pymdownx.tilde" = {subscript = false, colour = "red"}}]', "the Markdown extension 'pymdownx.tilde' has no setting 'colour'"),
+    ('["toc"]', "the Markdown extension 'toc' is one trendsite sets up itself"),
+    ('["nl2br", "nl2br"]', "the Markdown extension 'nl2br' is listed twice"),
+    ('[3]', "markdown_extensions item 1 must be a name or a table of one name and its settings, got 3"),
+    ('"nl2br"', "markdown_extensions must be a list of extension names, got 'nl2br'"),
+])
+def test_a_markdown_extension_that_cannot_be_used_is_a_settings_error_naming_it(tmp_path, setting, message):
+    (tmp_path / "trendsite.toml").write_text(f"markdown_extensions = {setting}\n")
+    with pytest.raises(BuildError) as error:
+        load_config(tmp_path)
+    assert [(p.path, p.message) for p in error.value.problems] == [("trendsite.toml", message)]
+
+
+def test_a_markdown_extension_failing_on_a_report_is_named_with_the_report(make_site, monkeypatch, capsys):
+    root = make_site({"trendsite.toml": 'markdown_extensions = ["shouting"]\n',
+                      "shouting.py": "from markdown.extensions import Extension\nfrom markdown.preprocessors import "
+                                     "Preprocessor\n\nclass Shout(Preprocessor):\n    def run(self, lines):\n"
+                                     "        if 'boom' in lines:\n            raise ValueError('no boom')\n"
+                                     "        return lines\n\nclass ShoutExtension(Extension):\n"
+                                     "    def extendMarkdown(self, md):\n"
+                                     "        md.preprocessors.register(Shout(md), 'shout', 1)\n\n"
+                                     "def makeExtension(**kwargs):\n    return ShoutExtension(**kwargs)\n",
+                      "content/a.md": report("Alpha", body="boom")})
+    monkeypatch.syspath_prepend(str(root))
+    assert main(["build", "--root", str(root)]) == 1
+    assert ("error: content/a.md:6: the Markdown extension 'shouting' failed: ValueError: no boom"
+            in capsys.readouterr().err)
