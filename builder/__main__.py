@@ -1,4 +1,4 @@
-"""Command line: trendsite build | serve | new | check. Turns errors into messages and exit codes."""
+"""Command line: trendsite build | serve | new | check | init | import. Turns errors into messages and exit codes."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import check, preview, scaffold
 from .build import BuildOptions, build
-from .config import base_url_error, base_url_warnings
+from .config import base_url_error, base_url_warnings, config_file
 from .errors import BUG_HINT, BuildError, Problem
 from .progress import ProgressBar, summary_line
 
@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     _draft_arguments(check_cmd)
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print findings")
     check_cmd.set_defaults(run=_check)
+    init_cmd = commands.add_parser("init", help="write a starter site: settings, an example report, a .gitignore")
+    init_cmd.add_argument("folder", type=Path, nargs="?", default=Path("."), help="where (default: .)")
+    init_cmd.set_defaults(run=_init)
     args = parser.parse_args(argv)
     try:
         return args.run(args) if hasattr(args, "run") else _build(args)
@@ -109,6 +112,18 @@ def _new(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     path = scaffold.create_report(root, args.title, args.topic, scaffold.site_today(root))
     print(path)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    folder = args.folder.resolve()
+    written, kept = scaffold.init_site(folder, scaffold.site_today(folder))
+    for rel in written:
+        print(f"wrote {folder / rel}")
+    for rel in kept:
+        print(f"kept {folder / rel}: it exists already")
+    where = "" if folder == Path.cwd() else f" --root {folder}"
+    print(f"next: fill in base_url in {folder / config_file(folder)}, then run `trendsite serve{where}`")
     return 0
 
 
