@@ -17,6 +17,7 @@ from . import engine
 from .errors import Problem, raise_errors, warning
 from .lock import output_lock
 from .model import Card, Page, Report, SiteConfig
+from .redirects import vanished
 from .render import Renderer
 from .store import CACHE_DIR, Changes, Store
 from .write import Writer, WriteSummary, check_output_folder, recover
@@ -136,11 +137,15 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     renderer = Renderer(config, settings.dirs, settings.static)
     full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
     planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
-    made = {p.path for p in planned} | search_paths | {s.url for s in settings.static.values()}
+    files = search_paths | {s.url for s in settings.static.values()}
+    made = {p.path for p in planned} | files
     problems += engine.asset_clashes(found, made)                       # files beside reports
+    problems += engine.aliases_clashing(root, cards, planned, files, found)  # old addresses
     problems += engine.unknown_site_links(root, records, made | found.assets.keys(), config.broken_links)
     raise_errors(problems)
     known = store.pages()
+    problems += vanished(known, {p.path for p in planned}, {rel: r.card for rel, r in store.records().items()},
+                         {rel: r.card for rel, r in records.items()})  # addresses a rename lost
     stale = lambda item: known.get(item.path) != item.fingerprint or not output.holds(item.path)  # noqa: E731
     rendered = []
     for item, data, report in engine.render(planned, renderer, full, stale):       # HTML, feeds

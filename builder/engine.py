@@ -34,6 +34,7 @@ from .listing import Digests, collect_topics, fingerprint, name_topics, plan_pag
 from .load import ContentScan, read_source, scan_content
 from .model import Card, Page, RelatedCard, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
+from .redirects import REDIRECTS_FILE, TEMPLATE as REDIRECT_TEMPLATE, alias_clashes, redirect_pages, redirects_file
 from .related import RelatedIndex
 from .render import PageBoundary, Renderer, StaticFile, collect_static, theme_dirs
 from .search import SearchIndex, build_index, update_index
@@ -323,7 +324,27 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     planned.append(Planned("sitemap.xml", digest(settings.digest, *(f"{u} {m and m.date()}" for u, m in entries)),
                            None, lambda: feeds.sitemap(entries, absolute_url)))
     planned.append(Planned("robots.txt", settings.digest, None, lambda: feeds.robots(absolute_url)))
+    planned += [Planned(output_path(p.url), fingerprint(p, digests), p) for p in redirect_pages(cards)]
+    if any(c.aliases for c in cards):
+        redirects = redirects_file(cards, config.base_path)
+        planned.append(Planned(REDIRECTS_FILE, digest(redirects), None, lambda: redirects))
     return planned
+
+
+def aliases_clashing(root: Path, cards: tuple[Card, ...], planned: list[Planned], files: Iterable[str],
+                     found: ContentScan) -> list[Problem]:
+    """A problem for each alias at the path of a page or file of the site (`files`: the search index's and
+    the theme's), or of another alias."""
+    taken = {path: f"the file /{path}" for path in files}
+    taken |= {rel: f"content/{rel}" for rel in found.assets}
+    for item in planned:
+        page = item.page
+        if page is None:
+            taken[item.path] = f"the file /{item.path}"
+        elif page.template != REDIRECT_TEMPLATE:
+            kind = page.context.get("kind")
+            taken[item.path] = f"content/{page.context['report'].source}" if kind == "report" else f"the page /{page.url}"
+    return alias_clashes(cards, taken, lambda rel: _source_text(root, rel)())
 
 
 def full_reports(cards: list[Card], records_by_slug: Mapping[str, Record], store: Store) -> list[Report]:

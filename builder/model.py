@@ -61,6 +61,7 @@ class FrontMatter:
     draft: bool = False
     image: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # old addresses of the report, from the site's root: each redirects to it
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Card:
     draft: bool = False
     future: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # old addresses, each published as a redirect to this report (redirects.py)
 
     @property
     def url(self) -> str:

@@ -18,7 +18,9 @@ NAMES = ("alpha.md", "beta.md", "gamma.md", "ai/delta.md", "ai/epsilon.md", "law
 TITLES = ("Chips rebound", "Open models spread", "Telecom rules tighten", "Four-day week", "Robots in retail")
 TAGS = ("AI", "Law", "Telecoms", "Hiring", "Chips")
 DATES = ("2026-01-05", "2026-03-01", "2026-03-01", "2026-06-30", "2027-02-01")  # a tie, and a future date
-TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum towers and fibre.")
+TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum towers and fibre.",
+        "Was ~~struck~~ and H~2~O.")  # what markdown_extensions changes
+ALIASES = ("/2019/old/", "/old.html", "/reports/renamed/")  # two reports may claim one: an error either way
 
 
 @st.composite
@@ -27,6 +29,9 @@ def report_text(draw, others: tuple[str, ...] = ()) -> str:
     if others and draw(st.booleans()):
         body += f" See [the other report]({draw(st.sampled_from(others))})."
     fields = {"draft": "true"} if draw(st.integers(0, 5)) == 0 else {}
+    aliases = draw(st.lists(st.sampled_from(ALIASES), max_size=2, unique=True))
+    if aliases:
+        fields["aliases"] = f"[{', '.join(aliases)}]"
     return report(draw(st.sampled_from(TITLES)), draw(st.sampled_from(DATES)),
                   tuple(draw(st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True))),
                   body, **fields)
@@ -41,6 +46,10 @@ class SiteEdits(RuleBasedStateMachine):
         self.root = self.folder / "site"
         (self.root / "content").mkdir(parents=True)
         (self.root / "pyproject.toml").write_text('[tool.trendsite]\nper_page = 2\nrelated_count = 2\n')
+        # A template showing site.extra, which settings change.
+        (self.root / "templates").mkdir()
+        (self.root / "templates" / "base.html").write_text(
+            '{% extends "base.html" %}{% block footer %}{{ site.extra.tagline | default("") }}{% endblock %}')
         self.options = BuildOptions(root=self.root, output=self.root / "output", now=NOW)
         self.preview = Preview(self.options)
         self.outcome = self.preview.rebuild(None)
@@ -87,12 +96,18 @@ class SiteEdits(RuleBasedStateMachine):
         self.apply(name)
 
     @rule(title=st.sampled_from(("Trends", "Signals")), feed_size=st.integers(1, 3),
-          base=st.sampled_from(("https://example.org/", "https://example.org/sub/")))
-    def change_settings(self, title, feed_size, base):
+          base=st.sampled_from(("https://example.org/", "https://example.org/sub/")),
+          extensions=st.sampled_from(("[]", '["pymdownx.tilde"]', '[{"pymdownx.tilde" = {subscript = false}}]')),
+          tagline=st.sampled_from(("Hello", "Bye")), own_file=st.booleans())
+    def change_settings(self, title, feed_size, base, extensions, tagline, own_file):
         # serve keeps feeds, the renderer and resolved links in memory: settings must reach them all.
-        (self.root / "pyproject.toml").write_text(f'[tool.trendsite]\nper_page = 2\nrelated_count = 2\n'
-                                                  f'title = "{title}"\nfeed_size = {feed_size}\nbase_url = "{base}"\n')
-        self.outcome = self.preview.rebuild(ChangeSet.of(["pyproject.toml"]))
+        settings = (f'per_page = 2\nrelated_count = 2\ntitle = "{title}"\nfeed_size = {feed_size}\n'
+                    f'base_url = "{base}"\nmarkdown_extensions = {extensions}\n[extra]\ntagline = "{tagline}"\n')
+        # The settings move between trendsite.toml and pyproject.toml as well.
+        (self.root / ("trendsite.toml" if own_file else "pyproject.toml")).write_text(
+            settings if own_file else "[tool.trendsite]\n" + settings.replace("[extra]", "[tool.trendsite.extra]"))
+        (self.root / ("pyproject.toml" if own_file else "trendsite.toml")).unlink(missing_ok=True)
+        self.outcome = self.preview.rebuild(ChangeSet.of(["pyproject.toml", "trendsite.toml"]))
 
     @precondition(lambda self: (self.root / "content" / "ai").is_dir())
     @rule()
@@ -109,7 +124,10 @@ class SiteEdits(RuleBasedStateMachine):
         clean = self.folder / f"clean{self.clean_runs}"
         self.clean_runs += 1
         shutil.copytree(self.root / "content", clean / "content")
-        shutil.copy(self.root / "pyproject.toml", clean)
+        for name in ("pyproject.toml", "trendsite.toml"):
+            if (self.root / name).is_file():
+                shutil.copy(self.root / name, clean)
+        shutil.copytree(self.root / "templates", clean / "templates")
         try:
             build(BuildOptions(root=clean, output=clean / "output", now=NOW))
         except BuildError as error:
