@@ -29,7 +29,7 @@ def alias_error(alias: str) -> str | None:
     if parts.query or parts.fragment or "?" in alias or "#" in alias:
         return f"the alias {alias!r} has a ? or #, which a redirect page cannot answer to"
     path = unquote(alias)
-    if NOT_TEXT_CHARS.search(path) or any(c.isspace() for c in path):
+    if NOT_TEXT_CHARS.search(path) or any(c.isspace() for c in alias):
         return f"the alias {alias!r} has spaces or control characters: %-encode them"
     site = path.strip("/")
     if site and (not is_safe_relative(site) or any(s in ("", ".", "..") for s in site.split("/"))):

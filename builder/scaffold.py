@@ -15,7 +15,7 @@ from .model import SiteConfig
 from .store import CACHE_DIR
 from .urls import slugify
 
-STARTER_CONFIG = f"""\
+STARTER_CONFIG = """\
 # The site's settings: every key is optional (see the README's "Site settings").
 title = "Trend reports"
 description = "Independent trend reports."
@@ -24,7 +24,7 @@ description = "Independent trend reports."
 language = "en"
 author = ""
 
-# Values of your own, for your templates: {{{{ site.extra.tagline }}}}
+# Values of your own, for your templates: {{ site.extra.tagline }}
 [extra]
 tagline = "What changed, and why it matters."
 """
