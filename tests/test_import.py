@@ -3,8 +3,10 @@ syntax (tests/fixtures/import/), and Pelican's own samples (tests/import_samples
 every report builds, every old address redirects to its report, every tag left over is listed with its line."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import import_samples
 from builder.__main__ import main
 from builder.build import BuildResult
 from conftest import build_site
+from test_html_valid import validator
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 _LISTED = re.compile(r"^  (content/[^:]+):(\d+): the (?:Hugo shortcode|Jekyll tag|Pelican tag) (.+) is left in place",
@@ -143,3 +146,12 @@ def test_broken_front_matter_in_the_old_site_is_named_with_its_file_and_line(cap
     assert main(["import", "hugo", str(source), "--root", str(tmp_path / "site")]) == 1
     assert "error: content/posts/broken.md:3: front matter is not valid TOML" in capsys.readouterr().err
     assert not (tmp_path / "site").exists()
+
+
+def test_redirect_pages_are_valid_html(capsys, tmp_path):
+    _, root, _ = imported_and_built(capsys, tmp_path, "hugo", FIXTURES / "hugo")
+    pages = [str(root / "output" / line.split()[0].lstrip("/") / "index.html")
+             for line in (root / "output" / "_redirects").read_text().splitlines()]
+    done = subprocess.run([*validator(), "--format", "json", *pages], capture_output=True, text=True, timeout=600)
+    report = json.loads(done.stdout) if done.stdout.strip() else {"messages": []}
+    assert [m["message"] for m in report["messages"] if m["type"] in ("error", "non-document-error")] == []
