@@ -144,8 +144,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     problems += engine.unknown_site_links(root, records, made | found.assets.keys(), config.broken_links)
     raise_errors(problems)
     known = store.pages()
-    problems += vanished(known, {p.path for p in planned}, {rel: r.card for rel, r in store.records().items()},
-                         {rel: r.card for rel, r in records.items()})  # addresses a rename lost
+    problems += vanished(known, {p.path for p in planned}, store.records(), records)  # addresses a rename lost
     stale = lambda item: known.get(item.path) != item.fingerprint or not output.holds(item.path)  # noqa: E731
     rendered = []
     for item, data, report in engine.render(planned, renderer, full, stale):       # HTML, feeds

@@ -335,6 +335,8 @@ def aliases_clashing(root: Path, cards: tuple[Card, ...], planned: list[Planned]
                      found: ContentScan) -> list[Problem]:
     """A problem for each alias at the path of a page or file of the site (`files`: the search index's and
     the theme's), or of another alias."""
+    if not any(card.aliases for card in cards):
+        return []
     taken = {path: f"the file /{path}" for path in files}
     taken |= {rel: f"content/{rel}" for rel in found.assets}
     for item in planned:

@@ -13,6 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 from .errors import Problem, warning
 from .markup import NOT_TEXT_CHARS
 from .model import Card, Page
+from .store import Record
 from .urls import is_safe_relative, output_path
 
 REDIRECTS_FILE = "_redirects"
@@ -65,7 +66,7 @@ def redirects_file(cards: Iterable[Card], base_path: str) -> bytes:
 def alias_clashes(cards: Iterable[Card], taken: Mapping[str, str], text_of: Callable[[str], str]) -> list[Problem]:
     """A problem for each alias at the output path of a page or file of the site, or of another alias,
     naming both. `taken` gives each output path the site makes (but redirect pages) and what it is."""
-    problems = []
+    problems: list[Problem] = []
     claimed: dict[str, tuple[Card, str]] = {}  # output path -> the first card and alias to claim it
     folders = {parent for path in taken for parent in _parents(path)}  # a file cannot be where a folder is
 
@@ -92,17 +93,21 @@ def alias_clashes(cards: Iterable[Card], taken: Mapping[str, str], text_of: Call
     return problems
 
 
-def vanished(before: Iterable[str], now: set[str], old: Mapping[str, Card], new: Mapping[str, Card]) -> list[Problem]:
+def vanished(before: Iterable[str], now: set[str], old: Mapping[str, Record], new: Mapping[str, Record]
+             ) -> list[Problem]:
     """A warning for each report page the last build published (output paths `before`) that this one does
     not (`now`) since its report was renamed or removed, suggesting the alias that keeps its address.
-    `old` and `new` are the cards of the last build and this one, by content path."""
+    `old` and `new` are the records of the last build and this one, by content path."""
     gone = set(before) - now
+    if not gone:
+        return []
     problems = []
-    for source, card in sorted(old.items()):
-        path = output_path(card.url)
-        if path not in gone:
+    for source, record in sorted(old.items()):
+        card = record.card
+        if output_path(card.url) not in gone:
             continue
-        successor = new.get(source) or next((c for c in new.values() if c.title == card.title), None)
+        successor = new[source].card if source in new else next(
+            (r.card for r in new.values() if r.card.title == card.title), None)
         if successor is not None and successor.slug == card.slug:
             continue  # the same report, now a draft or scheduled: it left on purpose
         alias = f"/{card.url}"
