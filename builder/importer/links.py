@@ -31,11 +31,12 @@ _MARKS = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
 @dataclass(frozen=True)
 class Post:
-    """A report of the old site as links see it: its file, new content path, old address and body."""
+    """A report of the old site as links see it: its file, new content path and old address."""
 
     source: Path  # absolute
     target: str  # content path, "posts/a.md"
     old_url: str | None  # "/2019/03/05/a/", from the old site's root
+    draft: bool = False
 
 
 @dataclass
@@ -126,7 +127,7 @@ class Links:
         if linked is not None:
             return self._report(linked, fragment, post)
         found = self._static(path)
-        if found is not None and found.is_file():
+        if found is not None and found.suffix.lower() not in SOURCES:
             self._copy(found, post, Path(path.lstrip("/")).as_posix())
             return path + fragment
         return None
@@ -147,6 +148,8 @@ class Links:
     def _report(self, linked: Post, fragment: str, post: Post) -> str | None:
         if fragment and fragment[1:] not in heading_ids(self.bodies.get(linked.target, "")):
             return None  # trendsite checks the heading: a person must find the right one
+        if linked.draft and not post.draft:
+            return None  # trendsite refuses a published report's link to a draft
         if linked is post:
             return fragment or "#"
         return _relative(linked.target, post.target) + fragment

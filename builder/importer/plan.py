@@ -54,7 +54,7 @@ def make_plan(site: OldSite) -> ImportPlan:
     mapped = {id(p): map_fields(p.meta, p.shown, p.topics, site.topic_separators) for p in posts}
     for post in posts:
         updated_after(post.meta, post.date, site.zone, post.shown, mapped[id(post)])
-    link_posts = {id(p): Post(p.source, p.target, p.old_url) for p in posts}
+    link_posts = {id(p): Post(p.source, p.target, p.old_url, p.draft) for p in posts}
     resolve = _Resolver(site)
     converted = {id(p): convert_tags(p.body, site.syntax, resolve.to(p), site.separators) for p in posts}
     topics = {topic_slug(t) for m in mapped.values() for t in m.fields.get("tags", ())}
@@ -64,13 +64,14 @@ def make_plan(site: OldSite) -> ImportPlan:
     for post in posts:
         fields, done = mapped[id(post)], converted[id(post)]
         linked = links.rewrite(done.body, link_posts[id(post)])
+        shown = f"content/{post.target}"
         values = {"title": plain(post.title) or post.target, "date": post.date, **fields.fields}
         image = values.pop("image", None)
         if image:
             values["image"] = links.image(image, link_posts[id(post)])
             if values["image"] is None:
                 del values["image"]
-                plan.look.append(f"content/{post.target}: its picture {image!r} is not a file of the old site: left out")
+                plan.look.append(f"{shown}: its picture {image!r} is not a file of the old site: left out")
         if slugs[id(post)]:
             values["slug"] = slugs[id(post)]
         if post.draft:
@@ -79,7 +80,6 @@ def make_plan(site: OldSite) -> ImportPlan:
         if fields.extra:
             values["extra"] = fields.extra
         head = front_matter(values, site.zone)
-        shown = f"content/{post.target}"
         offset = head.count("\n")
         plan.files[shown] = head + linked.body.rstrip("\n") + "\n"
         plan.look += fields.notes + post.notes
@@ -97,10 +97,7 @@ def make_plan(site: OldSite) -> ImportPlan:
             _bundle_files(post, plan)
     plan.mapped = count_used(mapped.values())
     for place, file in links.assets.items():
-        if Path(place).suffix.lower() in MARKDOWN:
-            plan.look.append(f"{file}: a Markdown file a report links to, not copied: link to its report instead")
-        else:
-            plan.assets.setdefault(f"content/{place}", file)
+        plan.assets.setdefault(f"content/{place}", file)
     plan.look += [f"content/{place}: two different files of the old site belong here; the first was copied"
                   for place in links.clashes]
     if plan.unresolved:

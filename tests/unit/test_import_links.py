@@ -75,3 +75,13 @@ def test_a_hugo_bundles_files_go_with_it_and_its_relative_links_keep_working(tmp
     assert done.skipped == ["content/posts/b/notes.md: a page resource of the bundle content/posts/b, not a page"]
     (report,) = build_site(root).site.reports
     assert report.image == "posts/b/c.png"
+
+
+def test_a_published_reports_link_to_a_draft_is_listed_as_trendsite_would_refuse_it(tmp_path):
+    old = write_site(tmp_path / "old", {"_config.yml": "", "_drafts/d.md": "---\ntitle: D\ndate: 2019-01-01\n---\nx",
+                                        "_posts/2019-04-01-b.md": "---\ntitle: B\n---\n[soon](../_drafts/d.md)"})
+    root = tmp_path / "site"
+    done = import_site("jekyll", old, root)
+    assert done.plan.look == ["content/posts/b.md:6: the link '../_drafts/d.md' names nothing the new site has: "
+                              "left as it is"]
+    build_site(root)
