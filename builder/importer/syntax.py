@@ -106,8 +106,8 @@ def _hugo(match: re.Match, resolve: Resolve, done: Converted) -> str:
     first = named.get("id") or named.get("src") or named.get("path") or (positional[0] if positional else "")
     made = None
     if closing or not first:
-        made = None
-    elif name == "figure":
+        return match.group(0)
+    if name == "figure":
         made = _figure(first, named)
     elif name == "youtube":
         made = f"[{named.get('title') or 'Watch the video on YouTube'}](https://www.youtube.com/watch?v={first})"
@@ -139,8 +139,8 @@ def _liquid(match: re.Match, resolve: Resolve, done: Converted) -> str:
     first = words[0].strip("\"'") if words else ""
     made = None
     if not first or "{{" in argument:
-        made = None
-    elif name in ("post_url", "link"):
+        return match.group(0)
+    if name in ("post_url", "link"):
         made = resolve(name, first)
     elif name == "gist":
         made = f"[Gist {first}](https://gist.github.com/{first})"
