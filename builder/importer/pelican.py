@@ -34,7 +34,7 @@ def read_site(root: Path) -> OldSite:
     if publish.is_file():  # the published site's own settings (its SITEURL above all)
         settings.update(read_settings(publish, notes))
         used.append("publishconf.py")
-    where = " and ".join(used)
+    where = ", ".join(used)
     site_url = settings.get("SITEURL") or ""
     trendsite = site_settings(settings.get("SITENAME"), site_url, settings.get("DEFAULT_LANG"),
                               settings.get("AUTHOR"), settings.get("SITESUBTITLE"),
