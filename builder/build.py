@@ -18,6 +18,7 @@ from .errors import Problem, raise_errors, warning
 from .lock import output_lock
 from .listing import PageSpec
 from .model import Card, Report, SiteConfig
+from .redirects import vanished
 from .render import Renderer
 from .store import CACHE_DIR, Changes, Store
 from .write import Writer, WriteSummary, check_output_folder, recover
@@ -134,11 +135,14 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     renderer = Renderer(config, settings.dirs, settings.static)
     full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
     planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
-    made = {p.path for p in planned} | search_paths | {s.url for s in settings.static.values()}
+    files = search_paths | {s.url for s in settings.static.values()}
+    made = {p.path for p in planned} | files
     problems += engine.asset_clashes(found, made)                       # files beside reports
+    problems += engine.aliases_clashing(root, cards, planned, files, found)  # old addresses
     problems += engine.unknown_site_links(root, records, made | found.assets.keys(), config.broken_links)
     raise_errors(problems)
     known = store.pages()
+    problems += vanished(known, {p.path for p in planned}, store.records(), records)  # addresses a rename lost
     stale = lambda item: known.get(item.path) != item.fingerprint or not output.holds(item.path)  # noqa: E731
     rendered = []
     shown = {c.slug: c for c in cards}

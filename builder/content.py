@@ -36,7 +36,7 @@ def make_card(rel: str, head, config: SiteConfig, now: datetime) -> Card:
                 author=meta.author or config.author, summary=meta.summary or summarize(head.first_paragraph),
                 topics=topic_refs(meta.tags), highlights=meta.highlights,
                 reading_minutes=max(1, round(head.word_count / config.words_per_minute)),
-                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra)
+                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, aliases=meta.aliases)
 
 
 def topic_refs(tags: Iterable[str]) -> tuple[TopicRef, ...]:

@@ -34,6 +34,7 @@ from .listing import Digests, PageSpec, collect_topics, fingerprint, name_topics
 from .load import ContentScan, read_source, scan_content
 from .model import Card, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
+from .redirects import REDIRECTS_FILE, alias_clashes, redirect_pages, redirects_file
 from .related import RelatedIndex
 from .render import PageBoundary, Renderer, StaticFile, collect_static, theme_dirs
 from .search import SearchIndex, build_index, update_index
@@ -325,7 +326,29 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     planned.append(Planned("sitemap.xml", digest(settings.digest, *(f"{u} {m and m.date()}" for u, m in entries)),
                            None, lambda: feeds.sitemap(entries, absolute_url)))
     planned.append(Planned("robots.txt", settings.digest, None, lambda: feeds.robots(absolute_url)))
+    planned += [Planned(output_path(spec.url), fingerprint(spec, digests), spec) for spec in redirect_pages(cards)]
+    if any(c.aliases for c in cards):
+        redirects = redirects_file(cards, config.base_path)
+        planned.append(Planned(REDIRECTS_FILE, digest(redirects), None, lambda: redirects))
     return planned
+
+
+def aliases_clashing(root: Path, cards: tuple[Card, ...], planned: list[Planned], files: Iterable[str],
+                     found: ContentScan) -> list[Problem]:
+    """A problem for each alias at the path of a page or file of the site (`files`: the search index's and
+    the theme's), or of another alias."""
+    if not any(card.aliases for card in cards):
+        return []
+    taken = {path: f"the file /{path}" for path in files}
+    taken |= {rel: f"content/{rel}" for rel in found.assets}
+    sources = {card.slug: card.source for card in cards}
+    for item in planned:
+        spec = item.spec
+        if spec is None:
+            taken[item.path] = f"the file /{item.path}"
+        elif spec.kind != "redirect":
+            taken[item.path] = f"content/{sources[spec.own]}" if spec.own else f"the page /{spec.url}"
+    return alias_clashes(cards, taken, lambda rel: _source_text(root, rel)())
 
 
 def full_reports(cards: list[Card], records_by_slug: Mapping[str, Record], store: Store) -> list[Report]:

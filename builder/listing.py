@@ -125,6 +125,10 @@ def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, to
                        show_toc=len(report.headings) >= toc_min_headings)
         return Page(url=spec.url, template=spec.template, context=context, title=report.title,
                     description=report.summary)
+    if spec.kind == "redirect":  # an old address of a report: the page that sends readers on to it
+        target = shown["target"][0]
+        return Page(url=spec.url, template=spec.template, context={**context, "target": target.url},
+                    title=target.title)
     if spec.kind == "topics":
         context["topics"] = tuple(TopicTile(ref, count, latest)
                                   for (ref, count), latest in zip(context["topics"], shown["latest"]))

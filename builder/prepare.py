@@ -19,6 +19,7 @@ from typing import Callable, Mapping, Sequence
 from . import codec
 from .content import make_card
 from .errors import Problem, unexpected
+from .extensions import extensions_digest
 from .frontmatter import parse_document
 from .load import ReportFiles
 from .markup import MarkdownRenderer, MarkupError
@@ -40,7 +41,9 @@ Progress = Callable[[int, int], None]
 def prepare_salt(config: SiteConfig) -> str:
     """What, beside a source's text, decides its entry: trendsite's code and libraries, and the settings
     the Markdown stage reads."""
-    return digest(code_version(), f"unsafe_html={config.unsafe_html}", f"timezone={config.timezone}")
+    return digest(code_version(), f"unsafe_html={config.unsafe_html}", f"timezone={config.timezone}",
+                  f"markdown_extensions={config.markdown_extensions!r}",
+                  extensions_digest(tuple(name for name, _ in config.markdown_extensions)))
 
 
 def entry_key(salt: str, source_digest: str) -> str:
@@ -92,7 +95,7 @@ def prepare_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, mad
     own = isinstance(made, Path)
     if own:
         made = Made.open(made)
-    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
+    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html, extensions=config.markdown_extensions)
     out = []
     for source in sources:
         try:

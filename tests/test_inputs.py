@@ -38,7 +38,7 @@ SITE = {
     "pyproject.toml": CONFIG,
     "content/a.md": report("Alpha", "2026-05-01", body=BODY, image="pic.png", summary='"Alpha in short."',
                            highlights='["A point."]', author='"Mara Quint"', updated="2026-06-01"),
-    "content/b.md": report("Beta", "2026-04-01", "[AI, Law]", "## Findings\n\nCourts and chips."),
+    "content/b.md": report("Beta", "2026-04-01", "[AI, Law]", "## Findings\n\nCourts and ~~old~~ chips."),
     "content/c.md": report("Gamma", "2026-03-01", "[Law, ai]", "Courts, law and <b>hiring</b>."),
     "content/later.md": report("Later", "2026-12-01", "[AI]", "Chips to come."),
     "content/pic.png": b"a picture",
@@ -86,6 +86,7 @@ FRONT_MATTER = {
     "draft": rewrite("content/c.md", "date: 2026-03-01", "date: 2026-03-01\ndraft: true"),
     "image": rewrite("content/a.md", "image: pic.png", "image: logo.svg"),
     "extra": rewrite("content/b.md", "date: 2026-04-01", "date: 2026-04-01\nextra: {mood: sunny}"),
+    "aliases": rewrite("content/b.md", "date: 2026-04-01", "date: 2026-04-01\naliases: [/2019/old-beta/]"),
 }
 SETTINGS = {
     "title": 'title = "Signals"', "description": 'description = "All about chips."',
@@ -93,7 +94,8 @@ SETTINGS = {
     "author": 'author = "The desk"', "per_page": "per_page = 3", "related_count": "related_count = 1",
     "feed_size": "feed_size = 1", "toc_min_headings": "toc_min_headings = 9", "words_per_minute": "words_per_minute = 50",
     "unsafe_html": "unsafe_html = true", "max_file_bytes": "max_file_bytes = 1000", "timezone": 'timezone = "Asia/Tokyo"',
-    "broken_links": 'broken_links = "warn"',
+    "broken_links": 'broken_links = "warn"', "markdown_extensions": 'markdown_extensions = ["pymdownx.tilde"]',
+    "extra": 'extra = {tagline = "Signals first"}',
 }
 SCENARIOS: dict[str, Edit] = {
     **{f"front matter: {name}": edit for name, edit in FRONT_MATTER.items()},

@@ -31,13 +31,16 @@ TITLES = ("Chips rebound", "Open models spread", "Telecom rules tighten", "Four-
 TAGS = ("AI", "ai", "Law", "Telecoms", "Hiring", "C++")
 DATES = ("2026-01-05", "2026-03-01", "2026-03-01T09:30+02:00", "2026-06-30", "2026-11-26", "2027-02-01")
 TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum towers and fibre.",
-        "## Findings\n\nModels spread.\n\n### Detail\n\nMore chips.\n\n## Outlook\n\nFibre.")
+        "## Findings\n\nModels spread.\n\n### Detail\n\nMore chips.\n\n## Outlook\n\nFibre.",
+        "Was ~~struck~~ and H~2~O.")  # what markdown_extensions changes
+ALIASES = ("/2019/old/", "/old.html", "/reports/renamed/")  # two reports may claim one: an error either way
 FILES = ("chart.png", "ai/chart.png", "data.csv", "logo.svg")
 SETTINGS = {"title": ('"Trends"', '"Signals"'), "description": ('""', '"Reports on everything."'),
             "base_url": ('"https://example.org/"', '"https://example.org/sub/"'), "per_page": ("2", "3"),
             "related_count": ("1", "2"), "feed_size": ("1", "3"), "toc_min_headings": ("1", "3"),
             "words_per_minute": ("50", "230"), "author": ('""', '"The desk"'), "unsafe_html": ("false", "true"),
-            "broken_links": ('"error"', '"warn"'), "timezone": ('"UTC"', '"Europe/Berlin"')}
+            "broken_links": ('"error"', '"warn"'), "timezone": ('"UTC"', '"Europe/Berlin"'),
+            "markdown_extensions": ('[]', '["pymdownx.tilde"]'), "extra": ('{}', '{tagline = "Signals first"}')}
 TEMPLATES = {
     "templates/_macros.html": None,  # the bundled one, with a marker inside its card
     "templates/base.html": '{% extends "base.html" %}{% block head %}{{ super() }}<meta name="x" content="1">'
@@ -55,6 +58,7 @@ def report_text(draw, others: tuple[str, ...]) -> str:
         "highlights": 'highlights: ["One point.", "Another."]', "slug": f"slug: {draw(st.sampled_from(('own', 'mine')))}",
         "draft": "draft: true", "image": f"image: {draw(st.sampled_from(('chart.png', 'logo.svg')))}",
         "extra": 'extra: {mood: "sunny", rank: 2}',
+        "aliases": f"aliases: [{', '.join(draw(st.lists(st.sampled_from(ALIASES), min_size=1, max_size=2, unique=True)))}]",
     }
     lines += [optional[k] for k in draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=4))]
     lines.append(f"tags: [{', '.join(draw(st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True)))}]")
@@ -116,7 +120,11 @@ class SiteEdits(RuleBasedStateMachine):
         temp.replace(path)
 
     def write_settings(self) -> None:
-        self.save("pyproject.toml", "[tool.trendsite]\n" + "".join(f"{k} = {v}\n" for k, v in self.settings.items()))
+        """The settings, in trendsite.toml or in pyproject.toml (they move between the two)."""
+        lines = "".join(f"{k} = {v}\n" for k, v in self.settings.items())
+        own_file = self.settings.get("title") == '"Signals"'
+        self.save("trendsite.toml" if own_file else "pyproject.toml", lines if own_file else "[tool.trendsite]\n" + lines)
+        (self.root / ("pyproject.toml" if own_file else "trendsite.toml")).unlink(missing_ok=True)
 
     @rule(data=st.data(), name=st.sampled_from(NAMES))
     def create_or_edit_a_report(self, data, name):
@@ -178,7 +186,7 @@ class SiteEdits(RuleBasedStateMachine):
     def change_a_setting(self, data, key):
         self.settings[key] = data.draw(st.sampled_from(SETTINGS[key]))
         self.write_settings()
-        self.rebuilt("pyproject.toml")
+        self.rebuilt("pyproject.toml", "trendsite.toml")
 
     @rule(days=st.sampled_from((1, 3, 70)))
     def let_time_pass(self, days):
