@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildError, Problem, warning
+from .languages import language_tag, parse_locale
 from .model import SiteConfig
 
 CONFIG_FILE = "pyproject.toml"
@@ -110,6 +111,12 @@ def parse_config(table: dict) -> SiteConfig:
                                 'for example base_url = "https://example.org/trends/"'))
     else:
         values["base_url"] = _with_slash(base_url)
+    locale = parse_locale(values.get("language", defaults.language))
+    if locale is None:
+        problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] language must be a language code CLDR knows, "
+                                f"got {values['language']!r}", 'for example language = "es", or "pt-BR" for Brazilian Portuguese'))
+    else:
+        values["language"] = language_tag(locale)  # as <html lang> spells it: "pt_br" is "pt-BR"
     zone = values.get("timezone", defaults.timezone)
     if zone != "UTC" and not _is_time_zone(zone):
         problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] timezone must be a time zone name, got {zone!r}",

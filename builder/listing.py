@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
+from .languages import Language
 from .model import Card, Page, Pagination, RelatedCard, SiteConfig, Topic, TopicRef, TopicTile
 from .store import digest
 from .urls import paginate_url
@@ -67,13 +68,15 @@ def collect_topics(cards: Sequence[Card]) -> tuple[Topic, ...]:
                  for slug in sorted(refs, key=lambda s: (refs[s].name.lower(), s)))
 
 
-def plan_pages(config: SiteConfig, cards: Sequence[Card], topics: Sequence[Topic],
+def plan_pages(config: SiteConfig, language: Language, cards: Sequence[Card], topics: Sequence[Topic],
                related: Mapping[str, tuple[RelatedCard, ...]]) -> list[Page]:
-    """Every HTML page, in a stable order; `cards` must already be newest first.
+    """Every HTML page, in a stable order, with titles and descriptions in the site's language; `cards` must
+    already be newest first.
 
     A report page's context holds the report's Card: the render stage puts the whole Report in its place.
     """
-    pages = _paginated("", "home.html", cards, config.per_page, config.title, config.description, {})
+    _, site = language.gettext, config.title
+    pages = _paginated("", "home.html", cards, config.per_page, config.title, config.description, {}, language)
     toc_min = config.toc_min_headings
     for index, card in enumerate(cards):
         pages.append(Page(
@@ -82,20 +85,20 @@ def plan_pages(config: SiteConfig, cards: Sequence[Card], topics: Sequence[Topic
                      "newer": cards[index - 1] if index > 0 else None,
                      "older": cards[index + 1] if index + 1 < len(cards) else None,
                      "toc_min_headings": toc_min}))
-    pages.append(Page(url="topics/", template="topics.html", title="Topics",
-                      description=f"All topics covered by {config.title}.",
+    pages.append(Page(url="topics/", template="topics.html", title=_("Topics"),
+                      description=_("All topics covered by %(site)s.", site=site),
                       context={"kind": "topics",
                                "topics": tuple(TopicTile(t.ref, len(t.reports), t.reports[0]) for t in topics)}))
     for topic in topics:
         pages += _paginated(topic.url, "topic.html", topic.reports, config.per_page, topic.name,
-                            f"{config.title} trend reports on {topic.name}, newest first.",
-                            {"topic": topic.ref, "topic_count": len(topic.reports)})
-    pages.append(Page(url="archive/", template="archive.html", title="Archive",
-                      description=f"Every report of {config.title} by month.",
-                      context={"kind": "archive", "years": archive(cards)}))
-    pages.append(Page(url="search/", template="search.html", title="Search",
-                      description=f"Search every report of {config.title}.", context={"kind": "search"}))
-    pages.append(Page(url="404.html", template="404.html", title="Page not found",
+                            _("%(site)s trend reports on %(topic)s, newest first.", site=site, topic=topic.name),
+                            {"topic": topic.ref, "topic_count": len(topic.reports)}, language)
+    pages.append(Page(url="archive/", template="archive.html", title=_("Archive"),
+                      description=_("Every report of %(site)s by month.", site=site),
+                      context={"kind": "archive", "years": archive(cards, language)}))
+    pages.append(Page(url="search/", template="search.html", title=_("Search"),
+                      description=_("Search every report of %(site)s.", site=site), context={"kind": "search"}))
+    pages.append(Page(url="404.html", template="404.html", title=_("Page not found"),
                       description="", context={"kind": "404"}))
     return pages
 
@@ -103,17 +106,17 @@ def plan_pages(config: SiteConfig, cards: Sequence[Card], topics: Sequence[Topic
 Archive = list[tuple[int, list[tuple[str, tuple[Card, ...]]]]]
 
 
-def archive(cards: Sequence[Card]) -> Archive:
-    """Reports grouped by year, then month, newest first."""
+def archive(cards: Sequence[Card], language: Language) -> Archive:
+    """Reports grouped by year, then month, newest first; months named in the site's language."""
     years: dict[int, dict[int, list[Card]]] = defaultdict(lambda: defaultdict(list))
     for card in cards:
         years[card.date.year][card.date.month].append(card)
-    return [(year, [(months[m][0].date.strftime("%B %Y"), tuple(months[m])) for m in sorted(months, reverse=True)])
+    return [(year, [(language.month(months[m][0].date), tuple(months[m])) for m in sorted(months, reverse=True)])
             for year, months in sorted(years.items(), reverse=True)]
 
 
 def _paginated(base: str, template: str, cards: Sequence[Card], per_page: int, title: str,
-               description: str, extra: dict) -> list[Page]:
+               description: str, extra: dict, language: Language) -> list[Page]:
     total = max(1, -(-len(cards) // per_page))
     kind = "home" if base == "" else "topic"
     pages = []
@@ -121,8 +124,8 @@ def _paginated(base: str, template: str, cards: Sequence[Card], per_page: int, t
         pagination = Pagination(number=number, total=total,
                                 prev_url=paginate_url(base, number - 1) if number > 1 else None,
                                 next_url=paginate_url(base, number + 1) if number < total else None)
-        suffix = f" (page {number})" if number > 1 else ""
-        pages.append(Page(url=paginate_url(base, number), template=template, title=title + suffix,
+        numbered = language.gettext("%(title)s (page %(num)s)", title=title, num=language.number(number))
+        pages.append(Page(url=paginate_url(base, number), template=template, title=numbered if number > 1 else title,
                           description=description,
                           context={"kind": kind, "reports": tuple(cards[(number - 1) * per_page: number * per_page]),
                                    "pagination": pagination, **extra}))

@@ -148,12 +148,18 @@ def _heading_id(title: str) -> str:
     return f"{slug}-section" if slug in PAGE_IDS else slug
 
 
-def _create(safe: bool, budget: Budget) -> markdown.Markdown:
+# The titles of a heading's "#" link and of a footnote's way back ("{}": its number); prepare.py passes them
+# in the site's language.
+TITLES = ("Link to this section", "Jump back to footnote {} in the text")
+
+
+def _create(safe: bool, budget: Budget, titles: tuple[str, str]) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["extra", "toc", "smarty", "admonition", "codehilite", "sane_lists", "pymdownx.mark"],
         extension_configs={
             "codehilite": {"css_class": "codehilite", "guess_lang": False},
-            "toc": {"permalink": "#", "permalink_title": "Link to this section",
+            "extra": {"footnotes": {"BACKLINK_TITLE": titles[1]}},
+            "toc": {"permalink": "#", "permalink_title": titles[0],
                     "slugify": lambda value, separator: _heading_id(value), "toc_depth": "2-3"},
             "smarty": {"smart_angled_quotes": False},
         },
@@ -181,9 +187,9 @@ def _create(safe: bool, budget: Budget) -> markdown.Markdown:
 class MarkdownRenderer:
     """A reusable converter: building Python-Markdown once and resetting it is much cheaper."""
 
-    def __init__(self, unsafe_html: bool = False):
+    def __init__(self, unsafe_html: bool = False, titles: tuple[str, str] = TITLES):
         self._budget = Budget()
-        self._md = _create(safe=not unsafe_html, budget=self._budget)
+        self._md = _create(safe=not unsafe_html, budget=self._budget, titles=titles)
 
     def render(self, body: str) -> Rendered:
         """Return the body's HTML, headings for a table of contents, plain text and word count;

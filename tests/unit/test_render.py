@@ -6,6 +6,7 @@ import pytest
 from builder import __main__ as cli
 from builder.build import BuildOptions, build
 from builder.errors import BUG_HINT, BuildError
+from builder.languages import load_language
 from builder.model import Page, SiteConfig
 from builder.render import Renderer, collect_static, default_theme, theme_dirs
 from conftest import FIXTURE_SITE, NOW, REPO, build_site, report
@@ -18,7 +19,7 @@ def renderer_for(tmp_path, templates: dict[str, str]):
     for name, text in templates.items():
         (folder / name).write_text(text)
     dirs = theme_dirs(tmp_path)
-    return Renderer(SiteConfig(base_url="https://example.org/sub/"), dirs, collect_static(dirs))
+    return Renderer(SiteConfig(base_url="https://example.org/sub/"), dirs, collect_static(dirs), load_language("en", dirs))
 
 
 def test_the_default_theme_ships_with_the_package():
