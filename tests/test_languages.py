@@ -84,12 +84,6 @@ class VisibleText(HTMLParser):
             self.parts.append(" ".join(data.split()))
 
 
-def visible_text(page: Path) -> list[str]:
-    parser = VisibleText()
-    parser.feed(page.read_text("utf-8"))
-    return parser.parts
-
-
 def english_strings() -> list[str]:
     """The theme's strings, listed: the English of those its Spanish catalog words differently, as the words
     between their placeholders and markup ("Published by", "min read")."""
@@ -102,24 +96,34 @@ def english_strings() -> list[str]:
     return sorted(p for p in pieces if re.search(r"[A-Za-z]{2}", p))
 
 
-def test_the_sample_site_in_spanish_shows_no_english_string_of_the_theme(tmp_path):
-    root = sample_in(tmp_path, "es")
-    content = "\n".join(f"{r.title}\n{r.summary}\n{r.text}\n{' '.join(r.highlights)}\n{r.author}\n"
-                        + " ".join(t.name for t in r.topics) for r in published_reports(root))
-    content += (root / "pyproject.toml").read_text("utf-8")
+def writers_words(root: Path) -> str:
+    """What the writers of the site at root wrote, in whatever language: its reports and settings."""
+    return (root / "pyproject.toml").read_text("utf-8") + "\n".join(
+        f"{r.title}\n{r.summary}\n{r.text}\n{' '.join(r.highlights)}\n{r.author}\n" + " ".join(t.name for t in r.topics)
+        for r in published_reports(root))
+
+
+def english_left(page: str, writers: str) -> list[str]:
+    """The theme's English strings the HTML `page` shows or speaks, outside what its writers wrote."""
+    parser = VisibleText()
+    parser.feed(page)
+    shown = [part for part in parser.parts if part not in writers]
     theme = english_strings()
-    assert {"Explore more", "min read", "Published by", "Link to this section", "Jump back to footnote", "On"} <= set(
-        theme)
     # A word alone ("On", "Feed") is the theme's where it is all of a text; words together, anywhere.
     alone, phrases = {s for s in theme if " " not in s}, [s for s in theme if " " in s]
+    return sorted({part for part in shown if part.strip(" .:·") in alone} | {
+        s for s in phrases for part in shown if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", part)})
+
+
+def test_the_sample_site_in_spanish_shows_no_english_string_of_the_theme(tmp_path):
+    root = sample_in(tmp_path, "es")
+    assert {"Explore more", "min read", "Published by", "Link to this section", "Jump back to footnote", "On"} <= set(
+        english_strings())
+    writers = writers_words(root)
     found = {}
     for page in sorted((root / "output").rglob("*.html")):
-        # A part of a report or of the settings is the writer's, in whatever language they write.
-        shown = [part for part in visible_text(page) if part not in content]
-        english = [part for part in shown if part.strip(" .:·") in alone] + [
-            s for s in phrases for part in shown if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", part)]
-        if english:
-            found[page.relative_to(root / "output").as_posix()] = sorted(set(english))
+        if english := english_left(page.read_text("utf-8"), writers):
+            found[page.relative_to(root / "output").as_posix()] = english
     assert found == {}
     home = (root / "output" / "index.html").read_text("utf-8")
     assert '<html lang="es" dir="ltr"' in home and "8 de octubre de 2026" in home and "3 min de lectura" in home

@@ -18,7 +18,9 @@ NAMES = ("alpha.md", "beta.md", "gamma.md", "ai/delta.md", "ai/epsilon.md", "law
 TITLES = ("Chips rebound", "Open models spread", "Telecom rules tighten", "Four-day week", "Robots in retail")
 TAGS = ("AI", "Law", "Telecoms", "Hiring", "Chips")
 DATES = ("2026-01-05", "2026-03-01", "2026-03-01", "2026-06-30", "2027-02-01")  # a tie, and a future date
-TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum towers and fibre.")
+TEXT = ("Chips and models and networks.", "Hiring law and courts.", "## Towers\n\nSpectrum towers and fibre.",
+        "## Red de la compañía\n\nLa red y el 5G en España.[^1]\n\n[^1]: Una nota.")
+LANGUAGES = ("en", "es", "ar", "de")
 
 
 @st.composite
@@ -87,12 +89,30 @@ class SiteEdits(RuleBasedStateMachine):
         self.apply(name)
 
     @rule(title=st.sampled_from(("Trends", "Signals")), feed_size=st.integers(1, 3),
-          base=st.sampled_from(("https://example.org/", "https://example.org/sub/")))
-    def change_settings(self, title, feed_size, base):
-        # serve keeps feeds, the renderer and resolved links in memory: settings must reach them all.
+          base=st.sampled_from(("https://example.org/", "https://example.org/sub/")),
+          language=st.sampled_from(LANGUAGES))
+    def change_settings(self, title, feed_size, base, language):
+        # serve keeps feeds, the renderer and resolved links in memory: settings must reach them all. The
+        # language reaches entries too (stopwords, link titles) and the search index (dates).
         (self.root / "pyproject.toml").write_text(f'[tool.trendsite]\nper_page = 2\nrelated_count = 2\n'
-                                                  f'title = "{title}"\nfeed_size = {feed_size}\nbase_url = "{base}"\n')
+                                                  f'title = "{title}"\nfeed_size = {feed_size}\nbase_url = "{base}"\n'
+                                                  f'language = "{language}"\n')
         self.outcome = self.preview.rebuild(ChangeSet.of(["pyproject.toml"]))
+
+    @rule(word=st.sampled_from(("Subjects", "Themes", None)))
+    def reword_the_theme(self, word):
+        # A site's own catalog is a theme file: every page showing one of its strings must be made again,
+        # report bodies (their heading links) included.
+        paths = [f"templates/locale/{language}/LC_MESSAGES/messages.po" for language in LANGUAGES]
+        for path in paths:
+            catalog = self.root / path
+            if word is None:
+                catalog.unlink(missing_ok=True)
+                continue
+            catalog.parent.mkdir(parents=True, exist_ok=True)
+            catalog.write_text(f'msgid "Topics"\nmsgstr "{word}"\n\nmsgid "Link to this section"\nmsgstr "{word}"\n',
+                               encoding="utf-8")
+        self.outcome = self.preview.rebuild(ChangeSet.of(paths))
 
     @precondition(lambda self: (self.root / "content" / "ai").is_dir())
     @rule()
@@ -110,6 +130,8 @@ class SiteEdits(RuleBasedStateMachine):
         self.clean_runs += 1
         shutil.copytree(self.root / "content", clean / "content")
         shutil.copy(self.root / "pyproject.toml", clean)
+        if (self.root / "templates").is_dir():
+            shutil.copytree(self.root / "templates", clean / "templates")
         try:
             build(BuildOptions(root=clean, output=clean / "output", now=NOW))
         except BuildError as error:

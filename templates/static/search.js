@@ -323,15 +323,19 @@
     }
     var pos = first < found.length && first > 0 ? found[first].start : 0;
     var end = last < found.length ? found[last - 1].end : text.length;
-    var any = false;
+    var any = false, mark = null;
     if (pos > 0) parent.appendChild(document.createTextNode("\u2026 "));
     for (var k = first; k < last; k++) {
       if (found[k].hit < 0) continue;
       any = true;
-      parent.appendChild(document.createTextNode(text.slice(pos, found[k].start)));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(found[k].start, found[k].end);
-      parent.appendChild(mark);
+      if (mark && found[k].start === pos) { // the next character of a word in a script without spaces
+        mark.textContent += text.slice(pos, found[k].end);
+      } else {
+        parent.appendChild(document.createTextNode(text.slice(pos, found[k].start)));
+        mark = document.createElement("mark");
+        mark.textContent = text.slice(found[k].start, found[k].end);
+        parent.appendChild(mark);
+      }
       pos = found[k].end;
     }
     parent.appendChild(document.createTextNode(text.slice(pos, end) + (end < text.length ? " \u2026" : "")));
