@@ -113,8 +113,9 @@ def parse_config(table: dict) -> SiteConfig:
         values["base_url"] = _with_slash(base_url)
     locale = parse_locale(values.get("language", defaults.language))
     if locale is None:
-        problems.append(Problem(CONFIG_FILE, None, f"[tool.trendsite] language must be a language code CLDR knows, "
-                                f"got {values['language']!r}", 'for example language = "es", or "pt-BR" for Brazilian Portuguese'))
+        problems.append(Problem(CONFIG_FILE, None, "[tool.trendsite] language must be a language code CLDR knows, "
+                                f"got {values['language']!r}",
+                                'for example language = "es", or "pt-BR" for Brazilian Portuguese'))
     else:
         values["language"] = language_tag(locale)  # as <html lang> spells it: "pt_br" is "pt-BR"
     zone = values.get("timezone", defaults.timezone)

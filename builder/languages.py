@@ -109,7 +109,7 @@ class Language:
         return self.gettext("Link to this section"), back.replace("%(num)s", "{}")
 
     def script_text(self) -> dict[str, object]:
-        """The strings static/search.js shows, translated, for the page to hand to it."""
+        """The strings static/search.js shows once it has the index, translated; the index carries them."""
         return {
             "results": self.plurals("%(num)s result for “%(query)s”", "%(num)s results for “%(query)s”"),
             "all": self.plurals("All %(num)s result", "All %(num)s results"),
@@ -117,7 +117,6 @@ class Language:
             "longer": self.gettext("Type a longer word to search."),
             "typing": self.gettext("Keep typing to search."),
             "page": self.gettext("Open on the search page"),
-            "failed": self.gettext("Search is unavailable: its index could not be loaded."),
         }
 
 

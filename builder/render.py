@@ -87,7 +87,7 @@ class Renderer:
         # translation, which may hold markup (a link in a sentence).
         self.env.install_gettext_callables(language.translations.gettext, language.counted, newstyle=True)
         self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static,
-                                memo=self.memo, direction=language.direction, search_text=language.script_text())
+                                memo=self.memo, direction=language.direction)
         self.env.filters.update(format_date=language.date, format_number=language.number)
         # Rendered fragments: (macro, its arguments' values) -> the Markup. Those not used since the
         # last forget_unused() are kept one more build.

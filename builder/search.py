@@ -1,7 +1,8 @@
 """The search index that static/search.js queries: a manifest, term shards and two small files per report.
 
 Layout, all under search/:
-- index.json: the number of reports, the stopwords, and every term shard as key -> [content hash, bytes]
+- index.json: the number of reports, the stopwords, the script's words in the site's language (so that pages
+  need not carry them), and every term shard as key -> [content hash, bytes]
   (the script skips completing a short prefix whose shards would cost too many bytes).
   Its name never changes, so the script fetches it revalidated; everything it points to is
   fingerprinted and cacheable forever.
@@ -16,9 +17,9 @@ Layout, all under search/:
   waited for two dependent round trips, the shard and then the entries' files (benchmarks/search_index.py:
   median 86-126 ms at 10,000 reports); several words, "more results", or an entry missing go to docs/.
 - docs/<n>.txt: what a result lists, for the DOCS_PER_FILE reports with ids n * DOCS_PER_FILE on, in id
-  order: URL, title, date (in the site's language), topics (tab-separated) and summary, a line each, so DOC_LINES lines a report
-  (a few hundred bytes); grouped because one file per report made 10,000 tiny files to write at 10,000
-  reports. text/<id>.txt: the report's plain text, which snippets come from. The script fetches both
+  order: URL, title, date (in the site's language), topics (tab-separated) and summary, a line each, so
+  DOC_LINES lines a report (a few hundred bytes); grouped because one file per report made 10,000 tiny
+  files to write at 10,000 reports. text/<id>.txt: the report's plain text, which snippets come from. The script fetches both
   for the results on screen whose entries no shard brought, the texts once typing pauses.
 
 Postings are one string per term: for each report holding it, in id order, the id as `width` digits
@@ -104,7 +105,7 @@ class SearchIndex:
     shard_keys: dict[str, list[str]]  # group (_prefix) -> the shard keys made from its terms
     shards: dict[str, tuple[str, int]]  # shard key -> (content hash, bytes)
     inlined: dict[str, set[int]]  # group (_prefix) -> the ids whose entries its shards carry
-    language: str  # the tag of the language its dates and stopwords are in
+    language: str  # _language_key of the language its dates, stopwords and words are in
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes: what the last call made
 
     def paths(self) -> set[str]:
@@ -149,7 +150,7 @@ def build_index(cards: Sequence[Card], made: Mapping[str, str], index_terms: Map
     index = SearchIndex(slugs=[r.slug for r in ordered], documents=documents,
                         shortest=min(map(len, documents), default=0), terms=[index_terms[r.slug] for r in ordered],
                         made=[made[r.slug] for r in ordered], width=width, groups=dict(groups), shard_keys={},
-                        shards={}, inlined={}, language=language.tag)
+                        shards={}, inlined={}, language=_language_key(language))
     for prefix in groups:
         _make_shards(index, prefix)
     for start in range(0, len(ordered), DOCS_PER_FILE):
@@ -172,7 +173,7 @@ def update_index(index: SearchIndex, cards: Sequence[Card], made: Mapping[str, s
     an edited report's result entry, with the edited reports' entries and texts.
     """
     ordered = sorted(cards, key=lambda r: (r.date, r.slug))
-    if (index.language != language.tag or len(ordered) != len(index.slugs)
+    if (index.language != _language_key(language) or len(ordered) != len(index.slugs)
             or any(r.slug != slug for r, slug in zip(ordered, index.slugs))):
         return False
     index.files = {}
@@ -203,6 +204,10 @@ def update_index(index: SearchIndex, cards: Sequence[Card], made: Mapping[str, s
     if prefixes:
         _make_manifest(index, language)
     return True
+
+
+def _language_key(language: Language) -> str:
+    return hashlib.sha256(_json([language.tag, sorted(language.stopwords), language.script_text()])).hexdigest()[:16]
 
 
 def _prefix(term: str) -> str:
@@ -279,7 +284,8 @@ def _make_docs(index: SearchIndex, group: int) -> None:
 
 def _make_manifest(index: SearchIndex, language: Language) -> None:
     index.files[INDEX] = _json({"version": 3, "count": len(index.slugs), "width": index.width,
-                                "stopwords": sorted(language.stopwords), "docs_per_file": DOCS_PER_FILE,
+                                "stopwords": sorted(language.stopwords), "text": language.script_text(),
+                                "docs_per_file": DOCS_PER_FILE,
                                 "shards": dict(sorted(index.shards.items()))})
 
 

@@ -41,7 +41,7 @@ def text(catalog: Catalog) -> str:
     """The catalog as its .po file, without the header lines that would change it on every update or name
     no one."""
     out = io.BytesIO()
-    write_po(out, catalog, omit_header=False, sort_output=True, width=120)
+    write_po(out, catalog, omit_header=False, sort_output=True, width=120, include_lineno=False)  # stable as templates grow
     lines = out.getvalue().decode("utf-8").splitlines(keepends=True)
     return "".join(line for line in lines if not line.startswith(_HEADER_LINES_LEFT_OUT))
 

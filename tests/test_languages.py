@@ -2,7 +2,6 @@
 catalog, and the bundled sample site built in Spanish with none of the theme's English left on its pages."""
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -128,8 +127,8 @@ def test_the_sample_site_in_spanish_shows_no_english_string_of_the_theme(tmp_pat
     home = (root / "output" / "index.html").read_text("utf-8")
     assert '<html lang="es" dir="ltr"' in home and "8 de octubre de 2026" in home and "3 min de lectura" in home
     assert "13 informes, del más reciente al más antiguo." in (root / "output/archive/index.html").read_text("utf-8")
-    script_text = json.loads(html.unescape(re.search(r"data-text='([^']*)'", home).group(1)))
-    assert script_text["none"] == "Ningún informe coincide con «%(query)s»."  # search.js fills it in
+    manifest = json.loads((root / "output" / "search" / "index.json").read_text("utf-8"))
+    assert manifest["text"]["none"] == "Ningún informe coincide con «%(query)s»."  # search.js fills it in
 
 
 def test_feeds_and_search_results_carry_the_language_and_its_dates(tmp_path):
@@ -187,8 +186,8 @@ def test_a_site_adds_a_language_the_theme_lacks_and_without_one_is_warned(make_s
     assert [w.message for w in bare.warnings if "translation" in w.message] == [
         "the theme has no translation into 'it': its strings show in English"]
     root = make_site({**files, "templates/locale/it/LC_MESSAGES/messages.po": site_catalog(
-        "it", {"Explore more": "Scopri di più",
-               ("%(num)s report", "%(num)s reports"): ("%(num)s rapporto", "%(num)s di rapporti", "%(num)s rapporti")})})
+        "it", {"Explore more": "Scopri di più", ("%(num)s report", "%(num)s reports"): (
+            "%(num)s rapporto", "%(num)s di rapporti", "%(num)s rapporti")})})
     site = build_site(root).site
     assert not [w for w in site.warnings if "translation" in w.message]
     home = (root / "output" / "index.html").read_text("utf-8")

@@ -75,7 +75,7 @@
   }
   // -- end of the tokeniser --
 
-  /* A string of the form's data-text (templates: Language.script_text), its %(name)s placeholders filled;
+  /* A string of the index's words (builder/languages.py, Language.script_text), its %(name)s placeholders filled;
      `forms`, by plural category, is picked with `count`, which fills %(num)s. */
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s|%%/g, function (all, name) { return name ? values[name] : "%"; });
@@ -392,7 +392,6 @@
     var pageSize = parseInt(form.getAttribute("data-limit"), 10) || 10;
     var heading = form.getAttribute("data-heading") || "p";
     var onPage = form.hasAttribute("data-page");
-    var text = JSON.parse(form.getAttribute("data-text"));
     var current = { seq: 0, ranked: [], words: [], shown: 0 };
     var timer, lastInput = -Infinity;
     function seq() { return current.seq; }
@@ -437,7 +436,7 @@
       var query = input.value;
       var seq = ++current.seq;
       index.load().then(function (m) {
-        var stop = {};
+        var stop = {}, text = m.text;
         m.stopwords.forEach(function (w) { stop[w] = 1; });
         var words = parse(query, stop);
         if (!words.length) {
@@ -474,7 +473,7 @@
           });
         });
       }).catch(function () {
-        if (seq === current.seq) say(text.failed);
+        if (seq === current.seq) say(form.getAttribute("data-failed"));
       });
     }
 

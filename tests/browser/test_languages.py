@@ -44,7 +44,8 @@ def test_the_arabic_site_is_mirrored_and_axe_clean(arabic_site, open_page, axe_s
             found[path] = problems
     assert found == {}
     page.goto(url)
-    brand, toggle = (page.eval_on_selector(s, "e => e.getBoundingClientRect().left") for s in (".brand", "#theme-toggle"))
+    brand, toggle = (page.eval_on_selector(s, "e => e.getBoundingClientRect().left")
+                     for s in (".brand", "#theme-toggle"))
     assert brand > toggle, "the site's name is on the right, the theme toggle on the left"
     ARTEFACTS.mkdir(exist_ok=True)
     size = "phone" if viewport == PHONE else "desktop"
@@ -61,11 +62,11 @@ def test_the_arabic_site_s_scripts_speak_arabic_too(arabic_site, open_page):
     assert labels == ["التبديل إلى النمط الداكن", "التبديل إلى النمط الفاتح"]
     page.click("#site-search-input")
     page.keyboard.type("network", delay=20)
-    page.wait_for_selector("#site-search-panel:not([hidden]) .search-result")
+    page.wait_for_selector("#site-search-status:has-text('«network»')")  # not the results for "ne"
     status = page.inner_text("#site-search-status")
     assert re.fullmatch(r"\d+ نتائج عن «network»", status), status
     page.keyboard.type(" zzzz", delay=20)
-    page.wait_for_selector("#site-search-results .search-empty")
+    page.wait_for_selector("#site-search-results .search-empty:has-text('zzzz')")  # not that of "network zz"
     assert page.inner_text("#site-search-results .search-empty") == "لا توجد تقارير تطابق «network zzzz»."
     assert english_left(page.content(), writers) == []  # the page as the scripts left it
 

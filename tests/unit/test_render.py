@@ -19,7 +19,8 @@ def renderer_for(tmp_path, templates: dict[str, str]):
     for name, text in templates.items():
         (folder / name).write_text(text)
     dirs = theme_dirs(tmp_path)
-    return Renderer(SiteConfig(base_url="https://example.org/sub/"), dirs, collect_static(dirs), load_language("en", dirs))
+    return Renderer(SiteConfig(base_url="https://example.org/sub/"), dirs, collect_static(dirs),
+                    load_language("en", dirs))
 
 
 def test_the_default_theme_ships_with_the_package():
