@@ -112,7 +112,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     settings = engine.read_settings(root, options.base_url)             # settings and theme
     config = settings.config
     found = engine.scan(root, settings, store)                         # content/: what changed
-    problems = list(found.problems)
+    problems = list(found.problems) + list(settings.language.problems)  # and catalogs that could not be read
     progress = options.progress
     keys, found_problems = engine.prepare(root, found, settings, store, options.workers,  # front matter, Markdown
                                           progress and (lambda done, total: progress("reports", done, total)))
@@ -131,8 +131,9 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     cards = engine.name_topics(engine.published(records, options.drafts, options.future))  # drafts, scheduling
     topics = engine.collect_topics(cards)
     related = engine.related_picks(cards, by_slug, config.related_count, store, changes)  # Explore more
-    search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds)  # search index
-    renderer = Renderer(config, settings.dirs, settings.static)
+    search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds,  # search index
+                                               settings.language)
+    renderer = Renderer(config, settings.dirs, settings.static, settings.language)
     full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
     planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
     files = search_paths | {s.url for s in settings.static.values()}

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildError, Problem, warning
 from .extensions import read_extensions
+from .languages import language_tag, parse_locale
 from .model import SiteConfig
 
 CONFIG_FILE = "pyproject.toml"
@@ -142,6 +143,12 @@ def parse_config(table: dict, path: str = CONFIG_FILE) -> SiteConfig:
         problem(wrong, 'for example base_url = "https://example.org/trends/"')
     else:
         values["base_url"] = _with_slash(base_url)
+    locale = parse_locale(values.get("language", defaults.language))
+    if locale is None:
+        problem(f"language must be a language code CLDR knows, got {values['language']!r}",
+                'for example language = "es", or "pt-BR" for Brazilian Portuguese')
+    else:
+        values["language"] = language_tag(locale)  # as <html lang> spells it: "pt_br" is "pt-BR"
     zone = values.get("timezone", defaults.timezone)
     if zone != "UTC" and not _is_time_zone(zone):
         problem(f"timezone must be a time zone name, got {zone!r}", 'for example timezone = "Europe/Berlin"')

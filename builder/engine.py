@@ -30,6 +30,7 @@ from .assets import published_asset
 from .content import SiteLink, World, check_slugs, make_card, resolve_report
 from .content import unknown_site_links as check_site_links
 from .errors import Problem
+from .languages import Language, load_language
 from .listing import Digests, PageSpec, collect_topics, fingerprint, name_topics, page_of, plan_specs, sort_reports
 from .load import ContentScan, read_source, scan_content
 from .model import Card, Report, SiteConfig, Source, Topic
@@ -52,6 +53,7 @@ class Settings:
     config: SiteConfig
     dirs: tuple[Path, ...]  # template folders, the site's own first
     static: dict[str, StaticFile]
+    language: Language  # its catalogs are theme files, in the digest
     digest: str
     salt: str  # what entries depend on besides their text (prepare.prepare_salt)
 
@@ -72,7 +74,9 @@ def read_settings(root: Path, base_url: str | None) -> Settings:
                 path = os.path.join(base, name)
                 parts += [os.path.relpath(path, folder), Path(path).read_bytes()]
     parts += sorted(s.url for s in static.values())
-    return Settings(config=config, dirs=dirs, static=static, digest=digest(*parts), salt=prepare_salt(config))
+    language = load_language(config.language, dirs)
+    return Settings(config=config, dirs=dirs, static=static, language=language, digest=digest(*parts),
+                    salt=prepare_salt(config, language.markup_titles()))
 
 
 def scan(root: Path, settings: Settings, store: Store) -> ContentScan:
@@ -108,8 +112,8 @@ def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, wo
         source = found.read.get(rel) or read_source(root, rel, problems)
         if source is not None:
             todo[rel] = (key, source)
-    made, found_problems = prepare_entries(todo, settings.config, site_timezone(settings.config), store, workers,
-                                           progress)
+    made, found_problems = prepare_entries(todo, settings.config, settings.language.markup_titles(),
+                                           site_timezone(settings.config), store, workers, progress)
     failed = {p.path[len("content/"):] for p in found_problems if p.is_error} | (todo.keys() - made.keys())
     failed |= {p.path[len("content/"):] for p in problems}
     return {rel: key for rel, key in keys.items() if rel not in failed}, problems + found_problems
@@ -268,7 +272,7 @@ def _decode_picks(plain) -> dict[str, tuple[str, ...]]:
 # -- search -----------------------------------------------------------------------------------------
 
 def search_files(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record], store: Store, changes: Changes,
-                 holds: Callable[[str], bool]) -> tuple[dict[str, bytes], set[str]]:
+                 holds: Callable[[str], bool], language: Language) -> tuple[dict[str, bytes], set[str]]:
     """(the search index's files that changed, every path of the index): the stored index updated where
     only reports' cards or words changed, else made afresh (also when output/ lost one of its files)."""
     made = {c.slug: digest(records_by_slug[c.slug].card_digest, records_by_slug[c.slug].search_digest,
@@ -281,9 +285,10 @@ def search_files(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record],
         terms, bodies = store.index_terms(set(keys.values())), store.bodies(set(keys.values()))
         return {slug: (terms[key], bodies[key][1]) for slug, key in keys.items()}
 
-    if index is None or not update_index(index, cards, made, words):
+    if index is None or not update_index(index, cards, made, words, language):
         found = words([c.slug for c in cards])
-        index = build_index(cards, made, {s: t for s, (t, _) in found.items()}, {s: x for s, (_, x) in found.items()})
+        index = build_index(cards, made, {s: t for s, (t, _) in found.items()}, {s: x for s, (_, x) in found.items()},
+                            language)
     if index.files:
         plain = index.plain()
         changes.blobs[SEARCH] = (digest(codec.dump(plain)), codec.dump(plain), index)
@@ -313,7 +318,7 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     digests = Digests(settings=digest(settings.digest, names),
                       cards={s: r.card_digest for s, r in records_by_slug.items()},
                       pages={s: r.page_digest for s, r in records_by_slug.items()})
-    specs = plan_specs(config, cards, topics, related)
+    specs = plan_specs(config, settings.language, cards, topics, related)
     planned = [Planned(output_path(spec.url), fingerprint(spec, digests), spec) for spec in specs]
     for path, page_url, title, listed in [("feed.xml", "", config.title, cards), *(
             (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
@@ -382,5 +387,5 @@ def render(planned: list[Planned], renderer: Renderer, cards: Mapping[str, Card]
                 yield item, item.make(), None
                 continue
             report = next(reports) if item.spec.own else None
-            page = page_of(item.spec, cards, report, toc_min)
+            page = page_of(item.spec, cards, report, toc_min, renderer.language)
             yield item, boundary.render(page, pages).encode("utf-8"), report

@@ -151,13 +151,20 @@ def _heading_id(title: str) -> str:
     return f"{slug}-section" if slug in PAGE_IDS else slug
 
 
-def _create(safe: bool, budget: Budget, extensions: Extensions = ()) -> markdown.Markdown:
+# The titles of a heading's "#" link and of a footnote's way back ("{}": its number); prepare.py passes them
+# in the site's language.
+TITLES = ("Link to this section", "Jump back to footnote {} in the text")
+
+
+def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tuple[str, str] = TITLES
+            ) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[*BUILT_IN, *(name for name, _ in extensions)],
         extension_configs={
             **{name: dict(settings) for name, settings in extensions},
             "codehilite": {"css_class": "codehilite", "guess_lang": False},
-            "toc": {"permalink": "#", "permalink_title": "Link to this section",
+            "extra": {"footnotes": {"BACKLINK_TITLE": titles[1]}},
+            "toc": {"permalink": "#", "permalink_title": titles[0],
                     "slugify": lambda value, separator: _heading_id(value), "toc_depth": "2-3"},
             "smarty": {"smart_angled_quotes": False},
         },
@@ -185,9 +192,9 @@ def _create(safe: bool, budget: Budget, extensions: Extensions = ()) -> markdown
 class MarkdownRenderer:
     """A reusable converter: building Python-Markdown once and resetting it is much cheaper."""
 
-    def __init__(self, unsafe_html: bool = False, extensions: Extensions = ()):
+    def __init__(self, unsafe_html: bool = False, extensions: Extensions = (), titles: tuple[str, str] = TITLES):
         self._budget = Budget()
-        self._md = _create(safe=not unsafe_html, budget=self._budget, extensions=extensions)
+        self._md = _create(safe=not unsafe_html, budget=self._budget, extensions=extensions, titles=titles)
         self._extensions = extensions  # the site's own (markdown_extensions)
 
     def render(self, body: str, files: ReportFiles | None = None, made: Made | None = None) -> Rendered:

@@ -39,7 +39,7 @@ from .model import Card, FrontMatter, Heading
 CACHE_DIR = ".trendsite-cache"
 FORMAT = "trendsite-store-1"
 _PACKAGE = Path(__file__).parent
-_LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe")
+_LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe", "babel")
 
 _VALUES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);

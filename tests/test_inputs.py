@@ -90,7 +90,7 @@ FRONT_MATTER = {
 }
 SETTINGS = {
     "title": 'title = "Signals"', "description": 'description = "All about chips."',
-    "base_url": 'base_url = "https://example.org/sub/"', "language": 'language = "en-GB"',
+    "base_url": 'base_url = "https://example.org/sub/"', "language": 'language = "es"',
     "author": 'author = "The desk"', "per_page": "per_page = 3", "related_count": "related_count = 1",
     "feed_size": "feed_size = 1", "toc_min_headings": "toc_min_headings = 9", "words_per_minute": "words_per_minute = 50",
     "unsafe_html": "unsafe_html = true", "max_file_bytes": "max_file_bytes = 1000", "timezone": 'timezone = "Asia/Tokyo"',

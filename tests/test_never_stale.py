@@ -32,7 +32,9 @@ TAGS = ("AI", "ai", "Law", "Telecoms", "Hiring", "C++")
 DATES = ("2026-01-05", "2026-03-01", "2026-03-01T09:30+02:00", "2026-06-30", "2026-11-26", "2027-02-01")
 TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum towers and fibre.",
         "## Findings\n\nModels spread.\n\n### Detail\n\nMore chips.\n\n## Outlook\n\nFibre.",
-        "Was ~~struck~~ and H~2~O.")  # what markdown_extensions changes
+        "Was ~~struck~~ and H~2~O.",  # what markdown_extensions changes
+        "## Red de la compañía\n\nLa red y el 5G en España.[^1]\n\n[^1]: Una nota.")
+LANGUAGES = ("en", "es", "ar", "de")
 ALIASES = ("/2019/old/", "/old.html", "/reports/renamed/")  # two reports may claim one: an error either way
 FILES = ("chart.png", "ai/chart.png", "data.csv", "logo.svg")
 SETTINGS = {"title": ('"Trends"', '"Signals"'), "description": ('""', '"Reports on everything."'),
@@ -40,7 +42,8 @@ SETTINGS = {"title": ('"Trends"', '"Signals"'), "description": ('""', '"Reports 
             "related_count": ("1", "2"), "feed_size": ("1", "3"), "toc_min_headings": ("1", "3"),
             "words_per_minute": ("50", "230"), "author": ('""', '"The desk"'), "unsafe_html": ("false", "true"),
             "broken_links": ('"error"', '"warn"'), "timezone": ('"UTC"', '"Europe/Berlin"'),
-            "markdown_extensions": ('[]', '["pymdownx.tilde"]'), "extra": ('{}', '{tagline = "Signals first"}')}
+            "markdown_extensions": ('[]', '["pymdownx.tilde"]'), "extra": ('{}', '{tagline = "Signals first"}'),
+            "language": tuple(f'"{language}"' for language in LANGUAGES)}
 TEMPLATES = {
     "templates/_macros.html": None,  # the bundled one, with a marker inside its card
     "templates/base.html": '{% extends "base.html" %}{% block head %}{{ super() }}<meta name="x" content="1">'
@@ -172,6 +175,18 @@ class SiteEdits(RuleBasedStateMachine):
         else:
             self.save(name, TEMPLATES[name])
         self.rebuilt(name)
+
+    @rule(word=st.sampled_from(("Subjects", "Themes", None)))
+    def reword_the_theme(self, word):
+        # A site's own catalog is a theme file: every page showing one of its strings must be made again,
+        # report bodies (their heading links) included.
+        paths = [f"templates/locale/{language}/LC_MESSAGES/messages.po" for language in LANGUAGES]
+        for path in paths:
+            if word is None:
+                (self.root / path).unlink(missing_ok=True)
+            else:
+                self.save(path, f'msgid "Topics"\nmsgstr "{word}"\n\nmsgid "Link to this section"\nmsgstr "{word}"\n')
+        self.rebuilt(*paths)
 
     @rule(colour=st.sampled_from(("", "red", "blue")))
     def change_a_static_file(self, colour):
