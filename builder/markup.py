@@ -3,21 +3,18 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import markdown
-from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
                      linear_block_parsing)
 from .model import Heading
+from .tidy import NOT_TEXT_CHARS, Automail, References, Tidy
 from .urls import slugify
 
 SUMMARY_WORDS = 50
-# Links with these schemes can run script in the reader's browser.
-_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data(?!:image/(png|gif|jpe?g|webp);)):", re.I)
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _TAG = re.compile(r"<[^>]+>")
 # The "#" link toc puts in every heading: the site shows it on hover, text and feeds leave it out.
@@ -40,13 +37,6 @@ PAGE_IDS = frozenset({"main", "explore-more", "highlights-switch", "report-highl
 MAX_NESTING = 32
 _DEEP_PREFIX = re.compile(r"^[ \t>]{%d,}" % (MAX_NESTING + 1), re.M)  # a quick filter: depth <= length
 _BRACKET_OR_BLANK = re.compile(r"[\[\]]|\n[ \t]*\n")
-
-
-# C0 and C1 controls but tab and newline, lone surrogates and noncharacters: HTML forbids them, XML (feeds)
-# too, UTF-8 cannot encode a surrogate, and Python-Markdown takes \x02...\x03 for its own placeholders.
-# Text pasted from a PDF or a terminal has controls; only a YAML escape ("\ud800") makes a surrogate.
-_NONCHARACTERS = "".join(chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xfffe, 0xffff))
-NOT_TEXT_CHARS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
 
 
 class MarkupError(Exception):
@@ -74,23 +64,6 @@ class Rendered:
     first_paragraph: str
     text: str
     word_count: int
-
-
-class _DropScriptUrls(Treeprocessor):
-    """Removes javascript: and similar URLs from links and images written in Markdown, and event
-    handlers set with attribute lists (`{: onclick="..." }`), which would run script as raw HTML would."""
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
-                del element.attrib[attribute]
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                # Browsers decode character references in attributes ("&#106;avascript:", "&colon;"),
-                # then ignore control characters and spaces inside a scheme: "java\tscript:".
-                if value is not None and _UNSAFE_SCHEME.match(
-                        re.sub(r"[\x00-\x20]", "", html_lib.unescape(value))):
-                    del element.attrib[attribute]
 
 
 def plain_text(html: str) -> str:
@@ -163,8 +136,10 @@ def _create(safe: bool, budget: Budget) -> markdown.Markdown:
         # Treat raw HTML as text, as Hugo does by default: it shows up escaped instead of running.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        # After inline processing (priority 20), when every link exists as an element.
-        md.treeprocessors.register(_DropScriptUrls(md), "trendsite_drop_script_urls", 1)
+    # After every other pass, the unescaping of backslash escapes (priority 0) too: on the tree as it is written.
+    md.treeprocessors.register(Tidy(md, safe), "trendsite_tidy", -1)
+    md.inlinePatterns.register(References(md.inlinePatterns["entity"].pattern, md), "entity", 80)
+    md.inlinePatterns.register(Automail(md.inlinePatterns["automail"].pattern, md), "automail", 110)
     md.treeprocessors.register(_SmartyPass(md, md.treeprocessors["smarty"].inlinePatterns, budget), "smarty", 6)
     footnotes = md.inlinePatterns["footnote"]
     # The priorities Python-Markdown and its footnotes extension give these patterns.
