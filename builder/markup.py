@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 import markdown
-from markdown.util import AtomicString
+from markdown.treeprocessors import UnescapeTreeprocessor
+from markdown.util import STX, AtomicString
 
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
                      linear_block_parsing)
@@ -72,6 +73,13 @@ def plain_text(html: str) -> str:
     return " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
 
 
+# What any match of each of Python-Markdown's inline patterns holds, one of (see LinearInline).
+INLINE_NEEDS = {"backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("[",), "link": ("[",),
+                "image_link": ("![",), "image_reference": ("![",), "short_reference": ("[",),
+                "short_image_ref": ("![",), "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",),
+                "entity": ("&",), "em_strong": ("*", "_"), "delimiter": ("=",)}
+
+
 class _SmartyPass(LinearInline):
     """Smarty's inline pass, minus the work that cannot change anything.
 
@@ -83,37 +91,26 @@ class _SmartyPass(LinearInline):
     _ANY = re.compile(r"""['"]|--|\.\.\.""")
 
     def __init__(self, md: markdown.Markdown, registry, budget: Budget):
-        super().__init__(md, budget)
-        self.inlinePatterns = _frozen(registry)
-        self._needs = {}  # pattern -> the strings, one of which it needs; unknown patterns always run
-        for name, needs in (("smarty-em-dashes", ("--",)), ("smarty-en-dashes", ("--",)),
-                            ("smarty-ellipses", ("...",))):
-            if name in registry:
-                self._needs[registry[name]] = needs
+        needs = {"smarty-em-dashes": ("--",), "smarty-en-dashes": ("--",), "smarty-ellipses": ("...",)}
         for index in range(len(registry)):
             name = f"smarty-quotes-{index}"
             if name in registry:
-                self._needs[registry[name]] = tuple(q for q in "'\"" if q in registry[name].pattern)
+                needs[name] = tuple(q for q in "'\"" if q in registry[name].pattern)
+        super().__init__(md, budget, registry, needs)
 
-    # InlineProcessor's private methods, overridden by their mangled names.
+    # InlineProcessor's private method, overridden by its mangled name.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if not isinstance(data, AtomicString) and not self._ANY.search(data):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)
 
-    def _InlineProcessor__applyPattern(self, pattern, data: str, patternIndex: int, startIndex: int = 0):
-        needs = self._needs.get(pattern)
-        # From startIndex on, where the pattern looks: scanning all of `data` after every match of a
-        # paragraph's many quotes took time in the square of its length.
-        if needs is not None and not any(data.find(n, startIndex) >= 0 for n in needs):
-            return data, False, 0  # what InlineProcessor returns when the pattern does not match
-        return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
 
+class _Unescape(UnescapeTreeprocessor):
+    """Python-Markdown's pass that reads backslash escapes back, without running its regex over text
+    that holds none: every text, tail and attribute of the document."""
 
-def _frozen(registry) -> list:
-    # The inline passes index their pattern registry once per pattern per text node, and a
-    # Registry re-checks its sort order on every lookup; the set is fixed once built, so a list does.
-    return [registry[i] for i in range(len(registry))]
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if STX in text else text
 
 
 def _heading_id(title: str) -> str:
@@ -137,6 +134,7 @@ def _create(safe: bool, budget: Budget) -> markdown.Markdown:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
     # After every other pass, the unescaping of backslash escapes (priority 0) too: on the tree as it is written.
+    md.treeprocessors.register(_Unescape(md), "unescape", 0)
     md.treeprocessors.register(Tidy(md, safe), "trendsite_tidy", -1)
     md.inlinePatterns.register(References(md.inlinePatterns["entity"].pattern, md), "entity", 80)
     md.inlinePatterns.register(Automail(md.inlinePatterns["automail"].pattern, md), "automail", 110)
@@ -147,8 +145,10 @@ def _create(safe: bool, budget: Budget) -> markdown.Markdown:
     md.inlinePatterns.register(CountedLink(md.inlinePatterns["link"].pattern, md, budget), "link", 160)
     md.inlinePatterns.register(CountedImage(md.inlinePatterns["image_link"].pattern, md, budget), "image_link", 150)
     linear_block_parsing(md.parser, budget)
-    inline = LinearInline(md, budget)
-    inline.inlinePatterns = _frozen(md.inlinePatterns)
+    inline = LinearInline(md, budget, md.inlinePatterns, INLINE_NEEDS)
+    # Python-Markdown looks a tag up in a list of fifty names, several times for every element.
+    block_level = frozenset(md.block_level_elements)
+    md.is_block_level = lambda tag: isinstance(tag, str) and tag.lower().rstrip("/") in block_level
     md.treeprocessors.register(inline, "inline", 20)
     return md
 

@@ -20,8 +20,11 @@ from markdown.treeprocessors import Treeprocessor
 _NONCHARACTERS = "".join(chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xfffe, 0xffff))
 NOT_TEXT_CHARS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
 
-# Links with these schemes can run script in the reader's browser.
+# Links with these schemes can run script in the reader's browser. Browsers ignore controls and spaces
+# inside a scheme ("java\tscript:"), and tabs and newlines anywhere in an address.
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data(?!:image/(png|gif|jpe?g|webp);)):", re.I)
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]")
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 _URL_ATTRIBUTES = ("href", "src", "cite")
 # Schemes whose addresses have a host, and in which browsers read "\" as "/" (the URL Standard's "special").
 _SPECIAL = ("http", "https", "ws", "wss", "ftp")
@@ -82,7 +85,7 @@ def url(value: str) -> str | None:
     """The address `value` (as a browser reads the attribute) %-encoded where URL syntax needs it, with
     the tabs and newlines browsers drop dropped and "\\" read as "/" where browsers read it so; None if
     its host is not a host."""
-    value = re.sub(r"[\t\n\r]", "", value).strip("\x00 ")
+    value = _TAB_OR_NEWLINE.sub("", value).strip("\x00 ")
     scheme = _SCHEME.match(value)
     special = scheme is None or scheme.group()[:-1].lower() in _SPECIAL
     head, mark, fragment = value.partition("#")
@@ -187,7 +190,7 @@ class Tidy(Treeprocessor):
             value = _placeholders_as_text(value or "", self._stashed)
             if name in _URL_ATTRIBUTES:
                 address = REFERENCE.sub(lambda m: html_lib.unescape(m.group()), value)
-                if self.safe and _UNSAFE_SCHEME.match(re.sub(r"[\x00-\x20]", "", address)):
+                if self.safe and _UNSAFE_SCHEME.match(_CONTROL_OR_SPACE.sub("", address)):
                     continue
                 address = url(address)
                 if address is None:
