@@ -135,7 +135,7 @@ def _create(safe: bool, budget: Budget) -> markdown.Markdown:
         md.inlinePatterns.deregister("html")
     # After every other pass, the unescaping of backslash escapes (priority 0) too: on the tree as it is written.
     md.treeprocessors.register(_Unescape(md), "unescape", 0)
-    md.treeprocessors.register(Tidy(md, safe), "trendsite_tidy", -1)
+    md.treeprocessors.register(Tidy(md, safe, PAGE_IDS), "trendsite_tidy", -1)
     md.inlinePatterns.register(References(md.inlinePatterns["entity"].pattern, md), "entity", 80)
     md.inlinePatterns.register(Automail(md.inlinePatterns["automail"].pattern, md), "automail", 110)
     md.treeprocessors.register(_SmartyPass(md, md.treeprocessors["smarty"].inlinePatterns, budget), "smarty", 6)

@@ -38,18 +38,27 @@ _ESCAPED = re.compile("\x02([0-9]+)\x03")  # a backslash escape, as Python-Markd
 _PLACEHOLDER = re.compile("\x02[a-z]+:[0-9]+\x03")
 REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
 
-# Attribute names HTML gives every element, and those it gives the elements Markdown makes; an attribute
-# list (`{: name=value }`) may set any name, and the checker refuses those it does not know.
-_GLOBAL = frozenset("accesskey autocapitalize autofocus class contenteditable dir draggable enterkeyhint hidden id "
-                    "inert inputmode itemid itemprop itemref itemscope itemtype lang nonce popover role slot "
-                    "spellcheck style tabindex title translate".split())
-_OWN = {"a": {"href", "target", "download", "ping", "rel", "hreflang", "type", "referrerpolicy"},
-        "img": {"alt", "src", "width", "height", "loading", "decoding", "referrerpolicy", "crossorigin"},
-        "td": {"colspan", "rowspan", "headers"}, "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
-        "ol": {"reversed", "start", "type"}, "li": {"value"}, "blockquote": {"cite"}, "q": {"cite"},
-        "del": {"cite", "datetime"}, "ins": {"cite", "datetime"}, "time": {"datetime"}, "col": {"span"},
-        "colgroup": {"span"}, "details": {"open"}}
-_DATA_OR_ARIA = re.compile(r"(data-[\w.\-]+|aria-[a-z]+)\Z")
+# What an attribute list (`{: name=value }`) may set: the attributes HTML gives every element and those it
+# gives the elements Markdown makes, each with the values it allows (a pattern the whole value matches; None:
+# any text). It may write any name and value, and the checker refuses those HTML does not have.
+_WHOLE, _INTEGER, _POSITIVE = r"[0-9]+", r"-?[0-9]+", r"0*[1-9][0-9]*"
+_REL = ("alternate|author|bookmark|external|help|license|me|next|nofollow|noopener|noreferrer|opener|prev|"
+        "privacy-policy|search|sponsored|tag|terms-of-service|ugc")
+_GLOBAL = {"id": r"[^\t\n\f\r ]+", "class": None, "title": None, "style": None, "slot": None,
+           "lang": r"(?:[a-z]{2,3}(?:-[a-z0-9]{2,8})*)?", "dir": "ltr|rtl|auto", "translate": "|yes|no",
+           "spellcheck": "|true|false", "hidden": "|hidden|until-found", "tabindex": _INTEGER,
+           "aria-label": None, "aria-hidden": "true|false"}
+_OWN = {"a": {"href": None, "download": None, "target": r"_blank|_self|_parent|_top|[^_\s<][^\t\n<]*",
+              "rel": rf"\s*(?:{_REL})(?:\s+(?:{_REL}))*\s*"},
+        "img": {"alt": None, "src": None, "width": _WHOLE, "height": _WHOLE, "loading": "lazy|eager",
+                "decoding": "sync|async|auto"},
+        "td": {"colspan": _POSITIVE, "rowspan": _WHOLE},
+        "th": {"colspan": _POSITIVE, "rowspan": _WHOLE, "scope": "row|col|rowgroup|colgroup", "abbr": None},
+        "ol": {"reversed": "|reversed", "start": _INTEGER, "type": "[1aAiI]"}, "li": {"value": _INTEGER},
+        "blockquote": {"cite": None}, "q": {"cite": None}, "del": {"cite": None}, "ins": {"cite": None}}
+_ALLOWED = {tag: {name: value and re.compile(value, re.I) for name, value in {**_GLOBAL, **own}.items()}
+            for tag, own in {**_OWN, "": {}}.items()}
+_DATA = re.compile(r"data-[\w.\-]+\Z")
 _HANDLER = re.compile(r"on[a-z]+\Z")
 
 
@@ -146,12 +155,14 @@ class Tidy(Treeprocessor):
     image without an address its alternative text, and a definition list's descriptions before any term
     taken out of it."""
 
-    def __init__(self, md, safe: bool):
+    def __init__(self, md, safe: bool, page_ids: frozenset[str]):
         super().__init__(md)
         self.safe = safe
+        self.page_ids = page_ids
 
     def run(self, root: etree.Element) -> None:
         self._stash: dict | None = None
+        self._ids = set(self.page_ids)
         lists: list[tuple[etree.Element, etree.Element]] = []
         self._walk(root, False, lists)
         for parent, dl in lists:
@@ -179,12 +190,11 @@ class Tidy(Treeprocessor):
         return self._stash
 
     def _tidy(self, element: etree.Element) -> None:
-        own = _OWN.get(element.tag, ())
+        allowed = _ALLOWED.get(element.tag, _ALLOWED[""])
         for name, value in list(element.attrib.items()):
             del element.attrib[name]
             name = name.lower()
-            if not (name in _GLOBAL or name in own or _DATA_OR_ARIA.match(name)
-                    or (not self.safe and _HANDLER.match(name))):
+            if not (name in allowed or _DATA.match(name) or (not self.safe and _HANDLER.match(name))):
                 continue
             spelt = util.AMP_SUBSTITUTE in (value or "")  # an e-mail address, spelt out against harvesters
             value = _placeholders_as_text(value or "", self._stashed)
@@ -200,6 +210,13 @@ class Tidy(Treeprocessor):
                     REFERENCE.sub(lambda m: "&amp;" + m.group()[1:], address)
             else:
                 value = REFERENCE.sub(lambda m: reference(m.group()), value)
+                valid = allowed.get(name)
+                if valid is not None and not valid.fullmatch(html_lib.unescape(value)):
+                    continue
+                if name == "id":  # once on the page, the template's own ids (PAGE_IDS) included
+                    if value in self._ids:
+                        continue
+                    self._ids.add(value)
             element.set(name, value)
         if element.tag == "img" and not element.get("src"):
             element.tag, element.text = "span", element.get("alt", "")

@@ -51,6 +51,14 @@ def test_an_attribute_list_sets_only_attributes_html_knows_on_that_element():
     assert 'width="4"' in html('![c](c.png){: width="4" }')
 
 
+def test_an_attribute_list_sets_only_values_html_allows_and_each_id_once_on_the_page():
+    assert html('![i](i.png){: id="" width="4" height="x" }') == '<p><img alt="i" src="i.png" width="4"></p>'
+    assert html('*a*{: #main } *b*{: #x } *c*{: #x } *d*{: id="a b" }') == \
+        '<p><em>a</em> <em id="x">b</em> <em>c</em> <em>d</em></p>'  # "main" is the page's own
+    assert html('[a](b){: rel="noopener nofollow" target="_x" dir="up" lang="fr" }') == \
+        '<p><a href="b" lang="fr" rel="noopener nofollow">a</a></p>'
+
+
 def test_character_references_html_forbids_become_what_browsers_show():
     out = html("a &#x110000; b &#2; c &bad; d &copy; e &#xD800; f &#x80; g")
     assert out == "<p>a \ufffd b  c &amp;bad; d &copy; e \ufffd f € g</p>"
@@ -81,7 +89,8 @@ def test_a_page_of_each_construct_passes_the_nu_checker(make_site):
     command = validator()
     body = ("[a](<a b>) [b](a#b#c) [c](http://[::1]/a[b]) [d](http:// x) [e](a\\b) [f](%zz) ![g]() ![h](a b.png)\n\n"
             "&#x110000; &bad; &#2; <http://x.org/[`c`]()> ![*a* [b __c__](#)](d.png) <a\\+b@x.org>\n\n"
-            "*x*{: _p.n TLI foo=1 title=\"a&bad;b\" }\n\n---\n: no term\n\n# H {: #\\7.0 }\n")
+            "*x*{: _p.n TLI foo=1 title=\"a&bad;b\" }\n\n---\n: no term\n\n# H {: #\\7.0 }\n\n"
+            "*a*{: #main } *b*{: #x } *c*{: #x } ![i](i.png){: id=\"\" width=\"x\" } [r](r){: rel=\"bad\" }\n")
     root = make_site({"pyproject.toml": '[tool.trendsite]\nbase_url = "https://x.org/"\nbroken_links = "warn"\n',
                       "content/a.md": report("A", body=body)})
     build_site(root)
