@@ -53,6 +53,29 @@ def test_a_link_to_a_missing_report_or_heading_is_an_error_with_file_and_line(ma
     assert not (root / "output").exists()
 
 
+@pytest.mark.parametrize("link, written, message", [
+    ("foo\\bar", "foo\\bar", "links to content/foo/bar, which does not exist"),  # CommonMark's own examples
+    ("a&quot;b", "a&quot;b", 'links to content/a"b, which does not exist'),
+    ("<my file.md>", "my file.md", "links to content/my file.md, which does not exist"),
+    ("a%5Cb", "a%5Cb", "links to content/a\\b, which does not exist"),
+])
+def test_a_link_with_a_backslash_an_entity_or_a_space_is_named_as_written_on_its_line(make_site, link, written,
+                                                                                       message):
+    root = make_site({"content/a.md": report("Alpha", body=f"Intro.\n\nSee [it]({link}).")})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == ("content/a.md", 8)
+    assert problem.message == f"the link '{written}' {message}"
+
+
+def test_a_link_written_with_backslashes_between_folders_reaches_the_file(make_site):
+    root = make_site({"content/a.md": report("Alpha", body="![chart](img\\chart.png)"),
+                      "content/img/chart.png": b"png"})
+    build_site(root)
+    assert 'src="/img/chart.png"' in (root / "output" / "reports" / "a" / "index.html").read_text()
+
+
 @pytest.mark.parametrize("broken", ["---\ntitle: Beta\ndate: 2026-13-45\n---\nx\n", b"caf\xe9"])
 def test_a_link_to_a_report_with_its_own_error_is_not_called_missing(make_site, broken):
     root = make_site({"content/a.md": report("Alpha", body="See [beta](b.md)."), "content/b.md": broken})
