@@ -12,9 +12,8 @@ from urllib.parse import quote, unquote, urlsplit
 from .errors import Problem
 from .markup import summarize
 from .model import Card, FrontMatter, SiteConfig, TopicRef
-from .urls import output_path, slugify, topic_slug
+from .urls import output_path, rewrite_links, slugify, topic_slug
 
-_LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
 # What a query or fragment may keep as written: characters URLs allow there, and %-escapes.
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"
 _PLAIN_PATH = re.compile(r"[\w.~/-]*\Z", re.ASCII)  # needs no %-encoding
@@ -225,7 +224,7 @@ def _resolve(report: Card, body: str, world: World, base_path: str, source_text:
             broken(target, f"links to a heading #{heading} that content/{path} does not have")
         return _link(attribute, base_path, url, suffix)
 
-    html_text = _LINK.sub(rewrite, body)
+    html_text = rewrite_links(body, rewrite)
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
         problems.append(Problem(f"content/{report.source}", _image_line(source_text()),

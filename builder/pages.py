@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +21,13 @@ from .listing import PageSpec, page_of
 from .model import Card, Report, SiteConfig
 from .render import Renderer, StaticFile, on_pages
 from .store import Entries, Record
+from .urls import links_in
 from .write import Slot, digest, identity
 
 # Below this many pages, starting workers (fresh interpreters importing Jinja2 and Babel) costs more
 # than it saves.
 PARALLEL_MIN = 400
 CHUNK = 64  # pages per task: large enough to amortise the hand-over, small enough to balance the load
-_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 _CARD_FIELDS = tuple(Card.__dataclass_fields__)
 
 
@@ -151,9 +150,9 @@ def _place(slot: Slot, data: bytes, links: tuple[str, ...]) -> Made:
 def _links(html: str, report: Report | None) -> tuple[str, ...]:
     """The site links of a page that its template put there: those of a report's body are checked while
     its links are resolved, naming their lines."""
-    found = set(_LINK.findall(html))
+    found = set(links_in(html))
     if report is not None:
-        found -= set(_LINK.findall(report.html))
+        found -= set(links_in(report.html))
     return tuple(sorted(found))
 
 

@@ -218,9 +218,7 @@ named_file = st.tuples(
 
 def _name_of(folders: list[str], stem: str, suffix: str, variant: str) -> str:
     name = {"upper": stem.upper(), "lower": stem.lower(), "slug twin": re.sub(r"\W+", "-", stem)}.get(variant, stem)
-    path = "/".join([*folders, name + suffix])
-    # Handed over (tests/test_handover.py): a "\\" in the name of a file beside reports.
-    return path if suffix.lower() == ".md" else path.replace("\\", "")
+    return "/".join([*folders, name + suffix])
 
 
 def _link_to(path: str) -> str:

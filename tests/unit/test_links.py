@@ -10,7 +10,7 @@ from builder.__main__ import main
 from builder.build import BuildOptions
 from builder.check import check_site
 from builder.errors import BuildError
-from conftest import NOW, build_site, report
+from conftest import NOW, build_site, report, trendsite
 from sitecheck import links_of, target_file
 
 
@@ -208,3 +208,13 @@ def test_broken_links_warn_publishes_the_site_and_names_each_link_in_build_check
     assert sorted((f.path, f.line, f.severity) for f in findings(root) if f.message.startswith("the link")) == warnings
     assert main(["build", "--root", str(root)]) == 0
     assert capsys.readouterr().err.count("warning: content/a.md:") == 5
+
+
+def test_a_code_sample_holding_a_link_is_shown_as_written_and_not_checked(make_site):
+    body = 'Code:\n\n    <a href="missing.md">x</a>\n\n```html\n<img src="b.md">\n```\n\nand `<a href="c.md">`\n'
+    root = make_site({"content/a.md": report("A", body=body), "content/b.md": report("B"),
+                      "content/c.md": report("C")})
+    done = trendsite("build", root=root)
+    assert done.returncode == 0, done.stderr
+    page = (root / "output/reports/a/index.html").read_text(encoding="utf-8")
+    assert '&lt;a href="c.md"&gt;' in page  # not rewritten to /reports/c/
