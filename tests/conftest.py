@@ -120,5 +120,11 @@ def unprivileged_site():
                     os.chown(path, NOBODY, NOBODY)
         return root
 
+    if os.geteuid() == 0:
+        reach = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--",
+                                sys.executable, "-c", "import markdown, jinja2"], capture_output=True, text=True)
+        assert reach.returncode == 0, (
+            f"nobody cannot import this environment's packages ({sys.prefix}): make its folders readable by "
+            f"all (chmod 755) to run the unprivileged tests\n{reach.stderr}")
     yield make
     shutil.rmtree(folder)
