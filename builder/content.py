@@ -15,6 +15,7 @@ from .model import Card, FrontMatter, SiteConfig, TopicRef
 from .urls import is_safe_relative, output_path, slugify, topic_slug
 
 _LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
+_SRCSET = re.compile(r'(\ssrcset)="([^"]*)"')  # "/_media/a.webp 480w, ...": a picture's sizes (figures.py)
 # What a query or fragment may keep as written: characters URLs allow there, and %-escapes.
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"
 _PLAIN_PATH = re.compile(r"[\w.~/-]*\Z", re.ASCII)  # needs no %-encoding
@@ -36,7 +37,7 @@ def make_card(rel: str, head, config: SiteConfig, now: datetime) -> Card:
                 author=meta.author or config.author, summary=meta.summary or summarize(head.first_paragraph),
                 topics=topic_refs(meta.tags), highlights=meta.highlights,
                 reading_minutes=max(1, round(head.word_count / config.words_per_minute)),
-                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra)
+                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, thumbnail=head.thumbnail)
 
 
 def topic_refs(tags: Iterable[str]) -> tuple[TopicRef, ...]:
@@ -225,7 +226,15 @@ def _resolve(report: Card, body: str, world: World, base_path: str, source_text:
             broken(target, f"links to a heading #{heading} that content/{path} does not have")
         return _link(attribute, base_path, url, suffix)
 
-    html_text = _LINK.sub(rewrite, body)
+    def rewrite_srcset(match: re.Match) -> str:
+        candidates = []
+        for candidate in match.group(2).split(","):
+            target, _, size = candidate.strip().partition(" ")
+            link = rewrite(_LINK.match(f' src="{target}"'))
+            candidates.append(link[len(' src="'):-1] + (f" {size}" if size else ""))
+        return f'{match.group(1)}="{", ".join(candidates)}"'
+
+    html_text = _SRCSET.sub(rewrite_srcset, _LINK.sub(rewrite, body))
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
         problems.append(Problem(f"content/{report.source}", _image_line(source_text()),

@@ -12,7 +12,11 @@ from markdown.util import AtomicString
 
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
                      linear_block_parsing)
+from .callouts import Callouts
+from .charts import ChartBlocks
+from .figures import Figures
 from .load import ReportFiles
+from .media import MediaError, MediaLog
 from .model import Heading
 from .store import Made
 from .urls import slugify
@@ -25,8 +29,10 @@ _TAG = re.compile(r"<[^>]+>")
 # The "#" link toc puts in every heading: the site shows it on hover, text and feeds leave it out.
 HEADING_LINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 # Marks that are not part of the prose: heading links, footnote numbers and their back links.
+# A chart's drawing too: its words are its axes' ticks, and its data is in the table below it.
 _NOT_TEXT = re.compile(HEADING_LINK.pattern
-                       + r'|<a class="footnote-backref"[^>]*>.*?</a>|<sup id="fnref[^"]*">.*?</sup>')
+                       + r'|<a class="footnote-backref"[^>]*>.*?</a>|<sup id="fnref[^"]*">.*?</sup>'
+                       + r'|<svg class="chart-svg".*?</svg>')
 # Phrasing elements sit inside a word or next to its punctuation ("[Ofcom](…), the"): dropped without a space.
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
                          r"|strong|sub|sup|time|u|var)\b[^>]*>")
@@ -76,6 +82,7 @@ class Rendered:
     first_paragraph: str
     text: str
     word_count: int
+    media: MediaLog  # files made for it, warnings and its pictures (media.py)
 
 
 class _DropScriptUrls(Treeprocessor):
@@ -174,6 +181,9 @@ def _create(safe: bool, budget: Budget) -> markdown.Markdown:
     md.inlinePatterns.register(CountedLink(md.inlinePatterns["link"].pattern, md, budget), "link", 160)
     md.inlinePatterns.register(CountedImage(md.inlinePatterns["image_link"].pattern, md, budget), "image_link", 150)
     linear_block_parsing(md.parser, budget)
+    md.preprocessors.register(ChartBlocks(md), "trendsite_charts", 27)  # before fenced code takes the blocks
+    md.treeprocessors.register(Callouts(md), "trendsite_callouts", 25)  # before inline Markdown
+    md.treeprocessors.register(Figures(md), "trendsite_figures", 7.5)  # after attribute lists, before smart quotes
     inline = LinearInline(md, budget)
     inline.inlinePatterns = _frozen(md.inlinePatterns)
     md.treeprocessors.register(inline, "inline", 20)
@@ -201,9 +211,12 @@ class MarkdownRenderer:
         md.reset()
         md.files = files
         md.made = made
+        md.media = MediaLog(body=body)
         self._budget.start(body)
         try:
             html = md.convert(body)
+        except MediaError as error:
+            raise MarkupError(error.line, error.message, error.hint) from None
         except TooMuchWork as error:
             raise MarkupError(_line_of(error.text, body), "this paragraph or block has more markup than trendsite "
                               "renders in reasonable time (Python-Markdown slows with the square of its length)",
@@ -214,7 +227,7 @@ class MarkdownRenderer:
         # The first paragraph with words: one holding only an image would leave cards without a teaser.
         first = next((words for p in _FIRST_PARAGRAPH.finditer(html) if (words := plain_text(p.group(1)))), "")
         return Rendered(html=html, headings=headings, first_paragraph=first, text=text,
-                        word_count=len(_WORD.findall(text)))
+                        word_count=len(_WORD.findall(text)), media=md.media)
 
 
 def _line_of(text: str, body: str) -> int:
