@@ -17,7 +17,8 @@ from . import engine
 from .cards import social_cards
 from .errors import Problem, raise_errors, warning
 from .lock import output_lock
-from .model import Card, Page, Report, SiteConfig
+from .listing import PageSpec
+from .model import Card, Report, SiteConfig
 from .render import Renderer
 from .store import CACHE_DIR, Changes, Store
 from .write import Writer, WriteSummary, check_output_folder, recover
@@ -50,7 +51,7 @@ class Site:
 
     config: SiteConfig
     reports: tuple[Card, ...]  # published, newest first
-    pages: tuple[Page, ...]  # every HTML page of the site
+    pages: tuple[PageSpec, ...]  # every HTML page of the site
     warnings: tuple[Problem, ...] = ()
     rendered: tuple[str, ...] = ()  # output paths of the pages, feeds and other files made again
     reports_from_cache: int = 0  # reports whose entry the store already had
@@ -135,7 +136,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     cards, social = social_cards(cards, config.title, settings.dirs, store.made, output.holds,  # og:image cards
                                  options.workers)
     topics = engine.collect_topics(cards)
-    related = engine.related_cards(cards, by_slug, config.related_count, store, changes)  # Explore more
+    related = engine.related_picks(cards, by_slug, config.related_count, store, changes)  # Explore more
     search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds)  # search index
     renderer = Renderer(config, settings.dirs, settings.static)
     full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
@@ -148,7 +149,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     known = store.pages()
     stale = lambda item: known.get(item.path) != item.fingerprint or not output.holds(item.path)  # noqa: E731
     rendered = []
-    for item, data, report in engine.render(planned, renderer, full, stale):       # HTML, feeds
+    shown = {c.slug: c for c in cards}
+    for item, data, report in engine.render(planned, renderer, shown, full, stale):  # HTML, feeds
         output.put(item.path, data, report)
         rendered.append(item.path)
     for item in planned:
@@ -170,7 +172,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
                      **{p.path: p.fingerprint for p in planned if known.get(p.path) != p.fingerprint}}
     scheduled = [r.card.date for r in records.values() if r.card.future] if not options.future else []
     hidden_drafts = 0 if options.drafts else sum(r.card.draft for r in records.values())
-    site = Site(config=config, reports=cards, pages=tuple(p.page for p in planned if p.page is not None),
+    site = Site(config=config, reports=cards, pages=tuple(p.spec for p in planned if p.spec is not None),
                 warnings=tuple(problems), rendered=tuple(rendered),
                 reports_from_cache=len(records) - len(reports.changed), next_change=min(scheduled, default=None),
                 left_out={"--drafts": hidden_drafts, "--future": len(records) - len(cards) - hidden_drafts})

@@ -30,9 +30,9 @@ from .assets import published_asset
 from .content import SiteLink, World, check_slugs, make_card, resolve_report
 from .content import unknown_site_links as check_site_links
 from .errors import Problem
-from .listing import Digests, collect_topics, fingerprint, name_topics, plan_pages, sort_reports
+from .listing import Digests, PageSpec, collect_topics, fingerprint, name_topics, page_of, plan_specs, sort_reports
 from .load import ContentScan, read_source, scan_content
-from .model import Card, Page, RelatedCard, Report, SiteConfig, Source, Topic
+from .model import Card, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
 from .related import RelatedIndex
 from .render import PageBoundary, Renderer, StaticFile, collect_static, theme_dirs
@@ -274,30 +274,21 @@ def published(records: Mapping[str, Record], drafts: bool, future: bool) -> tupl
 
 # -- Explore more ---------------------------------------------------------------------------------
 
-def related_cards(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record], count: int, store: Store,
-                  changes: Changes) -> dict[str, tuple[RelatedCard, ...]]:
-    """Explore-more cards of every published report: the stored ranking while what it was made from
-    (slugs, dates, topics, terms, count) is the same, else ranked again."""
+def related_picks(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record], count: int, store: Store,
+                  changes: Changes) -> dict[str, tuple[str, ...]]:
+    """Each published report's Explore-more picks, best first, by slug: the stored ranking while what
+    it was made from (slugs, dates, topics, terms, count) is the same, else ranked again."""
     made_from = digest(str(count), *(f"{c.slug}\0{c.date.isoformat()}\0{' '.join(t.slug for t in c.topics)}\0"
                                      f"{records_by_slug[c.slug].terms_digest}" for c in cards))
     stored = store.blob(RELATED, _decode_picks)
     if stored is not None and stored[0] == made_from:
-        picks = stored[1]
-    else:
-        terms = store.terms({records_by_slug[c.slug].entry for c in cards})
-        index = RelatedIndex(cards, {c.slug: terms[records_by_slug[c.slug].entry] for c in cards})
-        rankings = index.rank_all(count)
-        picks = {index.reports[a].slug: tuple(index.reports[b].slug for _, b in ranking)
-                 for a, ranking in enumerate(rankings)}
-        changes.blobs[RELATED] = (made_from, codec.dump(picks), picks)
-    by_slug = {c.slug: c for c in cards}
-    return {slug: tuple(RelatedCard(by_slug[other], _shared(by_slug[slug], by_slug[other])) for other in chosen)
-            for slug, chosen in picks.items()}
-
-
-def _shared(card: Card, other: Card):
-    theirs = {t.slug for t in other.topics}
-    return tuple(t for t in card.topics if t.slug in theirs)
+        return stored[1]
+    terms = store.terms({records_by_slug[c.slug].entry for c in cards})
+    index = RelatedIndex(cards, {c.slug: terms[records_by_slug[c.slug].entry] for c in cards})
+    picks = {index.reports[a].slug: tuple(index.reports[b].slug for _, b in ranking)
+             for a, ranking in enumerate(index.rank_all(count))}
+    changes.blobs[RELATED] = (made_from, codec.dump(picks), picks)
+    return picks
 
 
 def _decode_picks(plain) -> dict[str, tuple[str, ...]]:
@@ -339,12 +330,12 @@ class Planned:
 
     path: str  # in output/
     fingerprint: str
-    page: Page | None  # None for feeds, the sitemap and robots.txt
+    spec: PageSpec | None  # None for feeds, the sitemap and robots.txt
     make: Callable[[], bytes] | None = None  # for those: their bytes
 
 
 def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
-         related: Mapping[str, tuple[RelatedCard, ...]], records_by_slug: Mapping[str, Record],
+         related: Mapping[str, tuple[str, ...]], records_by_slug: Mapping[str, Record],
          full: Callable[[list[Card]], list[Report]], absolute_url: Callable[[str], str]) -> list[Planned]:
     """Every page, feed and the sitemap, each with its fingerprint (listing.fingerprint)."""
     config = settings.config
@@ -354,17 +345,16 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     digests = Digests(settings=digest(settings.digest, names),
                       cards={s: r.card_digest for s, r in records_by_slug.items()},
                       pages={s: r.page_digest for s, r in records_by_slug.items()})
-    pages = plan_pages(config, cards, topics, related)
-    planned = [Planned(output_path(p.url), fingerprint(p, digests), p) for p in pages]
+    specs = plan_specs(config, cards, topics, related)
+    planned = [Planned(output_path(spec.url), fingerprint(spec, digests), spec) for spec in specs]
     for path, page_url, title, listed in [("feed.xml", "", config.title, cards), *(
             (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
         newest = list(listed[:config.feed_size])
         planned.append(Planned(path, digest(digests.settings, path, title, *(digests.pages[c.slug] for c in newest)),
                                None, lambda path=path, page_url=page_url, title=title, newest=newest:
                                feeds.atom_feed(config, full(newest), path, page_url, title, absolute_url)))
-    in_sitemap = [(p.url, None) for p in pages if p.template != "404.html"]
     modified = {c.url: c.updated or c.date for c in cards}
-    entries = [(url, modified.get(url)) for url, _ in in_sitemap]
+    entries = [(spec.url, modified.get(spec.url)) for spec in specs if spec.kind != "404"]
     planned.append(Planned("sitemap.xml", digest(settings.digest, *(f"{u} {m and m.date()}" for u, m in entries)),
                            None, lambda: feeds.sitemap(entries, absolute_url)))
     planned.append(Planned("robots.txt", settings.digest, None, lambda: feeds.robots(absolute_url)))
@@ -384,26 +374,23 @@ def full_reports(cards: list[Card], records_by_slug: Mapping[str, Record], store
 _CARD_FIELDS = tuple(Card.__dataclass_fields__)
 
 
-def render(planned: list[Planned], renderer: Renderer, full: Callable[[list[Card]], list[Report]],
-           stale: Callable[[Planned], bool], batch: int = 64) -> Iterator[tuple[Planned, bytes, Report | None]]:
+def render(planned: list[Planned], renderer: Renderer, cards: Mapping[str, Card],
+           full: Callable[[list[Card]], list[Report]], stale: Callable[[Planned], bool], batch: int = 64
+           ) -> Iterator[tuple[Planned, bytes, Report | None]]:
     """(planned, bytes, the report of a report's page) of every planned file `stale` says must be made
     again, in plan order; report pages read their bodies from the store a batch at a time. Pages are
     rendered past failures: the last one raises a BuildError naming every failure (render.PageBoundary)."""
     todo = [p for p in planned if stale(p)]
     boundary = PageBoundary(renderer)
-    pages = sum(p.page is not None for p in todo)
+    pages = sum(p.spec is not None for p in todo)
+    toc_min = renderer.config.toc_min_headings
     for start in range(0, len(todo), batch):
         chunk = todo[start:start + batch]
-        reports = iter(full([p.page.context["report"] for p in chunk
-                             if p.page and p.page.context.get("kind") == "report"]))
+        reports = iter(full([cards[p.spec.own] for p in chunk if p.spec is not None and p.spec.own]))
         for item in chunk:
-            if item.page is None:
+            if item.spec is None:
                 yield item, item.make(), None
                 continue
-            page, report = item.page, None
-            if page.context.get("kind") == "report":
-                report = next(reports)
-                context = {**page.context, "report": report,
-                           "show_toc": len(report.headings) >= renderer.config.toc_min_headings}
-                page = replace(page, context=context)
+            report = next(reports) if item.spec.own else None
+            page = page_of(item.spec, cards, report, toc_min)
             yield item, boundary.render(page, pages).encode("utf-8"), report

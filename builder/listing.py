@@ -1,26 +1,45 @@
-"""Plan every page of the site: home index, reports, topics, archive; ordering and pagination.
+"""Plan every page of the site (home index, reports, topics, archive) as page specs; ordering and pagination.
 
-Each page comes with its fingerprint: a digest of everything it shows, where a report shown as a card
-counts by its card digest and the page's own report by its page digest (store.Record). Two builds that
-give a page the same fingerprint render it to the same bytes, so the second need not render it.
+A PageSpec is small and plain: a page's template, its own values, and the reports it shows, by slug.
+Its context for the template (context_of) is made from the spec and those reports' cards alone, and
+its fingerprint (fingerprint) from the spec and their digests: a report shown as a card counts by its
+card digest, the report a page shows whole by its page digest (store.Record). Two builds that give a
+page the same fingerprint render it to the same bytes, so the second need not render it.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .model import Card, Page, Pagination, RelatedCard, SiteConfig, Topic, TopicRef, TopicTile
+from .model import Card, Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef, TopicTile
 from .store import digest
 from .urls import paginate_url
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One HTML page: see the module's docstring."""
+
+    url: str
+    template: str
+    kind: str  # "home", "report", "topics", "topic", "archive", "search" or "404"
+    title: str = ""  # a report's page takes its report's title and summary instead
+    description: str = ""
+    values: tuple[tuple[str, Any], ...] = ()  # plain context values by name: pagination, topic, counts
+    cards: tuple[tuple[str, tuple[str, ...]], ...] = ()  # context name -> the slugs of the reports it shows
+    own: str = ""  # a report's page: the slug of the report it shows whole
+
+    def shows(self) -> set[str]:
+        """The slugs of every report the page shows."""
+        return {slug for _, slugs in self.cards for slug in slugs} | ({self.own} if self.own else set())
 
 
 @dataclass(frozen=True)
 class Digests:
     """What the fingerprints of pages are made from, besides the pages' own values."""
 
-    settings: str  # the site's settings, theme and trendsite's code: every page depends on them
+    settings: str  # the site's settings, theme, topic names and trendsite's code: every page depends on them
     cards: Mapping[str, str]  # slug -> card digest
     pages: Mapping[str, str]  # slug -> page digest
 
@@ -67,37 +86,60 @@ def collect_topics(cards: Sequence[Card]) -> tuple[Topic, ...]:
                  for slug in sorted(refs, key=lambda s: (refs[s].name.lower(), s)))
 
 
-def plan_pages(config: SiteConfig, cards: Sequence[Card], topics: Sequence[Topic],
-               related: Mapping[str, tuple[RelatedCard, ...]]) -> list[Page]:
-    """Every HTML page, in a stable order; `cards` must already be newest first.
-
-    A report page's context holds the report's Card: the render stage puts the whole Report in its place.
-    """
-    pages = _paginated("", "home.html", cards, config.per_page, config.title, config.description, {})
-    toc_min = config.toc_min_headings
-    for index, card in enumerate(cards):
-        pages.append(Page(
-            url=card.url, template="report.html", title=card.title, description=card.summary,
-            context={"kind": "report", "report": card, "related": related.get(card.slug, ()),
-                     "newer": cards[index - 1] if index > 0 else None,
-                     "older": cards[index + 1] if index + 1 < len(cards) else None,
-                     "toc_min_headings": toc_min}))
-    pages.append(Page(url="topics/", template="topics.html", title="Topics",
-                      description=f"All topics covered by {config.title}.",
-                      context={"kind": "topics",
-                               "topics": tuple(TopicTile(t.ref, len(t.reports), t.reports[0]) for t in topics)}))
+def plan_specs(config: SiteConfig, cards: Sequence[Card], topics: Sequence[Topic],
+               related: Mapping[str, tuple[str, ...]]) -> list[PageSpec]:
+    """Every HTML page, in a stable order; `cards` must already be newest first, and `related` maps a
+    report's slug to its Explore-more picks, best first."""
+    specs = _paginated("", "home.html", [c.slug for c in cards], config.per_page, config.title,
+                       config.description, ())
+    slugs = [c.slug for c in cards]
+    for index, slug in enumerate(slugs):
+        specs.append(PageSpec(url=f"reports/{slug}/", template="report.html", kind="report", own=slug, cards=(
+            ("related", related.get(slug, ())), ("newer", tuple(slugs[index - 1:index]) if index else ()),
+            ("older", tuple(slugs[index + 1:index + 2])))))
+    specs.append(PageSpec(url="topics/", template="topics.html", kind="topics", title="Topics",
+                          description=f"All topics covered by {config.title}.",
+                          values=(("topics", tuple((t.ref, len(t.reports)) for t in topics)),),
+                          cards=(("latest", tuple(t.reports[0].slug for t in topics)),)))
     for topic in topics:
-        pages += _paginated(topic.url, "topic.html", topic.reports, config.per_page, topic.name,
+        specs += _paginated(topic.url, "topic.html", [c.slug for c in topic.reports], config.per_page, topic.name,
                             f"{config.title} trend reports on {topic.name}, newest first.",
-                            {"topic": topic.ref, "topic_count": len(topic.reports)})
-    pages.append(Page(url="archive/", template="archive.html", title="Archive",
-                      description=f"Every report of {config.title} by month.",
-                      context={"kind": "archive", "years": archive(cards)}))
-    pages.append(Page(url="search/", template="search.html", title="Search",
-                      description=f"Search every report of {config.title}.", context={"kind": "search"}))
-    pages.append(Page(url="404.html", template="404.html", title="Page not found",
-                      description="", context={"kind": "404"}))
-    return pages
+                            (("topic", topic.ref), ("topic_count", len(topic.reports))))
+    specs.append(PageSpec(url="archive/", template="archive.html", kind="archive", title="Archive",
+                          description=f"Every report of {config.title} by month.", cards=(("years", tuple(slugs)),)))
+    specs.append(PageSpec(url="search/", template="search.html", kind="search", title="Search",
+                          description=f"Search every report of {config.title}."))
+    specs.append(PageSpec(url="404.html", template="404.html", kind="404", title="Page not found"))
+    return specs
+
+
+def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, toc_min_headings: int) -> Page:
+    """The page a template renders: the spec's context made from the cards of the reports it shows, and
+    `report`, the whole report of a report's page."""
+    shown = {name: tuple(cards[slug] for slug in slugs) for name, slugs in spec.cards}
+    context: dict[str, Any] = {"kind": spec.kind, **dict(spec.values)}
+    if spec.kind == "report":
+        assert report is not None and report.slug == spec.own
+        context.update(report=report, related=tuple(RelatedCard(c, _shared(report, c)) for c in shown["related"]),
+                       newer=next(iter(shown["newer"]), None), older=next(iter(shown["older"]), None),
+                       show_toc=len(report.headings) >= toc_min_headings)
+        return Page(url=spec.url, template=spec.template, context=context, title=report.title,
+                    description=report.summary)
+    if spec.kind == "topics":
+        context["topics"] = tuple(TopicTile(ref, count, latest)
+                                  for (ref, count), latest in zip(context["topics"], shown["latest"]))
+    elif spec.kind == "archive":
+        context["years"] = archive(shown["years"])
+    elif "reports" in shown:
+        context["reports"] = shown["reports"]
+    return Page(url=spec.url, template=spec.template, context=context, title=spec.title,
+                description=spec.description)
+
+
+def _shared(card: Card, other: Card) -> tuple[TopicRef, ...]:
+    """The topics of `card` that `other` has too, in card's order: why an Explore-more card is there."""
+    theirs = {t.slug for t in other.topics}
+    return tuple(t for t in card.topics if t.slug in theirs)
 
 
 Archive = list[tuple[int, list[tuple[str, tuple[Card, ...]]]]]
@@ -112,52 +154,29 @@ def archive(cards: Sequence[Card]) -> Archive:
             for year, months in sorted(years.items(), reverse=True)]
 
 
-def _paginated(base: str, template: str, cards: Sequence[Card], per_page: int, title: str,
-               description: str, extra: dict) -> list[Page]:
-    total = max(1, -(-len(cards) // per_page))
+def _paginated(base: str, template: str, slugs: Sequence[str], per_page: int, title: str, description: str,
+               values: tuple) -> list[PageSpec]:
+    total = max(1, -(-len(slugs) // per_page))
     kind = "home" if base == "" else "topic"
-    pages = []
+    specs = []
     for number in range(1, total + 1):
         pagination = Pagination(number=number, total=total,
                                 prev_url=paginate_url(base, number - 1) if number > 1 else None,
                                 next_url=paginate_url(base, number + 1) if number < total else None)
         suffix = f" (page {number})" if number > 1 else ""
-        pages.append(Page(url=paginate_url(base, number), template=template, title=title + suffix,
-                          description=description,
-                          context={"kind": kind, "reports": tuple(cards[(number - 1) * per_page: number * per_page]),
-                                   "pagination": pagination, **extra}))
-    return pages
+        specs.append(PageSpec(url=paginate_url(base, number), template=template, kind=kind, title=title + suffix,
+                              description=description, values=(("pagination", pagination), *values),
+                              cards=(("reports", tuple(slugs[(number - 1) * per_page: number * per_page])),)))
+    return specs
 
 
-def fingerprint(page: Page, digests: Digests) -> str:
+def fingerprint(spec: PageSpec, digests: Digests) -> str:
     """A digest of everything the page shows (see the module's docstring)."""
-    own = page.context.get("report") if page.context.get("kind") == "report" else None
-    parts = [digests.settings, page.url, page.template, page.title, page.description]
-    if own is not None:
-        parts.append("P" + digests.pages[own.slug])
-    parts += (f"{name}={_describe(value, digests, own)}" for name, value in sorted(page.context.items()))
+    cards = digests.cards
+    parts = [digests.settings, spec.url, spec.template, spec.kind, spec.title, spec.description, repr(spec.values)]
+    if spec.own:
+        parts.append(digests.pages[spec.own])
+    for name, slugs in spec.cards:
+        parts.append(name)
+        parts.append(" ".join([cards[slug] for slug in slugs]))
     return digest(*parts)
-
-
-def _describe(value: Any, digests: Digests, own: Card | None) -> str:
-    kind = type(value)
-    if value is None or kind in (str, int, float, bool):
-        return repr(value)
-    if kind is Card:
-        # The page's own report is counted by its page digest, above; as a card, by its card digest.
-        return "self" if value is own else "C" + digests.cards[value.slug]
-    if kind is TopicRef:
-        return f"T{value.slug}={value.name!r}"
-    if kind is RelatedCard:
-        return f"R{_describe(value.report, digests, own)}{_describe(value.shared_topics, digests, own)}"
-    if kind is Pagination:
-        return f"N{value.number}/{value.total}"
-    if kind is TopicTile:
-        return f"{_describe(value.ref, digests, own)}:{value.count}:{_describe(value.latest, digests, own)}"
-    if kind in (tuple, list):
-        return "[" + ",".join(_describe(v, digests, own) for v in value) + "]"
-    if isinstance(value, datetime):
-        return f"{value.isoformat()}{value.tzname()}"
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"a page context holds a {kind.__name__}, which its fingerprint cannot describe")

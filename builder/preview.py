@@ -15,7 +15,6 @@ from .check import editor_warnings
 from .config import load_config
 from .errors import BuildError, Problem, unexpected
 from .lock import output_lock
-from .model import Page
 from .store import Store
 from .progress import count_of
 from .serve import DevServer, Hub
@@ -154,10 +153,10 @@ def explain(changes: ChangeSet | None, before: Site | None, after: Site, written
     for slug, what in _changed_reports(changes, before, after):
         own = f"reports/{slug}/"
         reasons = [what]
-        cards = [p for p in rendered if p.url != own and slug in _card_slugs(p)]
-        neighbours = [p for p in rendered if p.template == "report.html" and p.url != own
-                      and slug in _shown(p) and p not in cards]
-        listings = [p for p in rendered if p.template != "report.html" and slug in _shown(p)]
+        cards = [p for p in rendered if p.url != own and slug in dict(p.cards).get("related", ())]
+        neighbours = [p for p in rendered if p.kind == "report" and p.url != own
+                      and slug in p.shows() and p not in cards]
+        listings = [p for p in rendered if p.kind != "report" and slug in p.shows()]
         if cards:
             reasons.append(f"Explore more of {len(cards)} report(s) shows its title")
         if neighbours:
@@ -193,19 +192,6 @@ def _changed_reports(changes: ChangeSet, before: Site | None, after: Site) -> li
     found |= {slug: "page removed" for slug in old.keys() - new.keys()}
     found |= {slug: "its own page" for slug, r in new.items() if slug in old and is_touched(r.source)}
     return sorted(found.items())
-
-
-def _shown(page: Page) -> set[str]:
-    """The slugs of the reports a page shows, as cards, neighbours or its own."""
-    context = page.context
-    shown = {card.slug for card in context.get("reports", ())} | _card_slugs(page)
-    shown |= {c.slug for c in (context.get("report"), context.get("newer"), context.get("older")) if c is not None}
-    shown |= {card.slug for _, months in context.get("years", ()) for _, cards in months for card in cards}
-    return shown
-
-
-def _card_slugs(page: Page) -> set[str]:
-    return {card.report.slug for card in page.context.get("related", ())}
 
 
 def _sample(items: Sequence[str]) -> str:

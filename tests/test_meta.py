@@ -83,7 +83,7 @@ def built(request, tmp_path_factory):
     else:
         shutil.copytree(REPO / "tests" / "fixtures" / "site", root, dirs_exist_ok=True)
     site = build_site(root).site
-    heads = {p.url: (p.context["kind"], read_head((root / "output" / output_path(p.url)).read_text("utf-8")))
+    heads = {p.url: (p.kind, read_head((root / "output" / output_path(p.url)).read_text("utf-8")))
              for p in site.pages if p.template.endswith(".html")}
     assert KINDS <= {kind for kind, _ in heads.values()}
     return site, heads

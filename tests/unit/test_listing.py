@@ -1,4 +1,4 @@
-from builder.listing import archive, collect_topics, plan_pages, sort_reports
+from builder.listing import Digests, archive, collect_topics, fingerprint, page_of, plan_specs, sort_reports
 from builder.model import SiteConfig
 from conftest import report_object as make
 
@@ -21,11 +21,29 @@ def test_archive_groups_by_year_and_month():
 
 def test_pages_cover_every_listing_with_pagination():
     reports = sort_reports([make(f"r{i}", i) for i in range(5)])
-    pages = plan_pages(SiteConfig(per_page=2), reports, collect_topics(reports), {})
-    urls = [p.url for p in pages]
+    specs = plan_specs(SiteConfig(per_page=2), reports, collect_topics(reports), {})
+    urls = [p.url for p in specs]
     assert urls[:3] == ["", "page/2/", "page/3/"]
     assert {"reports/r0/", "topics/", "topics/ai/", "topics/ai/page/3/", "archive/", "404.html"} <= set(urls)
-    last = next(p for p in pages if p.url == "page/3/")
+    cards = {r.slug: r for r in reports}
+    last = page_of(next(p for p in specs if p.url == "page/3/"), cards, None, 3)
     assert last.context["pagination"].next_url is None and last.context["pagination"].prev_url == "page/2/"
-    report_page = next(p for p in pages if p.url == "reports/r2/")
+    report_page = page_of(next(p for p in specs if p.url == "reports/r2/"), cards, reports[2], 3)
     assert report_page.context["newer"].slug == "r3" and report_page.context["older"].slug == "r1"
+
+
+def test_a_pages_fingerprint_changes_with_each_report_it_shows_and_no_other():
+    reports = sort_reports([make(f"r{i}", i) for i in range(5)])
+    specs = {p.url: p for p in plan_specs(SiteConfig(per_page=2), reports, collect_topics(reports),
+                                          {"r2": ("r0", "r4")})}
+    cards = {r.slug: f"card-{r.slug}" for r in reports}
+    pages = {r.slug: f"page-{r.slug}" for r in reports}
+
+    def moved(card: dict = {}, page: dict = {}) -> set[str]:
+        digests = Digests(settings="s", cards={**cards, **card}, pages={**pages, **page})
+        return {url for url, spec in specs.items() if fingerprint(spec, digests) != before[url]}
+
+    before = {url: fingerprint(spec, Digests("s", cards, pages)) for url, spec in specs.items()}
+    # r0's card: its newer neighbour, r2's Explore more, the page listing it, the topic page, the archive.
+    assert moved(card={"r0": "edited"}) == {"reports/r1/", "reports/r2/", "page/3/", "topics/ai/page/3/", "archive/"}
+    assert moved(page={"r3": "edited"}) == {"reports/r3/"}

@@ -8,7 +8,8 @@ from builder.build import BuildOptions, build
 from builder.errors import BUG_HINT, BuildError
 from builder.model import Page, SiteConfig
 from builder.render import Renderer, collect_static, default_theme, theme_dirs
-from conftest import FIXTURE_SITE, NOW, REPO, build_site, report
+from builder.listing import page_of
+from conftest import FIXTURE_SITE, NOW, REPO, build_site, published_reports, report
 
 
 def renderer_for(tmp_path, templates: dict[str, str]):
@@ -231,6 +232,8 @@ def test_the_readme_documents_every_variable_each_template_receives(tmp_path):
     lines = (REPO / "README.md").read_text().splitlines()
     everywhere = {"site", "page", "kind", "url", "absolute_url", "static", "memo"}
     assert all(any(line.startswith(f"| `{name}") for line in lines) for name in everywhere)
-    for page in site.pages:
+    reports = {r.slug: r for r in published_reports(tmp_path)}
+    for spec in site.pages:
+        page = page_of(spec, reports, reports.get(spec.own), 3)
         row = next(line for line in lines if line.startswith("| `") and f"`{page.template}`" in line.split(" | ")[0])
         assert {key for key in page.context if key not in everywhere and f"`{key}`" not in row} == set(), row
