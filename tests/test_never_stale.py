@@ -12,18 +12,23 @@ from builder.build import BuildOptions, build
 from builder.errors import BuildError
 from builder.preview import Preview
 from builder.watch import ChangeSet
-from conftest import NOW, published, report
+from conftest import NOW, picture, published, report
 
 NAMES = ("alpha.md", "beta.md", "gamma.md", "ai/delta.md", "ai/epsilon.md", "law/zeta.md")
 TITLES = ("Chips rebound", "Open models spread", "Telecom rules tighten", "Four-day week", "Robots in retail")
 TAGS = ("AI", "Law", "Telecoms", "Hiring", "Chips")
 DATES = ("2026-01-05", "2026-03-01", "2026-03-01", "2026-06-30", "2027-02-01")  # a tie, and a future date
 TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum towers and fibre.")
+# Files beside reports that bodies show: a chart's data and a picture, in the top folder and in ai/.
+FILES = ("data.csv", "pic.png", "ai/data.csv", "ai/pic.png")
+MEDIA = ("", '\n\n![A picture](pic.png "Its caption")',
+         "\n\n```chart\ntitle: Shares\ndata: {url: data.csv}\nmark: bar\n"
+         "encoding: {x: {field: k, type: nominal}, y: {field: v, type: quantitative}}\n```")
 
 
 @st.composite
 def report_text(draw, others: tuple[str, ...] = ()) -> str:
-    body = draw(st.sampled_from(TEXT))
+    body = draw(st.sampled_from(TEXT)) + draw(st.sampled_from(MEDIA))
     if others and draw(st.booleans()):
         body += f" See [the other report]({draw(st.sampled_from(others))})."
     fields = {"draft": "true"} if draw(st.integers(0, 5)) == 0 else {}
@@ -78,6 +83,23 @@ class SiteEdits(RuleBasedStateMachine):
         (self.root / "content" / new_name).parent.mkdir(parents=True, exist_ok=True)
         (self.root / "content" / name).replace(self.root / "content" / new_name)
         self.apply(name, new_name)
+
+    @rule(name=st.sampled_from(FILES), size=st.integers(1, 3))
+    def write_file_beside(self, name, size):
+        path = self.root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(".csv"):
+            path.write_text("k,v\n" + "".join(f"{chr(97 + n)},{n * size}\n" for n in range(size + 1)))
+        else:
+            path.write_bytes(picture(200 * size + 300, 150 * size, colour=("#3b7dd8", "#d0680c", "#28925a")[size - 1]))
+        self.apply(name)
+
+    @rule(name=st.sampled_from(FILES))
+    def delete_file_beside(self, name):
+        path = self.root / "content" / name
+        if path.exists():
+            path.unlink()
+            self.apply(name)
 
     @precondition(lambda self: self.present())
     @rule(data=st.data())
