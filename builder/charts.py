@@ -36,11 +36,14 @@ PALETTE = ("#3b7dd8", "#d0680c", "#28925a", "#d84a5e", "#8f67d6", "#178f9c", "#a
 # Text, axes and grid take the page's text colour (currentColor), which follows the light or dark theme.
 THEME = {
     "background": None,
-    "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 260, "discreteWidth": 520},
+    # Narrow, with the legend below and large type: a phone shows the drawing at three quarters of its size.
+    "view": {"stroke": None, "continuousWidth": 440, "continuousHeight": 240, "discreteWidth": 440},
     "axis": {"labelColor": "currentColor", "titleColor": "currentColor", "domainColor": "currentColor",
-             "tickColor": "currentColor", "gridColor": "currentColor", "gridOpacity": 0.18, "labelFontSize": 12,
-             "titleFontSize": 12},
-    "legend": {"labelColor": "currentColor", "titleColor": "currentColor", "labelFontSize": 12, "titleFontSize": 12},
+             "tickColor": "currentColor", "gridColor": "currentColor", "gridOpacity": 0.18, "labelFontSize": 13,
+             "titleFontSize": 13},
+    "axisX": {"labelAngle": 0},
+    "legend": {"labelColor": "currentColor", "titleColor": "currentColor", "labelFontSize": 13, "titleFontSize": 13,
+               "orient": "bottom"},
     "header": {"labelColor": "currentColor", "titleColor": "currentColor"},
     "title": {"color": "currentColor", "subtitleColor": "currentColor"},
     "text": {"color": "currentColor"},
