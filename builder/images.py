@@ -30,7 +30,7 @@ SIZES = "(min-width: 48rem) 44rem, 100vw"
 _IMAGE_NO_ALT = re.compile(r"!\[\s*\]\(")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 MAX_PIXELS = 50_000_000  # a picture larger than this is likely a decompression bomb, and far too heavy anyway
-_VERSION = "webp-q78-m3"  # names how copies are made: change it when that changes
+_VERSION = "webp-q78-m2"  # names how copies are made: change it when that changes
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def _copies(data: bytes, shown_width: int, wanted: dict[str, int]):
         height = max(1, round(image.height * width / image.width))
         copy = image if width == image.width else image.resize((width, height), Image.LANCZOS, reducing_gap=3.0)
         out = io.BytesIO()
-        copy.save(out, "WEBP", quality=78, method=3)
+        copy.save(out, "WEBP", quality=78, method=2)
         yield key, out.getvalue()
 
 
