@@ -26,7 +26,7 @@ from .media import MediaError, media_path
 from .store import digest
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*(\S*)[^`\n]*$")
-_VERSION = "chart-1"  # names how charts are drawn and themed: change it when that changes
+_VERSION = "chart-2"  # names how charts are drawn and themed: change it when that changes
 MAX_DATA_BYTES = 2_000_000  # past this a chart is too dense to read, and too heavy for a page
 MAX_SVG_BYTES = 50 * 1024
 TABLE_ROWS = 100  # rows of the data shown in the page; the whole file is linked
@@ -50,6 +50,7 @@ THEME = {
     "mark": {"color": PALETTE[0]},
     "range": {"category": list(PALETTE)},
 }
+_ADDRESS = re.compile(r'\s(?:xlink:)?href="(?!#)[^"]*"')
 FEED_COLOUR = "#3b404a"  # the theme's light text colour, for the SVG file that feeds show as an image
 
 
@@ -212,15 +213,32 @@ def _title(value: Any) -> tuple[str, str]:
 
 
 def _draw(spec: dict, line: int) -> bytes:
-    try:
-        # allowed_base_urls=[]: vl-convert loads no URL whatever the specification says.
-        svg = vl_convert.vegalite_to_svg(spec, config=THEME, allowed_base_urls=[])
-    except ValueError as error:
-        reason = next((part.strip() for part in str(error).splitlines()[1:] if part.strip()), str(error))
-        raise MediaError(line, f"the chart cannot be drawn: {reason[:200]}",
-                          "check the specification against https://vega.github.io/vega-lite/docs/") from None
+    if _uses(spec, "href"):
+        raise MediaError(line, "a chart cannot link its marks to other pages (the `href` channel)",
+                         "remove `href` from the chart's encoding, and link to the page in the text")
+    for attempt in range(2):
+        try:
+            # allowed_base_urls=[]: vl-convert loads no URL whatever the specification says.
+            svg = vl_convert.vegalite_to_svg(spec, config=THEME, allowed_base_urls=[])
+            break
+        except ValueError as error:
+            # After a failure vl-convert may fail the next chart too, whatever it is: that one is tried again.
+            if attempt:
+                reason = next((part.strip() for part in str(error).splitlines()[1:] if part.strip()), str(error))
+                raise MediaError(line, f"the chart cannot be drawn: {reason[:200]}",
+                                 "check the specification against https://vega.github.io/vega-lite/docs/") from None
+    # Data may give an image mark a picture's address (the `url` channel): the reader's browser would
+    # fetch it from another site. References to ids inside the drawing stay.
+    svg = _ADDRESS.sub("", svg)
     # The file (for feeds) is drawn in the light theme's text colour on white.
     return svg.replace("<svg ", f'<svg color="{FEED_COLOUR}" style="background:#fff" ', 1).encode("utf-8")
+
+
+def _uses(value: Any, name: str) -> bool:
+    """Whether a mapping inside the specification has the key `name`."""
+    if isinstance(value, dict):
+        return name in value or any(_uses(v, name) for v in value.values())
+    return isinstance(value, list) and any(_uses(v, name) for v in value)
 
 
 def _inline(svg: str, prefix: str, name: str) -> str:

@@ -167,6 +167,34 @@ def test_chart_data_from_another_site_or_outside_the_reports_folder_is_an_error_
     assert "not a file beside the report" in problem.message or "outside the report's folder" in problem.message
 
 
+def test_a_chart_cannot_make_the_reader_fetch_from_or_follow_a_link_to_another_site(make_site):
+    pictures = chart_site(make_site, 'title: Marks\ndata: {values: [{u: "https://tracker.example/pixel.png", a: 1}]}\n'
+                          "mark: image\nencoding: {url: {field: u}, x: {field: a}}\nwidth: 40\nheight: 40")
+    build_site(pictures)
+    html = (pictures / "output" / "reports" / "a" / "index.html").read_text("utf-8")
+    drawing = re.search(r'<svg class="chart-svg".*?</svg>', html).group(0)
+    assert "<image" in drawing and not re.search(r'href="(?!#)', drawing)
+    links = chart_site(make_site, 'data: {values: [{h: "javascript:alert(1)", a: 1}]}\n'
+                       "mark: point\nencoding: {href: {field: h}, x: {field: a}}")
+    with pytest.raises(BuildError) as error:
+        build_site(links)
+    assert error.value.problems[0].line == 8 and "href" in error.value.problems[0].message
+
+
+def test_a_chart_that_cannot_be_drawn_does_not_stop_the_next_one(make_site, monkeypatch):
+    failures = iter([ValueError("conversion failed:\nTypeError: left over from the last chart")])
+    draw = charts.vl_convert.vegalite_to_svg
+
+    def flaky(*args, **options):
+        failure = next(failures, None)
+        if failure:
+            raise failure
+        return draw(*args, **options)
+
+    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", flaky)
+    build_site(chart_site(make_site, "data: {values: [{a: 1}]}\nmark: bar\nencoding: {x: {field: a}}"))
+
+
 def test_a_missing_chart_data_file_is_an_error_naming_the_block(make_site):
     root = chart_site(make_site, "data: {url: gone.csv}\nmark: bar")
     with pytest.raises(BuildError) as error:
