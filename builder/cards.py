@@ -10,13 +10,12 @@ import io
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .media import media_path
+from .media import library, media_path
 from .model import Card
 from .store import Made, digest
 
@@ -39,14 +38,14 @@ def social_cards(cards: Sequence[Card], site: str, theme: Sequence[Path], made: 
     font = next((folder / FONT for folder in theme if (folder / FONT).is_file()), None)
     if font is None:
         return tuple(cards), {}
-    font_digest = digest(font.read_bytes())
+    drawing = digest(_VERSION, library("pillow"), digest(font.read_bytes()), repr(sorted(COLOURS.items())))
     out, files, wanted = [], {}, {}
     for card in cards:
         if card.image:
             out.append(card)
             continue
         text = (card.title, " · ".join(t.name for t in card.topics), site)
-        key = digest(_VERSION, version("pillow"), font_digest, repr(sorted(COLOURS.items())), *text)
+        key = digest(drawing, *text)
         path = media_path(key, ".png")
         files[path] = key
         if not holds(path):

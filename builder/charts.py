@@ -15,14 +15,13 @@ import io
 import json
 import posixpath
 import re
-from importlib.metadata import version
 from typing import Any
 
 import vl_convert
 import yaml
 from markdown.preprocessors import Preprocessor
 
-from .media import MediaError, media_path
+from .media import MediaError, library, media_path
 from .store import digest
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*(\S*)[^`\n]*$")
@@ -103,7 +102,7 @@ def chart_html(text: str, line: int, number: int, md) -> str:
     if not name:
         md.media.warn("a chart has no title or description, which screen readers announce it by",
                       "add `title:` (or `description:`) to the chart's specification", text[:60] or None)
-    key = digest(_VERSION, version("vl-convert-python"), json.dumps(spec, sort_keys=True, default=str),
+    key = digest(_VERSION, library("vl-convert-python"), json.dumps(spec, sort_keys=True, default=str),
                  json.dumps(THEME, sort_keys=True))
     if md.files is None and any(source for source, _ in tables):  # outside a build: no file to draw from
         graphic = '<p class="chart-note">The chart is drawn when the site is built.</p>'

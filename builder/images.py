@@ -11,14 +11,13 @@ import posixpath
 import re
 import warnings
 from dataclasses import dataclass
-from importlib.metadata import version
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image, ImageOps
 
 from .errors import Problem, warning
 from .load import ReportFiles
-from .media import MediaLog, media_path
+from .media import MediaLog, library, media_path
 from .model import Thumbnail
 from .prose import prose_lines
 from .store import Made, digest
@@ -94,7 +93,7 @@ def picture(data: bytes, made: Made | None) -> Picture:
         return Picture(width, height, (), ())
     source = digest(data)
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
-    keys = {w: digest(_VERSION, version("pillow"), source, str(w)) for w in widths}
+    keys = {w: digest(_VERSION, library("pillow"), source, str(w)) for w in widths}
     missing = made.missing(keys.values())
     for key, copy in _copies(data, width, {k: w for w, k in keys.items() if k in missing}):
         made.put(key, copy)

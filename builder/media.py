@@ -5,7 +5,9 @@ SVG, a picture's smaller sizes), the warnings they found and the pictures of the
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from importlib.metadata import version
 
 from .model import Thumbnail
 
@@ -38,3 +40,9 @@ class MediaLog:
 def media_path(key: str, suffix: str) -> str:
     """The output path of a generated file, named by the key of what it is made from."""
     return f"{MEDIA_DIR}/{key}{suffix}"
+
+
+@functools.cache  # reading a package's metadata takes a millisecond; social cards ask once per report
+def library(name: str) -> str:
+    """The installed version of a library whose output goes into made files (Pillow, vl-convert)."""
+    return version(name)
