@@ -73,7 +73,7 @@ class ChartBlocks(Preprocessor):
                 continue
             if end is None:
                 raise MediaError(index + 1, "this chart block has no closing fence",
-                                  f"end it with a line holding {opening.group(1)}")
+                                 f"end it with a line holding {opening.group(1)}")
             count += 1
             figure = chart_html("\n".join(lines[index + 1:end]), index + 1, count, self.md)
             # The block's lines become blank ones around the figure's place: later lines keep their numbers.
@@ -126,12 +126,13 @@ def _parse(text: str, line: int) -> dict:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise MediaError(line + 1 + (mark.line if mark else 0),
-                          f"the chart's specification is not valid YAML or JSON: {getattr(error, 'problem', error)}",
-                          "check the indentation and quotes of the chart block") from None
+                         f"the chart's specification is not valid YAML or JSON: {getattr(error, 'problem', error)}",
+                         "check the indentation and quotes of the chart block") from None
     if not isinstance(spec, dict):
         raise MediaError(line, "a chart block must hold a Vega-Lite specification: a mapping with `mark`, "
-                          "`encoding` and `data`", "see https://vega.github.io/vega-lite/docs/spec.html")
-    return spec
+                         "`encoding` and `data`", "see https://vega.github.io/vega-lite/docs/spec.html")
+    # As JSON has them: YAML reads 2021-05-01 as a date, which the drawing engine is not given.
+    return json.loads(json.dumps(spec, default=str))
 
 
 def _inline_data(value: Any, files, line: int, tables: list, key: str | None = None) -> None:
@@ -162,7 +163,7 @@ def _read(target: Any, files, line: int) -> tuple[str, str]:
     hint = "put the data file in the report's folder and name it relative to the report: url: adoption.csv"
     if not isinstance(target, str) or re.match(r"[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("/", "\\")):
         raise MediaError(line, f"the chart's data url {target!r} is not a file beside the report: charts read "
-                          "no other site and no file outside the report's folder", hint)
+                         "no other site and no file outside the report's folder", hint)
     path = posixpath.normpath(target)
     kind = FORMATS.get(posixpath.splitext(path)[1].lower())
     if path == ".." or path.startswith("../"):
@@ -179,7 +180,7 @@ def _read(target: Any, files, line: int) -> tuple[str, str]:
         raise MediaError(line, f"the chart's data file {target} cannot be read: {error}", hint) from None
     if len(data) > MAX_DATA_BYTES:
         raise MediaError(line, f"the chart's data file {target} is {len(data):,} bytes, over {MAX_DATA_BYTES:,}",
-                          "aggregate the data first: a chart of that many points cannot be read")
+                         "aggregate the data first: a chart of that many points cannot be read")
     try:
         return data.decode("utf-8-sig"), kind
     except UnicodeDecodeError:

@@ -216,6 +216,20 @@ def test_a_bad_chart_specification_is_an_error_naming_its_line(make_site, chart,
     assert problem.path == "content/ai/a.md" and problem.line == line and words in problem.message
 
 
+def test_dates_written_plainly_in_a_yaml_chart_are_drawn_as_dates(make_site):
+    root = chart_site(make_site, "title: Dated\ndata: {values: [{d: 2026-01-05, v: 3}, {d: 2026-02-05, v: 5}]}\n"
+                      "mark: line\nencoding: {x: {field: d, type: temporal}, y: {field: v, type: quantitative}}")
+    build_site(root)
+    assert "<td>2026-01-05</td>" in (root / "output" / "reports" / "a" / "index.html").read_text("utf-8")
+
+
+def test_a_chart_block_without_its_closing_fence_is_an_error_naming_its_line(make_site):
+    root = make_site({"content/a.md": report("A", body="Intro.\n\n```chart\nmark: bar\n")})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    assert [(p.line, p.message) for p in error.value.problems] == [(8, "this chart block has no closing fence")]
+
+
 @pytest.fixture
 def counted(monkeypatch):
     """How many charts are drawn and pictures copied."""
