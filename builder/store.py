@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries(key TEXT PRIMARY KEY, head BLOB NOT NULL, html TEXT NOT NULL, text TEXT NOT NULL,
                                    terms BLOB NOT NULL, index_terms BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS made(key TEXT PRIMARY KEY, data BLOB NOT NULL, used REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS made_used ON made(used);
 """
 _STATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -142,7 +143,8 @@ class Made:
         return found
 
     def mark_used(self) -> None:
-        """Record that the values read since the last call are still wanted, and drop those long unused."""
+        """Record that the values read since the last call are still wanted, and drop those long unused
+        (found by an index: the table holds every chart and picture, and a scan reads them all)."""
         used, self._used = self._used, set()
         with _transaction(self._db):
             self._db.executemany("UPDATE made SET used = julianday('now') WHERE key = ?", [(k,) for k in used])
