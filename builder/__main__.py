@@ -1,4 +1,4 @@
-"""Command line: trendsite build | serve | new | check. Turns errors into messages and exit codes."""
+"""Command line: trendsite build | serve | new | check | init | import. Turns errors into messages and exit codes."""
 from __future__ import annotations
 
 import argparse
@@ -9,10 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from . import check, preview, scaffold
+from . import check, importer, preview, scaffold
 from .build import BuildOptions, build
-from .config import base_url_error, base_url_warnings
+from .config import base_url_error, base_url_warnings, config_file
 from .errors import BUG_HINT, BuildError, Problem
+from .importer.report import format_report
 from .progress import ProgressBar, summary_line
 
 
@@ -44,6 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     _draft_arguments(check_cmd)
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print findings")
     check_cmd.set_defaults(run=_check)
+    init_cmd = commands.add_parser("init", help="write a starter site: settings, an example report, a .gitignore")
+    init_cmd.add_argument("folder", type=Path, nargs="?", default=Path("."), help="where (default: .)")
+    init_cmd.set_defaults(run=_init)
+    import_cmd = commands.add_parser("import", help="make reports and settings of a Hugo, Jekyll or Pelican site")
+    import_cmd.add_argument("tool", choices=sorted(importer.TOOLS), help="the tool the site was made with")
+    import_cmd.add_argument("source", type=Path, help="the folder of that site")
+    import_cmd.add_argument("--root", type=Path, default=Path("."), help="the trendsite site to write (default: .)")
+    import_cmd.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
+    import_cmd.set_defaults(run=_import)
     args = parser.parse_args(argv)
     try:
         return args.run(args) if hasattr(args, "run") else _build(args)
@@ -112,6 +122,24 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    folder = args.folder.resolve()
+    written, kept = scaffold.init_site(folder, scaffold.site_today(folder))
+    for rel in written:
+        print(f"wrote {folder / rel}")
+    for rel in kept:
+        print(f"kept {folder / rel}: it exists already")
+    where = "" if folder == Path.cwd() else f" --root {folder}"
+    print(f"next: fill in base_url in {folder / config_file(folder)}, then run `trendsite serve{where}`")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    done = importer.import_site(args.tool, args.source, args.root.resolve(), args.force)
+    print(format_report(done))
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     findings = check.check_site(_options(args))
     print(check.format_findings(findings, args.format))
@@ -127,7 +155,7 @@ def _build(args: argparse.Namespace) -> int:
     finally:
         bar.clear()
     # A published site's own warnings: `serve` needs no base_url.
-    _print_problems([*base_url_warnings(result.site.config), *result.site.warnings], args.debug)
+    _print_problems([*base_url_warnings(result.site.config, options.root), *result.site.warnings], args.debug)
     print(summary_line(result, options.output))
     return 0
 

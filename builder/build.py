@@ -19,6 +19,7 @@ from .errors import Problem, raise_errors, warning
 from .lock import output_lock
 from .listing import PageSpec
 from .model import Card, Report, SiteConfig
+from .redirects import vanished
 from .render import Renderer
 from .store import CACHE_DIR, Changes, Store
 from .write import Writer, WriteSummary, check_output_folder, recover
@@ -40,9 +41,6 @@ class BuildOptions:
     # Told, once, that the build waits for another trendsite process writing the same output folder.
     waiting: Callable[[str], None] | None = field(default=None, compare=False)
 
-    def describe(self) -> tuple[str, ...]:
-        """The options every page depends on, for the settings digest."""
-        return (f"drafts={self.drafts}", f"future={self.future}")
 
 
 @dataclass(frozen=True)
@@ -112,10 +110,10 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     now = options.now or datetime.now(timezone.utc)
     root = options.root
     changes = Changes()
-    settings = engine.read_settings(root, options.base_url, options.describe())  # settings, theme, options
+    settings = engine.read_settings(root, options.base_url)             # settings and theme
     config = settings.config
     found = engine.scan(root, settings, store)                         # content/: what changed
-    problems = list(found.problems)
+    problems = list(found.problems) + list(settings.language.problems)  # and catalogs that could not be read
     progress = options.progress
     keys, found_problems = engine.prepare(root, found, settings, store, options.workers,  # front matter, Markdown
                                           progress and (lambda done, total: progress("reports", done, total)),
@@ -137,16 +135,20 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
                                  options.workers)
     topics = engine.collect_topics(cards)
     related = engine.related_picks(cards, by_slug, config.related_count, store, changes)  # Explore more
-    search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds)  # search index
-    renderer = Renderer(config, settings.dirs, settings.static)
+    search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds,  # search index
+                                               settings.language)
+    renderer = Renderer(config, settings.dirs, settings.static, settings.language)
     full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
     planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
     media = engine.media_files(records) | social                        # charts, pictures' sizes, social cards
-    made = {p.path for p in planned} | search_paths | {s.url for s in settings.static.values()} | media.keys()
+    files = search_paths | {s.url for s in settings.static.values()} | media.keys()
+    made = {p.path for p in planned} | files
     problems += engine.asset_clashes(found, made)                       # files beside reports
+    problems += engine.aliases_clashing(root, cards, planned, files, found)  # old addresses
     problems += engine.unknown_site_links(root, records, made | found.assets.keys(), config.broken_links)
     raise_errors(problems)
     known = store.pages()
+    problems += vanished(known, {p.path for p in planned}, store.records(), records)  # addresses a rename lost
     stale = lambda item: known.get(item.path) != item.fingerprint or not output.holds(item.path)  # noqa: E731
     rendered = []
     shown = {c.slug: c for c in cards}

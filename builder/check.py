@@ -37,7 +37,7 @@ def check_site(options: BuildOptions) -> list[Problem]:
         findings += error.problems
     findings += editor_warnings(options, None if site is None else {r.source for r in site.reports})
     if site is not None:
-        findings += base_url_warnings(site.config)  # a published site's own: `serve` needs no base_url
+        findings += base_url_warnings(site.config, options.root)  # a published site's own: `serve` needs no base_url
         findings += site.warnings
         findings += broken_links(site.pages, site.config.base_path, output)
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.severity, p.message))

@@ -37,7 +37,8 @@ def make_card(rel: str, head, config: SiteConfig, now: datetime) -> Card:
                 author=meta.author or config.author, summary=meta.summary or summarize(head.first_paragraph),
                 topics=topic_refs(meta.tags), highlights=meta.highlights,
                 reading_minutes=max(1, round(head.word_count / config.words_per_minute)),
-                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, thumbnail=head.thumbnail)
+                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, aliases=meta.aliases,
+                thumbnail=head.thumbnail)
 
 
 def topic_refs(tags: Iterable[str]) -> tuple[TopicRef, ...]:

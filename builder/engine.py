@@ -22,7 +22,7 @@ import posixpath
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from . import codec, feeds
 from .config import load_config, site_timezone
@@ -30,10 +30,12 @@ from .assets import published_asset
 from .content import SiteLink, World, check_slugs, make_card, resolve_report
 from .content import unknown_site_links as check_site_links
 from .errors import Problem
+from .languages import Language, load_language
 from .listing import Digests, PageSpec, collect_topics, fingerprint, name_topics, page_of, plan_specs, sort_reports
 from .load import ContentScan, read_source, scan_content
 from .model import Card, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
+from .redirects import REDIRECTS_FILE, alias_clashes, redirect_pages, redirects_file
 from .related import RelatedIndex
 from .render import PageBoundary, Renderer, StaticFile, collect_static, theme_dirs
 from .search import SearchIndex, build_index, update_index
@@ -46,21 +48,25 @@ SEARCH = "search"
 
 @dataclass(frozen=True)
 class Settings:
-    """What every page depends on: the site's settings, its theme and trendsite's code, and the options."""
+    """What every page depends on: the site's settings, its theme and trendsite's code."""
 
     config: SiteConfig
     dirs: tuple[Path, ...]  # template folders, the site's own first
     static: dict[str, StaticFile]
+    language: Language  # its catalogs are theme files, in the digest
     digest: str
     salt: str  # what entries depend on besides their text (prepare.prepare_salt)
 
 
-def read_settings(root: Path, base_url: str | None, options: Iterable[str]) -> Settings:
-    """The settings (with base_url replaced, for a deploy preview), the theme's files and their digest."""
+def read_settings(root: Path, base_url: str | None) -> Settings:
+    """The settings (with base_url replaced, for a deploy preview), the theme's files and their digest.
+
+    --drafts and --future are not in it: they change which reports are published, which every page
+    that shows one already counts (listing.fingerprint)."""
     config = load_config(root, base_url)
     dirs = theme_dirs(root)
     static = collect_static(dirs)
-    parts: list[str | bytes] = [code_version(), repr(config), *options]
+    parts: list[str | bytes] = [code_version(), repr(config)]
     for folder in dirs:
         for base, subdirs, names in os.walk(folder):
             subdirs.sort()
@@ -68,7 +74,9 @@ def read_settings(root: Path, base_url: str | None, options: Iterable[str]) -> S
                 path = os.path.join(base, name)
                 parts += [os.path.relpath(path, folder), Path(path).read_bytes()]
     parts += sorted(s.url for s in static.values())
-    return Settings(config=config, dirs=dirs, static=static, digest=digest(*parts), salt=prepare_salt(config))
+    language = load_language(config.language, dirs)
+    return Settings(config=config, dirs=dirs, static=static, language=language, digest=digest(*parts),
+                    salt=prepare_salt(config, language.markup_titles()))
 
 
 def scan(root: Path, settings: Settings, store: Store) -> ContentScan:
@@ -108,8 +116,8 @@ def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, wo
         source = found.read.get(rel) or read_source(root, rel, problems)
         if source is not None:
             todo[rel] = (key, source)
-    made, found_problems = prepare_entries(todo, settings.config, site_timezone(settings.config), store, workers,
-                                           progress)
+    made, found_problems = prepare_entries(todo, settings.config, settings.language.markup_titles(),
+                                           site_timezone(settings.config), store, workers, progress)
     failed = {p.path[len("content/"):] for p in found_problems if p.is_error} | (todo.keys() - made.keys())
     failed |= {p.path[len("content/"):] for p in problems}
     return {rel: key for rel, key in keys.items() if rel not in failed}, problems + found_problems
@@ -300,7 +308,7 @@ def _decode_picks(plain) -> dict[str, tuple[str, ...]]:
 # -- search -----------------------------------------------------------------------------------------
 
 def search_files(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record], store: Store, changes: Changes,
-                 holds: Callable[[str], bool]) -> tuple[dict[str, bytes], set[str]]:
+                 holds: Callable[[str], bool], language: Language) -> tuple[dict[str, bytes], set[str]]:
     """(the search index's files that changed, every path of the index): the stored index updated where
     only reports' cards or words changed, else made afresh (also when output/ lost one of its files)."""
     made = {c.slug: digest(records_by_slug[c.slug].card_digest, records_by_slug[c.slug].search_digest,
@@ -313,9 +321,10 @@ def search_files(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record],
         terms, bodies = store.index_terms(set(keys.values())), store.bodies(set(keys.values()))
         return {slug: (terms[key], bodies[key][1]) for slug, key in keys.items()}
 
-    if index is None or not update_index(index, cards, made, words):
+    if index is None or not update_index(index, cards, made, words, language):
         found = words([c.slug for c in cards])
-        index = build_index(cards, made, {s: t for s, (t, _) in found.items()}, {s: x for s, (_, x) in found.items()})
+        index = build_index(cards, made, {s: t for s, (t, _) in found.items()}, {s: x for s, (_, x) in found.items()},
+                            language)
     if index.files:
         plain = index.plain()
         changes.blobs[SEARCH] = (digest(codec.dump(plain)), codec.dump(plain), index)
@@ -345,7 +354,7 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     digests = Digests(settings=digest(settings.digest, names),
                       cards={s: r.card_digest for s, r in records_by_slug.items()},
                       pages={s: r.page_digest for s, r in records_by_slug.items()})
-    specs = plan_specs(config, cards, topics, related)
+    specs = plan_specs(config, settings.language, cards, topics, related)
     planned = [Planned(output_path(spec.url), fingerprint(spec, digests), spec) for spec in specs]
     for path, page_url, title, listed in [("feed.xml", "", config.title, cards), *(
             (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
@@ -358,7 +367,29 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     planned.append(Planned("sitemap.xml", digest(settings.digest, *(f"{u} {m and m.date()}" for u, m in entries)),
                            None, lambda: feeds.sitemap(entries, absolute_url)))
     planned.append(Planned("robots.txt", settings.digest, None, lambda: feeds.robots(absolute_url)))
+    planned += [Planned(output_path(spec.url), fingerprint(spec, digests), spec) for spec in redirect_pages(cards)]
+    if any(c.aliases for c in cards):
+        redirects = redirects_file(cards, config.base_path)
+        planned.append(Planned(REDIRECTS_FILE, digest(redirects), None, lambda: redirects))
     return planned
+
+
+def aliases_clashing(root: Path, cards: tuple[Card, ...], planned: list[Planned], files: Iterable[str],
+                     found: ContentScan) -> list[Problem]:
+    """A problem for each alias at the path of a page or file of the site (`files`: the search index's and
+    the theme's), or of another alias."""
+    if not any(card.aliases for card in cards):
+        return []
+    taken = {path: f"the file /{path}" for path in files}
+    taken |= {rel: f"content/{rel}" for rel in found.assets}
+    sources = {card.slug: card.source for card in cards}
+    for item in planned:
+        spec = item.spec
+        if spec is None:
+            taken[item.path] = f"the file /{item.path}"
+        elif spec.kind != "redirect":
+            taken[item.path] = f"content/{sources[spec.own]}" if spec.own else f"the page /{spec.url}"
+    return alias_clashes(cards, taken, lambda rel: _source_text(root, rel)())
 
 
 def full_reports(cards: list[Card], records_by_slug: Mapping[str, Record], store: Store) -> list[Report]:
@@ -392,5 +423,5 @@ def render(planned: list[Planned], renderer: Renderer, cards: Mapping[str, Card]
                 yield item, item.make(), None
                 continue
             report = next(reports) if item.spec.own else None
-            page = page_of(item.spec, cards, report, toc_min)
+            page = page_of(item.spec, cards, report, toc_min, renderer.language)
             yield item, boundary.render(page, pages).encode("utf-8"), report

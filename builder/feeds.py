@@ -25,7 +25,7 @@ def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page
               absolute_url: Callable[[str], str]) -> bytes:
     """An Atom feed of the newest reports with full content and absolute links."""
     etree.register_namespace("", ATOM)
-    feed = etree.Element(f"{{{ATOM}}}feed")
+    feed = etree.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
     _text(feed, "title", title)
     if config.description:
         _text(feed, "subtitle", config.description)

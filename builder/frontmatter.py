@@ -11,10 +11,11 @@ import yaml
 from .errors import Problem
 from .markup import NOT_TEXT_CHARS
 from .model import Document, FrontMatter, Source
+from .redirects import MAX_ALIASES, alias_error
 from .urls import is_valid_slug
 
 FIELDS = ("title", "date", "updated", "author", "summary", "tags", "highlights", "slug", "draft",
-          "image", "extra")
+          "image", "extra", "aliases")
 REQUIRED = ("title", "date")
 # Each topic of a report is a page whose card of it lists every topic, and a feed carrying it whole:
 # output grows with the square of a report's topics (5,000 on one report wrote 2.3 GB).
@@ -229,6 +230,12 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
     elif slug and not is_valid_slug(slug):
         problem("slug", f"'slug' must be lowercase words joined by hyphens, got {slug!r}",
                 "for example: slug: eu-network-vendors")
+    aliases = text_list("aliases")
+    wrong = [error for alias in aliases if (error := alias_error(alias))] + (
+        [f"'aliases' lists {len(aliases)} addresses, more than the {MAX_ALIASES} a report may have"]
+        if len(aliases) > MAX_ALIASES else [])
+    for message in wrong:
+        problem("aliases", message, "write each old address from the site's root: aliases: [/2019/03/old-title/]")
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         problem("draft", f"'draft' must be true or false, got {draft!r}")
@@ -241,7 +248,7 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
         title=title, date=when or datetime.min.replace(tzinfo=timezone.utc), updated=updated,
         author=text("author"), summary=text("summary"), tags=tags,
         highlights=text_list("highlights"), slug=slug, draft=draft, image=text("image") or None,
-        extra=extra,
+        extra=extra, aliases=() if wrong else aliases,
     )
     return meta, problems
 

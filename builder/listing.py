@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from .languages import Language
 from .model import Card, Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef, TopicTile
 from .store import digest
 from .urls import paginate_url
@@ -86,34 +87,37 @@ def collect_topics(cards: Sequence[Card]) -> tuple[Topic, ...]:
                  for slug in sorted(refs, key=lambda s: (refs[s].name.lower(), s)))
 
 
-def plan_specs(config: SiteConfig, cards: Sequence[Card], topics: Sequence[Topic],
+def plan_specs(config: SiteConfig, language: Language, cards: Sequence[Card], topics: Sequence[Topic],
                related: Mapping[str, tuple[str, ...]]) -> list[PageSpec]:
-    """Every HTML page, in a stable order; `cards` must already be newest first, and `related` maps a
-    report's slug to its Explore-more picks, best first."""
+    """Every HTML page, in a stable order, titled in the site's language; `cards` must already be newest
+    first, and `related` maps a report's slug to its Explore-more picks, best first."""
+    _, site = language.gettext, config.title
     specs = _paginated("", "home.html", [c.slug for c in cards], config.per_page, config.title,
-                       config.description, ())
+                       config.description, (), language)
     slugs = [c.slug for c in cards]
     for index, slug in enumerate(slugs):
         specs.append(PageSpec(url=f"reports/{slug}/", template="report.html", kind="report", own=slug, cards=(
             ("related", related.get(slug, ())), ("newer", tuple(slugs[index - 1:index]) if index else ()),
             ("older", tuple(slugs[index + 1:index + 2])))))
-    specs.append(PageSpec(url="topics/", template="topics.html", kind="topics", title="Topics",
-                          description=f"All topics covered by {config.title}.",
+    specs.append(PageSpec(url="topics/", template="topics.html", kind="topics", title=_("Topics"),
+                          description=_("All topics covered by %(site)s.", site=site),
                           values=(("topics", tuple((t.ref, len(t.reports)) for t in topics)),),
                           cards=(("latest", tuple(t.reports[0].slug for t in topics)),)))
     for topic in topics:
         specs += _paginated(topic.url, "topic.html", [c.slug for c in topic.reports], config.per_page, topic.name,
-                            f"{config.title} trend reports on {topic.name}, newest first.",
-                            (("topic", topic.ref), ("topic_count", len(topic.reports))))
-    specs.append(PageSpec(url="archive/", template="archive.html", kind="archive", title="Archive",
-                          description=f"Every report of {config.title} by month.", cards=(("years", tuple(slugs)),)))
-    specs.append(PageSpec(url="search/", template="search.html", kind="search", title="Search",
-                          description=f"Search every report of {config.title}."))
-    specs.append(PageSpec(url="404.html", template="404.html", kind="404", title="Page not found"))
+                            _("%(site)s trend reports on %(topic)s, newest first.", site=site, topic=topic.name),
+                            (("topic", topic.ref), ("topic_count", len(topic.reports))), language)
+    specs.append(PageSpec(url="archive/", template="archive.html", kind="archive", title=_("Archive"),
+                          description=_("Every report of %(site)s by month.", site=site),
+                          cards=(("years", tuple(slugs)),)))
+    specs.append(PageSpec(url="search/", template="search.html", kind="search", title=_("Search"),
+                          description=_("Search every report of %(site)s.", site=site)))
+    specs.append(PageSpec(url="404.html", template="404.html", kind="404", title=_("Page not found")))
     return specs
 
 
-def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, toc_min_headings: int) -> Page:
+def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, toc_min_headings: int,
+            language: Language) -> Page:
     """The page a template renders: the spec's context made from the cards of the reports it shows, and
     `report`, the whole report of a report's page."""
     shown = {name: tuple(cards[slug] for slug in slugs) for name, slugs in spec.cards}
@@ -125,11 +129,15 @@ def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, to
                        show_toc=len(report.headings) >= toc_min_headings)
         return Page(url=spec.url, template=spec.template, context=context, title=report.title,
                     description=report.summary)
+    if spec.kind == "redirect":  # an old address of a report: the page that sends readers on to it
+        target = shown["target"][0]
+        return Page(url=spec.url, template=spec.template, context={**context, "target": target.url},
+                    title=target.title)
     if spec.kind == "topics":
         context["topics"] = tuple(TopicTile(ref, count, latest)
                                   for (ref, count), latest in zip(context["topics"], shown["latest"]))
     elif spec.kind == "archive":
-        context["years"] = archive(shown["years"])
+        context["years"] = archive(shown["years"], language)
     elif "reports" in shown:
         context["reports"] = shown["reports"]
     return Page(url=spec.url, template=spec.template, context=context, title=spec.title,
@@ -145,17 +153,17 @@ def _shared(card: Card, other: Card) -> tuple[TopicRef, ...]:
 Archive = list[tuple[int, list[tuple[str, tuple[Card, ...]]]]]
 
 
-def archive(cards: Sequence[Card]) -> Archive:
-    """Reports grouped by year, then month, newest first."""
+def archive(cards: Sequence[Card], language: Language) -> Archive:
+    """Reports grouped by year, then month, newest first; months named in the site's language."""
     years: dict[int, dict[int, list[Card]]] = defaultdict(lambda: defaultdict(list))
     for card in cards:
         years[card.date.year][card.date.month].append(card)
-    return [(year, [(months[m][0].date.strftime("%B %Y"), tuple(months[m])) for m in sorted(months, reverse=True)])
+    return [(year, [(language.month(months[m][0].date), tuple(months[m])) for m in sorted(months, reverse=True)])
             for year, months in sorted(years.items(), reverse=True)]
 
 
 def _paginated(base: str, template: str, slugs: Sequence[str], per_page: int, title: str, description: str,
-               values: tuple) -> list[PageSpec]:
+               values: tuple, language: Language) -> list[PageSpec]:
     total = max(1, -(-len(slugs) // per_page))
     kind = "home" if base == "" else "topic"
     specs = []
@@ -163,8 +171,9 @@ def _paginated(base: str, template: str, slugs: Sequence[str], per_page: int, ti
         pagination = Pagination(number=number, total=total,
                                 prev_url=paginate_url(base, number - 1) if number > 1 else None,
                                 next_url=paginate_url(base, number + 1) if number < total else None)
-        suffix = f" (page {number})" if number > 1 else ""
-        specs.append(PageSpec(url=paginate_url(base, number), template=template, kind=kind, title=title + suffix,
+        numbered = language.gettext("%(title)s (page %(num)s)", title=title, num=language.number(number))
+        specs.append(PageSpec(url=paginate_url(base, number), template=template, kind=kind,
+                              title=numbered if number > 1 else title,
                               description=description, values=(("pagination", pagination), *values),
                               cards=(("reports", tuple(slugs[(number - 1) * per_page: number * per_page])),)))
     return specs

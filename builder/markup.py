@@ -10,6 +10,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .extensions import BUILT_IN, Extensions, failing_extension
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
                      linear_block_parsing)
 from .callouts import Callouts
@@ -157,12 +158,20 @@ def _heading_id(title: str) -> str:
     return f"{slug}-section" if slug in PAGE_IDS else slug
 
 
-def _create(safe: bool, budget: Budget) -> markdown.Markdown:
+# The titles of a heading's "#" link and of a footnote's way back ("{}": its number); prepare.py passes them
+# in the site's language.
+TITLES = ("Link to this section", "Jump back to footnote {} in the text")
+
+
+def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tuple[str, str] = TITLES
+            ) -> markdown.Markdown:
     md = markdown.Markdown(
-        extensions=["extra", "toc", "smarty", "admonition", "codehilite", "sane_lists", "pymdownx.mark"],
+        extensions=[*BUILT_IN, *(name for name, _ in extensions)],
         extension_configs={
+            **{name: dict(settings) for name, settings in extensions},
             "codehilite": {"css_class": "codehilite", "guess_lang": False},
-            "toc": {"permalink": "#", "permalink_title": "Link to this section",
+            "extra": {"footnotes": {"BACKLINK_TITLE": titles[1]}},
+            "toc": {"permalink": "#", "permalink_title": titles[0],
                     "slugify": lambda value, separator: _heading_id(value), "toc_depth": "2-3"},
             "smarty": {"smart_angled_quotes": False},
         },
@@ -193,9 +202,10 @@ def _create(safe: bool, budget: Budget) -> markdown.Markdown:
 class MarkdownRenderer:
     """A reusable converter: building Python-Markdown once and resetting it is much cheaper."""
 
-    def __init__(self, unsafe_html: bool = False):
+    def __init__(self, unsafe_html: bool = False, extensions: Extensions = (), titles: tuple[str, str] = TITLES):
         self._budget = Budget()
-        self._md = _create(safe=not unsafe_html, budget=self._budget)
+        self._md = _create(safe=not unsafe_html, budget=self._budget, extensions=extensions, titles=titles)
+        self._extensions = extensions  # the site's own (markdown_extensions)
 
     def render(self, body: str, files: ReportFiles | None = None, made: Made | None = None) -> Rendered:
         """Return the body's HTML, headings for a table of contents, plain text and word count;
@@ -222,6 +232,13 @@ class MarkdownRenderer:
                               "renders in reasonable time (Python-Markdown slows with the square of its length)",
                               "split it with blank lines into shorter paragraphs, or put long runs of symbols "
                               "in a code block") from None
+        except Exception as error:
+            # A site's own extension is code trendsite does not know: its failure is named, not called a bug.
+            name = failing_extension(error.__traceback__, self._extensions)
+            if name is None:
+                raise
+            raise MarkupError(1, f"the Markdown extension {name!r} failed: {type(error).__name__}: {error}",
+                              "fix the text it stumbles on, or remove it from markdown_extensions") from None
         headings = tuple(_flatten(md.toc_tokens))
         text = plain_text(html)
         # The first paragraph with words: one holding only an image would leave cards without a teaser.

@@ -26,6 +26,9 @@ class SiteConfig:
     max_file_bytes: int = 10_000_000  # real publishers write 5-7 MB reports
     timezone: str = "UTC"
     broken_links: str = "error"  # "warn" publishes a site with broken links, naming each
+    extra: Mapping[str, Any] = field(default_factory=dict)  # free-form values for the site's own templates
+    # Python-Markdown extensions the site adds: (name, settings), as extensions.read_extensions reads them.
+    markdown_extensions: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
     @property
     def base_path(self) -> str:
@@ -58,6 +61,7 @@ class FrontMatter:
     draft: bool = False
     image: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # old addresses of the report, from the site's root: each redirects to it
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class Card:
     draft: bool = False
     future: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # old addresses, each published as a redirect to this report (redirects.py)
     thumbnail: Thumbnail | None = None  # its `image`, else its first picture, for cards
     # Its generated social card when it has no `image` (cards.py): set once topics are named, never stored.
     social_image: str | None = None

@@ -19,8 +19,10 @@ from typing import Callable, Mapping, Sequence
 from . import codec
 from .content import make_card
 from .errors import Problem, unexpected, warning
+from .extensions import extensions_digest
 from .frontmatter import parse_document
 from .images import card_picture, missing_alt
+from .languages import site_stopwords
 from .load import ReportFiles
 from .markup import MarkdownRenderer, MarkupError
 from .model import SiteConfig, Source
@@ -38,25 +40,33 @@ _ID = re.compile(r'\sid="([^"]+)"')
 Progress = Callable[[int, int], None]
 
 
-def prepare_salt(config: SiteConfig) -> str:
-    """What, beside a source's text, decides its entry: trendsite's code and libraries, and the settings
-    the Markdown stage reads."""
-    return digest(code_version(), f"unsafe_html={config.unsafe_html}", f"timezone={config.timezone}")
+def prepare_salt(config: SiteConfig, titles: tuple[str, str]) -> str:
+    """What, beside a source's text, decides its entry: trendsite's code and libraries, the settings the
+    Markdown stage reads (the site's own extensions among them), and what of the site's language it
+    writes: the stopwords its terms are made without, and the titles of heading and footnote links
+    (`titles`, see markup.TITLES)."""
+    return digest(code_version(), f"unsafe_html={config.unsafe_html}", f"timezone={config.timezone}",
+                  f"markdown_extensions={config.markdown_extensions!r}",
+                  extensions_digest(tuple(name for name, _ in config.markdown_extensions)),
+                  "stopwords=" + " ".join(sorted(site_stopwords(config))), *titles)
 
 
 def entry_key(salt: str, source_digest: str) -> str:
     return digest(salt, source_digest)
 
 
-def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfig, tz: tzinfo, store: Store,
-                    workers: int = 1, progress: Progress | None = None) -> tuple[dict[str, str], list[Problem]]:
+def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfig, titles: tuple[str, str],
+                    tz: tzinfo, store: Store, workers: int = 1, progress: Progress | None = None
+                    ) -> tuple[dict[str, str], list[Problem]]:
     """Prepare each source (content path -> (entry key, Source)) and store its entry by its key; return
-    content path -> key of those that prepared without errors, and the problems found."""
+    content path -> key of those that prepared without errors, and the problems found. `titles` are the
+    link titles Markdown writes, in the site's language (markup.TITLES)."""
     keys = {rel: key for rel, (key, _) in sources.items()}
     problems: list[Problem] = []
     failed: set[str] = set()
     done = 0
-    for chunk, results in _compute([source for _, source in sources.values()], config, tz, workers, store.made):
+    for chunk, results in _compute([source for _, source in sources.values()], config, titles, tz, workers,
+                                   store.made):
         made = {}
         for source, (entry, found) in zip(chunk, results):
             problems += found
@@ -71,33 +81,37 @@ def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfi
     return {rel: key for rel, key in keys.items() if rel not in failed}, problems
 
 
-def _compute(sources: list[Source], config: SiteConfig, tz: tzinfo, workers: int, made: Made):
+def _compute(sources: list[Source], config: SiteConfig, titles: tuple[str, str], tz: tzinfo, workers: int,
+             made: Made):
     """Yield (chunk, results) per chunk of sources, from worker processes when there is enough work."""
     chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
     workers = min(workers, len(chunks))
     if len(sources) < PARALLEL_MIN or workers < 2 or made.path is None:
         for chunk in chunks:
-            yield chunk, prepare_chunk(chunk, config, tz, made)
+            yield chunk, prepare_chunk(chunk, config, titles, tz, made)
         return
     # "spawn": a worker starts from a clean interpreter instead of a copy of this process's memory.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from zip(chunks, pool.map(prepare_chunk, chunks, repeat(config), repeat(tz), repeat(made.path)))
+        yield from zip(chunks, pool.map(prepare_chunk, chunks, repeat(config), repeat(titles), repeat(tz),
+                                        repeat(made.path)))
 
 
-def prepare_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, made: Made | Path | None = None
-                  ) -> list[tuple[Entry | None, list[Problem]]]:
+def prepare_chunk(sources: Sequence[Source], config: SiteConfig, titles: tuple[str, str], tz: tzinfo,
+                  made: Made | Path | None = None) -> list[tuple[Entry | None, list[Problem]]]:
     """For each source: its entry (None if it has errors) and its problems. `made` keeps what extensions
     make from other files (charts, say): the store's, the path of its database in a worker process, or
     None to keep nothing."""
     own = isinstance(made, Path)
     if own:
         made = Made.open(made)
-    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
+    markdown = MarkdownRenderer(unsafe_html=config.unsafe_html, extensions=config.markdown_extensions,
+                                titles=titles)
+    stopwords = site_stopwords(config)
     out = []
     for source in sources:
         try:
-            out.append(_prepare_one(source, markdown, config, tz, made))
+            out.append(_prepare_one(source, markdown, config, tz, stopwords, made))
         except Exception as exc:  # the error boundary of one report: the others still build
             out.append((None, [unexpected(f"content/{source.rel}", exc)]))
     if own:
@@ -105,8 +119,8 @@ def prepare_chunk(sources: Sequence[Source], config: SiteConfig, tz: tzinfo, mad
     return out
 
 
-def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig, tz: tzinfo, made: Made | None
-                 ) -> tuple[Entry | None, list[Problem]]:
+def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig, tz: tzinfo,
+                 stopwords: frozenset[str], made: Made | None) -> tuple[Entry | None, list[Problem]]:
     document, problems = parse_document(source, tz)
     if document is None:
         return None, problems
@@ -133,9 +147,9 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
                      thumbnail=thumbnail)
     # Terms come from the card's title and summary: a summary not written is the first paragraph's.
     card = make_card(source.rel, head, SiteConfig(), datetime.max.replace(tzinfo=tz))
-    tokens = tokenize(rendered.text)  # once, for both kinds of terms
-    terms = report_terms(card.title, card.summary, rendered.text, text_tokens=tokens)
-    index_terms = report_index_terms(card, rendered.text, tokens)
+    tokens = tokenize(rendered.text, stopwords)  # once, for both kinds of terms
+    terms = report_terms(card.title, card.summary, rendered.text, text_tokens=tokens, stopwords=stopwords)
+    index_terms = report_index_terms(card, rendered.text, tokens, stopwords)
     head = replace(head, terms_digest=_digest(codec.dump(terms)),
                    search_digest=_digest(codec.dump(index_terms), rendered.text.encode("utf-8", "surrogatepass")))
     return Entry(head=head, html=rendered.html, text=rendered.text, terms=terms, index_terms=index_terms), \

@@ -17,6 +17,7 @@ from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from .errors import BuildError, Problem, unexpected
+from .languages import Language
 from .model import Page, SiteConfig
 
 _PAGES_SHOWN = 3  # pages a problem names before "and N more"
@@ -67,11 +68,12 @@ def collect_static(dirs: tuple[Path, ...]) -> dict[str, StaticFile]:
 
 
 class Renderer:
-    """Renders Pages with the theme; holds the Jinja2 environment, which is costly to build."""
+    """Renders Pages with the theme in the site's language; holds the Jinja2 environment, which is costly to build."""
 
-    def __init__(self, config: SiteConfig, dirs: tuple[Path, ...], static: dict[str, StaticFile]):
+    def __init__(self, config: SiteConfig, dirs: tuple[Path, ...], static: dict[str, StaticFile], language: Language):
         self.config = config
         self.static_files = static
+        self.language = language
         self._dirs = dirs
         self.env = _ThemeEnvironment(
             loader=_ThemeLoader(dirs),
@@ -80,9 +82,14 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        # Newstyle: _("...", name=value) fills %(name)s placeholders, escaping the values and not the
+        # translation, which may hold markup (a link in a sentence).
+        self.env.install_gettext_callables(language.translations.gettext, language.counted, newstyle=True)
         self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static,
-                                memo=self.memo)
+                                memo=self.memo, direction=language.direction)
+        self.env.filters.update(format_date=language.date, format_number=language.number)
         # Rendered fragments: (macro, its arguments' values) -> the Markup. Those not used since the
         # last forget_unused() are kept one more build.
         self._fragments: dict[tuple, Markup] = {}

@@ -1,4 +1,4 @@
-"""`trendsite new`: a new report file with its front matter filled in."""
+"""`trendsite new`: a new report file with its front matter filled in; `trendsite init`: a starter site."""
 from __future__ import annotations
 
 import json
@@ -6,13 +6,35 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Sequence
 
-from .config import load_config, site_timezone
+from .config import CONFIG_FILE, OWN_CONFIG_FILE, load_config, site_timezone
 from .content import report_slug
 from .errors import BuildError, Problem
 from .frontmatter import parse_document
 from .load import scan_content, site_above
 from .model import SiteConfig
+from .store import CACHE_DIR
 from .urls import slugify
+
+STARTER_CONFIG = """\
+# The site's settings: every key is optional (see the README's "Site settings").
+title = "Trend reports"
+description = "Independent trend reports."
+# Fill in the address the site is published at: feeds, the sitemap and canonical links need it.
+# base_url = "https://example.org/"
+language = "en"
+author = ""
+
+# Values of your own, for your templates: {{ site.extra.tagline }}
+[extra]
+tagline = "What changed, and why it matters."
+"""
+STARTER_IGNORE = f"""\
+# What `trendsite build` writes: the site, its cache and the lock of the output folder.
+/output/
+/{CACHE_DIR}/
+/.output.trendsite-lock
+"""
+STARTER_REPORT = "content/welcome.md"
 
 
 def report_text(title: str, topics: Sequence[str], today: date) -> str:
@@ -86,3 +108,49 @@ def _slug_owner(root: Path, slug: str) -> str | None:
         if document is not None and report_slug(source.rel, document.meta) == slug:
             return source.rel
     return None
+
+
+def starter_report(today: date) -> str:
+    """The example report of a new site: every field a report may have, explained where it is."""
+    return (
+        "---\n"
+        'title: "Welcome to your trend site"\n'
+        f"date: {today.isoformat()}\n"
+        "tags: [Getting started]\n"
+        "summary: One or two sentences for cards, feeds and search results.\n"
+        "highlights:\n"
+        "  - Each report is one Markdown file in content/.\n"
+        "  - Reports that share topics and words are shown under Explore more.\n"
+        "---\n\n"
+        "This is an example report: edit it, or delete it once you have written your own with\n"
+        '`trendsite new "A title"`.\n\n'
+        "## What to do next\n\n"
+        "1. Fill in `base_url` in trendsite.toml.\n"
+        "2. Run `trendsite serve` and open the address it prints.\n"
+        "3. Run `trendsite build` to write the site into output/.\n"
+    )
+
+
+def init_site(folder: Path, today: date) -> tuple[list[str], list[str]]:
+    """Write a starter site into `folder`: (the files written, the files left as they were, which
+    are never overwritten)."""
+    project = folder / CONFIG_FILE
+    has_settings = project.is_file() and "[tool.trendsite" in project.read_text("utf-8", "replace")
+    files = {".gitignore": STARTER_IGNORE, STARTER_REPORT: starter_report(today)}
+    if not has_settings:  # settings in both files would be an error
+        files[OWN_CONFIG_FILE] = STARTER_CONFIG
+    written, kept = [], []
+    for rel, text in files.items():
+        path = folder / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as file:
+                file.write(text)
+        except FileExistsError:
+            kept.append(rel)
+            continue
+        except OSError as exc:
+            raise BuildError([Problem(rel, None, f"cannot be written: {exc.strerror or exc}",
+                                      f"check that {folder} is a folder you may write to")]) from None
+        written.append(rel)
+    return written, kept

@@ -1,7 +1,8 @@
 """The search index that static/search.js queries: a manifest, term shards and two small files per report.
 
 Layout, all under search/:
-- index.json: the number of reports, the stopwords, and every term shard as key -> [content hash, bytes]
+- index.json: the number of reports, the stopwords, the script's words in the site's language (so that pages
+  need not carry them), and every term shard as key -> [content hash, bytes]
   (the script skips completing a short prefix whose shards would cost too many bytes).
   Its name never changes, so the script fetches it revalidated; everything it points to is
   fingerprinted and cacheable forever.
@@ -9,15 +10,16 @@ Layout, all under search/:
   id -> result entry (as in docs/ below), for the FIRST_BATCH reports each of those terms alone ranks
   first}. A key is a term's first 2 characters; a shard over SHARD_BYTES (postings and entries) splits
   by one more character (terms as long as the key stay behind), so a query fetches the shard of the
-  longest key its word starts with. The entries let the first batch of a one-word query paint from the
+  longest key its word starts with. A term of a script without spaces, a pair of characters, is keyed
+  by its first: two would make a shard of every pair. The entries let the first batch of a one-word query paint from the
   shards alone: a report that search.js ranks among the first n for a word, or a prefix, is among the
   first n of one of the terms it matches (its score is its best term's). Without them a pasted query
   waited for two dependent round trips, the shard and then the entries' files (benchmarks/search_index.py:
   median 86-126 ms at 10,000 reports); several words, "more results", or an entry missing go to docs/.
 - docs/<n>.txt: what a result lists, for the DOCS_PER_FILE reports with ids n * DOCS_PER_FILE on, in id
-  order: URL, title, date, topics (tab-separated) and summary, a line each, so DOC_LINES lines a report
-  (a few hundred bytes); grouped because one file per report made 10,000 tiny files to write at 10,000
-  reports. text/<id>.txt: the report's plain text, which snippets come from. The script fetches both
+  order: URL, title, date (in the site's language), topics (tab-separated) and summary, a line each, so
+  DOC_LINES lines a report (a few hundred bytes); grouped because one file per report made 10,000 tiny
+  files to write at 10,000 reports. text/<id>.txt: the report's plain text, which snippets come from. The script fetches both
   for the results on screen whose entries no shard brought, the texts once typing pauses.
 
 Postings are one string per term: for each report holding it, in id order, the id as `width` digits
@@ -36,8 +38,9 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Callable, Mapping, Sequence
 
+from .languages import Language
 from .model import Card
-from .terms import STOPWORDS, tokenize
+from .terms import SPACELESS_CHAR, STOPWORDS, tokenize
 
 # 64 characters that need no escaping in JSON or URLs; search.js holds the same string.
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -70,16 +73,17 @@ CARRY = 2
 IndexTerms = tuple[tuple[int, tuple[str, ...]], ...]
 
 
-def report_index_terms(card: Card, text: str, text_tokens: Sequence[str] | None = None) -> IndexTerms:
+def report_index_terms(card: Card, text: str, text_tokens: Sequence[str] | None = None,
+                       stopwords: frozenset[str] = STOPWORDS) -> IndexTerms:
     """The report's distinct terms grouped by their code; pure, so the store may keep it.
 
-    `text_tokens`, if given, is tokenize(text), shared with the Explore-more terms."""
+    `text_tokens`, if given, is tokenize(text, stopwords), shared with the Explore-more terms."""
     report = card
-    body = tokenize(text) if text_tokens is None else text_tokens
+    body = tokenize(text, stopwords) if text_tokens is None else text_tokens
     codes = {term: min(count, BODY_MAX) for term, count in Counter(body).items()}
     meta = " ".join((report.summary, *(t.name for t in report.topics)))
     for mark, text in ((IN_META, meta), (IN_TITLE, report.title)):
-        for term in dict.fromkeys(tokenize(text)):  # not a set: its order would vary from run to run
+        for term in dict.fromkeys(tokenize(text, stopwords)):  # not a set: its order would vary from run to run
             codes[term] = codes.get(term, 0) | mark
     groups: dict[int, list[str]] = defaultdict(list)
     for term, code in codes.items():
@@ -97,10 +101,11 @@ class SearchIndex:
     terms: list[IndexTerms]  # by id, each report's index terms
     made: list[str]  # by id, a digest of what each report's part of the index is made from
     width: int
-    groups: dict[str, dict[str, str]]  # 2-character prefix -> {term: postings}
-    shard_keys: dict[str, list[str]]  # 2-character prefix -> the shard keys made from its terms
+    groups: dict[str, dict[str, str]]  # group (_prefix) -> {term: postings}
+    shard_keys: dict[str, list[str]]  # group (_prefix) -> the shard keys made from its terms
     shards: dict[str, tuple[str, int]]  # shard key -> (content hash, bytes)
-    inlined: dict[str, set[int]]  # 2-character prefix -> the ids whose entries its shards carry
+    inlined: dict[str, set[int]]  # group (_prefix) -> the ids whose entries its shards carry
+    language: str  # _language_key of the language its dates, stopwords and words are in
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes: what the last call made
 
     def paths(self) -> set[str]:
@@ -112,21 +117,21 @@ class SearchIndex:
     def plain(self) -> tuple:
         """The index as plain data for the store (decode with from_plain)."""
         return (self.slugs, self.documents, self.shortest, self.terms, self.made, self.width, self.groups,
-                self.shard_keys, self.shards, {k: sorted(v) for k, v in self.inlined.items()})
+                self.shard_keys, self.shards, {k: sorted(v) for k, v in self.inlined.items()}, self.language)
 
     @classmethod
     def from_plain(cls, plain) -> SearchIndex:
-        slugs, documents, shortest, terms, made, width, groups, shard_keys, shards, inlined = plain
+        slugs, documents, shortest, terms, made, width, groups, shard_keys, shards, inlined, language = plain
         if not (type(slugs) is list and len(slugs) == len(documents) == len(terms) == len(made)
-                and type(width) is int and type(groups) is dict and type(shards) is dict):
+                and type(width) is int and type(groups) is dict and type(shards) is dict and type(language) is str):
             raise ValueError("a search index of the wrong shape")
         return cls(slugs=slugs, documents=documents, shortest=shortest, terms=terms, made=made, width=width,
                    groups=groups, shard_keys=shard_keys, shards={k: tuple(v) for k, v in shards.items()},
-                   inlined={k: set(v) for k, v in inlined.items()})
+                   inlined={k: set(v) for k, v in inlined.items()}, language=language)
 
 
 def build_index(cards: Sequence[Card], made: Mapping[str, str], index_terms: Mapping[str, IndexTerms],
-                texts: Mapping[str, str]) -> SearchIndex:
+                texts: Mapping[str, str], language: Language) -> SearchIndex:
     """The whole index, from scratch; made, index_terms and texts map each slug to its report's: a digest of
     what its part of the index is made from, its search terms and its plain text."""
     ordered = sorted(cards, key=lambda r: (r.date, r.slug))
@@ -139,27 +144,28 @@ def build_index(cards: Sequence[Card], made: Mapping[str, str], index_terms: Map
             deque(map(list.append, map(pieces.__getitem__, terms), repeat(digits + ALPHABET[code])), maxlen=0)
     groups: dict[str, dict[str, str]] = defaultdict(dict)
     for term, parts in pieces.items():
-        groups[term[:2]][term] = "".join(parts)
-    documents = list(map(_document, ordered))
+        groups[_prefix(term)][term] = "".join(parts)
+    documents = [_document(r, language) for r in ordered]
     snippets = [texts[r.slug][:TEXT_CHARS] for r in ordered]
     index = SearchIndex(slugs=[r.slug for r in ordered], documents=documents,
                         shortest=min(map(len, documents), default=0), terms=[index_terms[r.slug] for r in ordered],
                         made=[made[r.slug] for r in ordered], width=width, groups=dict(groups), shard_keys={},
-                        shards={}, inlined={})
+                        shards={}, inlined={}, language=_language_key(language))
     for prefix in groups:
         _make_shards(index, prefix)
     for start in range(0, len(ordered), DOCS_PER_FILE):
         _make_docs(index, start // DOCS_PER_FILE)
     for number, snippet in enumerate(snippets):
         index.files[f"search/text/{number}.txt"] = snippet.encode("utf-8")
-    _make_manifest(index)
+    _make_manifest(index, language)
     return index
 
 
 def update_index(index: SearchIndex, cards: Sequence[Card], made: Mapping[str, str],
-                 changed: Callable[[Sequence[str]], Mapping[str, tuple[IndexTerms, str]]]) -> bool:
+                 changed: Callable[[Sequence[str]], Mapping[str, tuple[IndexTerms, str]]], language: Language) -> bool:
     """Bring `index` up to date in place, leaving in index.files exactly the files that changed, when the
-    reports and their order are the same as when it was made; else return False, leaving it as it was.
+    reports, their order and the language are the same as when it was made; else return False, leaving it as
+    it was.
 
     `made` maps every slug to the digest of what its part is made from; `changed(slugs)` gives the
     (index terms, text) of the reports whose digest changed. While the order stays the same every id does: only the postings of words an edited report gained,
@@ -167,7 +173,8 @@ def update_index(index: SearchIndex, cards: Sequence[Card], made: Mapping[str, s
     an edited report's result entry, with the edited reports' entries and texts.
     """
     ordered = sorted(cards, key=lambda r: (r.date, r.slug))
-    if len(ordered) != len(index.slugs) or any(r.slug != slug for r, slug in zip(ordered, index.slugs)):
+    if (index.language != _language_key(language) or len(ordered) != len(index.slugs)
+            or any(r.slug != slug for r, slug in zip(ordered, index.slugs))):
         return False
     index.files = {}
     prefixes: set[str] = set()
@@ -181,7 +188,7 @@ def update_index(index: SearchIndex, cards: Sequence[Card], made: Mapping[str, s
         if terms != index.terms[number]:
             prefixes |= _repost(index, number, index.terms[number], terms)
             index.terms[number] = terms
-        document = _document(report)
+        document = _document(report, language)
         if document != index.documents[number]:
             index.documents[number] = document
             index.shortest = min(index.shortest, len(document))
@@ -195,8 +202,17 @@ def update_index(index: SearchIndex, cards: Sequence[Card], made: Mapping[str, s
     for group in docs:
         _make_docs(index, group)
     if prefixes:
-        _make_manifest(index)
+        _make_manifest(index, language)
     return True
+
+
+def _language_key(language: Language) -> str:
+    return hashlib.sha256(_json([language.tag, sorted(language.stopwords), language.script_text()])).hexdigest()[:16]
+
+
+def _prefix(term: str) -> str:
+    """The group a term's postings are kept in, and the shortest key of its shard."""
+    return term[:1] if SPACELESS_CHAR.match(term) else term[:2]
 
 
 def _digits(number: int, width: int) -> str:
@@ -218,7 +234,7 @@ def _repost(index: SearchIndex, number: int, old: IndexTerms, new: IndexTerms) -
         code = after.get(term)
         if code == before.get(term):
             continue
-        group = index.groups.setdefault(term[:2], {})
+        group = index.groups.setdefault(_prefix(term), {})
         posting = group.get(term, "")
         low, high = 0, len(posting) // size  # the first entry whose id is not below `number`
         while low < high:
@@ -235,8 +251,8 @@ def _repost(index: SearchIndex, number: int, old: IndexTerms, new: IndexTerms) -
         else:
             del group[term]
             if not group:
-                del index.groups[term[:2]]
-        prefixes.add(term[:2])
+                del index.groups[_prefix(term)]
+        prefixes.add(_prefix(term))
     return prefixes
 
 
@@ -266,9 +282,10 @@ def _make_docs(index: SearchIndex, group: int) -> None:
     index.files[f"search/docs/{group}.txt"] = "\n".join(index.documents[start:start + DOCS_PER_FILE]).encode("utf-8")
 
 
-def _make_manifest(index: SearchIndex) -> None:
+def _make_manifest(index: SearchIndex, language: Language) -> None:
     index.files[INDEX] = _json({"version": 3, "count": len(index.slugs), "width": index.width,
-                                "stopwords": sorted(STOPWORDS), "docs_per_file": DOCS_PER_FILE,
+                                "stopwords": sorted(language.stopwords), "text": language.script_text(),
+                                "docs_per_file": DOCS_PER_FILE,
                                 "shards": dict(sorted(index.shards.items()))})
 
 
@@ -322,9 +339,9 @@ def _number(digits: str) -> int:
     return number
 
 
-def _document(report: Card) -> str:
+def _document(report: Card, language: Language) -> str:
     # One field a line (DOC_LINES), topics split by tabs: YAML titles may hold line breaks, so fold all whitespace.
-    lines = (report.url, _fold(report.title), f"{report.date.day} {report.date:%B %Y}",
+    lines = (report.url, _fold(report.title), language.date(report.date),
              "\t".join(_fold(t.name) for t in report.topics), _fold(report.summary))
     return "\n".join(lines)
 

@@ -39,7 +39,7 @@ from .model import Card, FrontMatter, Heading, Thumbnail
 CACHE_DIR = ".trendsite-cache"
 FORMAT = "trendsite-store-1"
 _PACKAGE = Path(__file__).parent
-_LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe", "pillow",
+_LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe", "babel", "pillow",
               "vl-convert-python")
 
 _VALUES_SCHEMA = """

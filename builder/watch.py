@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .config import CONFIG_FILE
+from .config import CONFIG_FILES
 from .load import is_ignored
 
 # Kinds of change, from the narrowest to the widest effect on the site.
@@ -48,7 +48,7 @@ def classify(path: str, is_dir: bool = False) -> str | None:
     parts = PurePosixPath(path).parts
     if not parts or any(is_ignored(part) for part in parts):
         return None
-    if parts == (CONFIG_FILE,):
+    if len(parts) == 1 and parts[0] in CONFIG_FILES:
         return CONFIG
     if parts[0] == "content" and len(parts) > 1:
         return CONTENT if is_dir or path.endswith(".md") else ASSET

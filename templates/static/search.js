@@ -6,8 +6,6 @@
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var VALUE = new Uint8Array(128); // character code -> digit
   for (var a = 0; a < ALPHABET.length; a++) VALUE[ALPHABET.charCodeAt(a)] = a;
-  // The tokeniser of builder/terms.py: letters and digits of any script, inner apostrophes kept.
-  var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
   var SNIPPET_WORDS = 28;
   var SETTLE = 300; // ms without a keystroke before the shown results' texts are fetched for snippets
   var BURST = 50; // ms between keys below which typing is not by hand
@@ -17,6 +15,75 @@
   var PREFIX_BYTES = 100000;
 
   var indexes = {};
+  var LANG = document.documentElement.lang || "en";
+  var PLURAL = new Intl.PluralRules(LANG);
+  var NUMBER = new Intl.NumberFormat(LANG, { numberingSystem: "latn" }); // as Babel writes the site's numbers
+
+  // -- The tokeniser of builder/terms.py (tests/unit/test_folding.py runs this block against it): a query
+  // finds a report only if both spell its words alike. --
+  var LETTER = "[\\p{L}\\p{N}\\p{M}]";
+  var WORD = new RegExp(LETTER + "+(?:['\u2019]" + LETTER + "+)*", "gu");
+  var DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]/g;
+  var LETTERS = { "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u00f8": "o", "\u0111": "d", "\u0142": "l", "\u0131": "i",
+    "\u03c2": "\u03c3", "\u0640": "" };
+  var OTHER_LETTERS = /[\u00df\u00e6\u0153\u00f8\u0111\u0142\u0131\u03c2\u0640]/g;
+  var SPACELESS = "\\u0e00-\\u0eff\\u1000-\\u109f\\u1780-\\u17ff\\u3005\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf" +
+    "\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  var RUNS = new RegExp("[" + SPACELESS + "]+|[^" + SPACELESS + "]+", "gu");
+  var SPACELESS_CHAR = new RegExp("^[" + SPACELESS + "]", "u");
+  var ELISIONS = {};
+  "c d j l m n s t qu jusqu lorsqu puisqu quoiqu all dall dell nell sull un".split(" ").forEach(function (e) {
+    ELISIONS[e] = 1;
+  });
+
+  function fold(text) {
+    text = text.normalize("NFKC").toLowerCase();
+    if (!/[^\x00-\x7f]/.test(text)) return text;
+    return text.normalize("NFD").replace(DIACRITICS, "").normalize("NFC").replace(OTHER_LETTERS, function (c) {
+      return LETTERS[c];
+    });
+  }
+
+  /* The terms of one folded word: without a possessive 's or an elided article, and a run of a script
+     without spaces as its pairs of characters. */
+  function terms(word) {
+    if (/['\u2019]/.test(word)) {
+      word = word.replace(/\u2019/g, "'");
+      if (word.slice(-2) === "'s") word = word.slice(0, -2);
+      var at = word.indexOf("'");
+      if (at >= 0 && ELISIONS[word.slice(0, at)] === 1) word = word.slice(at + 1);
+      word = word.replace(/'/g, "");
+    }
+    var out = [];
+    (word.match(RUNS) || []).forEach(function (run) {
+      var chars = Array.from(run);
+      if (!SPACELESS_CHAR.test(run)) {
+        if (chars.length > 1) out.push(run);
+      } else if (chars.length === 1) {
+        out.push(run);
+      } else {
+        for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+      }
+    });
+    return out;
+  }
+
+  function words(text) {
+    var out = [];
+    (fold(text).replace(/_/g, " ").match(WORD) || []).forEach(function (word) { out.push.apply(out, terms(word)); });
+    return out;
+  }
+  // -- end of the tokeniser --
+
+  /* A string of the index's words (builder/languages.py, Language.script_text), its %(name)s placeholders filled;
+     `forms`, by plural category, is picked with `count`, which fills %(num)s. */
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s|%%/g, function (all, name) { return name ? values[name] : "%"; });
+  }
+  function counted(forms, count, values) {
+    values.num = NUMBER.format(count);
+    return fill(forms[PLURAL.select(count)] || forms.other, values);
+  }
 
   function fetchOk(url, options) {
     return fetch(url, options).then(function (r) {
@@ -85,23 +152,15 @@
     });
   };
 
-  function normalize(word) {
-    word = word.normalize("NFKC").toLowerCase().replace(/\u2019/g, "'");
-    if (word.slice(-2) === "'s") word = word.slice(0, -2);
-    return word.replace(/'/g, "");
-  }
-
   /* The query's words, as the index spells them; the last is a prefix while it is still being typed. */
   function parse(query, stopwords) {
-    var raw = query.match(WORD) || [];
-    var words = [];
-    raw.forEach(function (w, i) {
-      var word = normalize(w);
-      var typing = i === raw.length - 1 && !/[\s.,;:!?"')\]]$/.test(query);
+    var found = words(query), typing = !/[\s.,;:!?"')\]]$/.test(query), out = [];
+    found.forEach(function (word, i) {
+      var prefix = typing && i === found.length - 1;
       // A word being typed may be the start of a longer one ("the" -> "theory"), so keep it.
-      if (Array.from(word).length > 1 && (typing || !stopwords[word])) words.push({ text: word, prefix: typing });
+      if (prefix || !stopwords[word]) out.push({ text: word, prefix: prefix });
     });
-    return words;
+    return out;
   }
 
   // A posting's code -> its weight: title above summary and topics, both above any number of body
@@ -203,21 +262,52 @@
     return top.map(function (key) { return key % ids; });
   };
 
-  function matcher(words) {
-    return function (raw) {
-      var w = normalize(raw);
-      for (var i = 0; i < words.length; i++) {
-        if (w === words[i].text || (words[i].prefix && w.indexOf(words[i].text) === 0)) return i;
+  /* A function giving the words of a text where it shows them, [{start, end, hit}], hit being the index of
+     the query word they match (-1: none). In a script without spaces each character is a word, a hit if
+     it is part of a query word's characters (a pair, or the one being typed). */
+  function matcher(query) {
+    function hit(term) {
+      for (var i = 0; i < query.length; i++) {
+        if (term === query[i].text || (query[i].prefix && term.indexOf(query[i].text) === 0)) return i;
       }
       return -1;
+    }
+    function spaceless(run, at, found) {
+      var chars = Array.from(run), folded = chars.map(fold), hits = chars.map(function () { return -1; });
+      query.forEach(function (word, w) {
+        var size = Array.from(word.text).length;
+        for (var i = 0; i + size <= chars.length; i++) {
+          if (folded.slice(i, i + size).join("") !== word.text) continue;
+          for (var k = i; k < i + size; k++) if (hits[k] < 0) hits[k] = w;
+        }
+      });
+      chars.forEach(function (c, i) {
+        found.push({ start: at, end: at + c.length, hit: hits[i] });
+        at += c.length;
+      });
+    }
+    return function (text) {
+      var found = [], re = new RegExp(WORD.source, "gu"), m;
+      while ((m = re.exec(text))) {
+        var at = m.index;
+        (m[0].match(RUNS) || []).forEach(function (run) {
+          if (SPACELESS_CHAR.test(run)) {
+            spaceless(run, at, found);
+          } else {
+            var hits = terms(fold(run)).map(hit).filter(function (h) { return h >= 0; });
+            found.push({ start: at, end: at + run.length, hit: hits.length ? Math.min.apply(null, hits) : -1 });
+          }
+          at += run.length;
+        });
+      }
+      return found;
     };
   }
 
   /* Append `text` to `parent` with the matching words in <mark>; `limit` words around the best match
      (the window with the most different query words), or all of it. Returns whether anything matched. */
   function highlight(parent, text, match, limit) {
-    var found = [], re = new RegExp(WORD.source, "gu"), m;
-    while ((m = re.exec(text))) found.push({ start: m.index, end: re.lastIndex, hit: match(m[0]) });
+    var found = match(text);
     var first = 0, last = found.length, best = -1;
     if (limit) {
       for (var i = 0; i < found.length; i++) {
@@ -233,15 +323,19 @@
     }
     var pos = first < found.length && first > 0 ? found[first].start : 0;
     var end = last < found.length ? found[last - 1].end : text.length;
-    var any = false;
+    var any = false, mark = null;
     if (pos > 0) parent.appendChild(document.createTextNode("\u2026 "));
     for (var k = first; k < last; k++) {
       if (found[k].hit < 0) continue;
       any = true;
-      parent.appendChild(document.createTextNode(text.slice(pos, found[k].start)));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(found[k].start, found[k].end);
-      parent.appendChild(mark);
+      if (mark && found[k].start === pos) { // the next character of a word in a script without spaces
+        mark.textContent += text.slice(pos, found[k].end);
+      } else {
+        parent.appendChild(document.createTextNode(text.slice(pos, found[k].start)));
+        mark = document.createElement("mark");
+        mark.textContent = text.slice(found[k].start, found[k].end);
+        parent.appendChild(mark);
+      }
       pos = found[k].end;
     }
     parent.appendChild(document.createTextNode(text.slice(pos, end) + (end < text.length ? " \u2026" : "")));
@@ -285,8 +379,6 @@
       }).catch(function () { /* the summary stays */ });
     });
   }
-
-  function plural(n) { return n + (n === 1 ? " result" : " results"); }
 
   /* Wire one search form: its input, status line, result list and, optionally, panel and "more" button. */
   function attach(form) {
@@ -344,14 +436,14 @@
       var query = input.value;
       var seq = ++current.seq;
       index.load().then(function (m) {
-        var stop = {};
+        var stop = {}, text = m.text;
         m.stopwords.forEach(function (w) { stop[w] = 1; });
         var words = parse(query, stop);
         if (!words.length) {
           list.textContent = "";
           if (more) more.hidden = true;
           show(false);
-          say(query.trim() ? "Type a longer word to search." : "");
+          say(query.trim() ? text.longer : "");
           remember(query);
           return;
         }
@@ -363,26 +455,25 @@
           list.textContent = "";
           return renderMore(now).then(function () {
             if (seq !== current.seq) return;
-            var quoted = "\u201c" + query.trim() + "\u201d";
+            var asked = { query: query.trim() };
             var cut = words.some(function (w) { return w.cut; });
-            say(ranked.length ? plural(ranked.length) + " for " + quoted
-                : cut ? "Keep typing to search." : "No reports match " + quoted + ".");
+            say(ranked.length ? counted(text.results, ranked.length, asked) : cut ? text.typing : fill(text.none, asked));
             if (panel && !ranked.length && !cut) {
               var empty = document.createElement("li");
               empty.className = "search-empty";
-              empty.textContent = "No reports match " + quoted + ".";
+              empty.textContent = fill(text.none, asked);
               list.appendChild(empty);
             }
             if (all) {
               all.href = form.action + "?q=" + encodeURIComponent(query.trim());
-              all.textContent = ranked.length > pageSize ? "All " + plural(ranked.length) : "Open on the search page";
+              all.textContent = ranked.length > pageSize ? counted(text.all, ranked.length, {}) : text.page;
             }
             show(document.activeElement === input || form.contains(document.activeElement));
             remember(query);
           });
         });
       }).catch(function () {
-        if (seq === current.seq) say("Search is unavailable: its index could not be loaded.");
+        if (seq === current.seq) say(form.getAttribute("data-failed"));
       });
     }
 

@@ -39,7 +39,8 @@
   }
   function updateToggle() {
     if (!toggle) return;
-    var label = "Switch to " + (currentTheme() === "dark" ? "light" : "dark") + " theme";
+    // The page's own words for each way (data-dark, data-light), in the site's language.
+    var label = toggle.getAttribute("data-" + (currentTheme() === "dark" ? "light" : "dark"));
     toggle.setAttribute("aria-label", label);
     toggle.setAttribute("title", label);
   }

@@ -80,9 +80,9 @@ def build_sample(root: Path) -> Site:
 
 
 @contextlib.contextmanager
-def serving(output: Path):
+def serving(output: Path, handler_class: type[SiteHandler] = SiteHandler):
     """The URL of `output` served on 127.0.0.1 while the block runs: "http://127.0.0.1:8123/"."""
-    handler = functools.partial(SiteHandler, directory=str(output))
+    handler = functools.partial(handler_class, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

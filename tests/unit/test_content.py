@@ -3,6 +3,7 @@ from pathlib import Path
 
 from builder.content import World, check_slugs, make_card, report_slug, resolve_report
 from builder.model import SiteConfig, Source
+from builder.markup import TITLES
 from builder.prepare import prepare_chunk
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
@@ -12,7 +13,7 @@ def prepared(files: dict[str, str], config=SiteConfig()):
     """(card, entry) of each file, as the build makes them before links are resolved."""
     sources = [Source(Path(rel), rel, text) for rel, text in files.items()]
     out = []
-    for source, (entry, problems) in zip(sources, prepare_chunk(sources, config, timezone.utc)):
+    for source, (entry, problems) in zip(sources, prepare_chunk(sources, config, TITLES, timezone.utc)):
         assert problems == []
         out.append((make_card(source.rel, entry.head, config, NOW), entry))
     return out

@@ -6,6 +6,7 @@ import pytest
 from builder import __main__ as cli
 from builder.build import BuildOptions, build
 from builder.errors import BUG_HINT, BuildError
+from builder.languages import load_language
 from builder.model import Page, SiteConfig
 from builder.render import Renderer, collect_static, default_theme, theme_dirs
 from builder.listing import page_of
@@ -19,7 +20,8 @@ def renderer_for(tmp_path, templates: dict[str, str]):
     for name, text in templates.items():
         (folder / name).write_text(text)
     dirs = theme_dirs(tmp_path)
-    return Renderer(SiteConfig(base_url="https://example.org/sub/"), dirs, collect_static(dirs))
+    return Renderer(SiteConfig(base_url="https://example.org/sub/"), dirs, collect_static(dirs),
+                    load_language("en", dirs))
 
 
 def test_the_default_theme_ships_with_the_package():
@@ -234,6 +236,6 @@ def test_the_readme_documents_every_variable_each_template_receives(tmp_path):
     assert all(any(line.startswith(f"| `{name}") for line in lines) for name in everywhere)
     reports = {r.slug: r for r in published_reports(tmp_path)}
     for spec in site.pages:
-        page = page_of(spec, reports, reports.get(spec.own), 3)
+        page = page_of(spec, reports, reports.get(spec.own), 3, load_language("en", (default_theme(),)))
         row = next(line for line in lines if line.startswith("| `") and f"`{page.template}`" in line.split(" | ")[0])
         assert {key for key in page.context if key not in everywhere and f"`{key}`" not in row} == set(), row

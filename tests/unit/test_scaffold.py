@@ -74,3 +74,32 @@ def test_new_dates_the_report_today_in_the_site_timezone(tmp_path, capsys, zone)
     (tmp_path / "pyproject.toml").write_text(f'[tool.trendsite]\ntimezone = "{zone}"\n')
     assert main(["new", "Fresh", "--root", str(tmp_path)]) == 0
     assert f"date: {datetime.now(ZoneInfo(zone)).date().isoformat()}\n" in (tmp_path / "content/fresh.md").read_text()
+
+
+def test_init_writes_a_starter_site_that_builds_and_asks_for_base_url(tmp_path, capsys):
+    folder = tmp_path / "site"
+    assert main(["init", str(folder)]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {folder / 'trendsite.toml'}" in printed and "fill in base_url" in printed
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        ".gitignore", "content/welcome.md", "trendsite.toml"]
+    assert '# base_url = "https://example.org/"' in (folder / "trendsite.toml").read_text()
+    assert {"/output/", "/.trendsite-cache/", "/.output.trendsite-lock"} <= set(
+        (folder / ".gitignore").read_text().splitlines())
+    assert main(["check", "--root", str(folder)]) == 0
+    findings = capsys.readouterr().out
+    assert "warning: trendsite.toml: base_url is not set" in findings and "0 error(s), 1 warning(s)" in findings
+    assert main(["build", "--root", str(folder)]) == 0
+    assert (folder / "output" / "reports" / "welcome" / "index.html").is_file()
+
+
+def test_init_never_overwrites_and_leaves_settings_in_pyproject_alone(tmp_path, capsys):
+    (tmp_path / ".gitignore").write_text("mine\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.trendsite]\ntitle = "Mine"\n')
+    assert main(["init", str(tmp_path)]) == 0
+    assert f"kept {tmp_path / '.gitignore'}: it exists already" in capsys.readouterr().out
+    assert (tmp_path / ".gitignore").read_text() == "mine\n"
+    assert not (tmp_path / "trendsite.toml").exists()  # settings in both files would be an error
+    assert main(["init", str(tmp_path)]) == 0
+    assert "wrote" not in capsys.readouterr().out
+    assert main(["build", "--root", str(tmp_path)]) == 0

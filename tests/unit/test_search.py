@@ -4,12 +4,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 
+from builder.languages import load_language
 from builder.model import Report, TopicRef
+from builder.render import default_theme
 from builder.search import (ALPHABET, DOC_LINES, DOCS_PER_FILE, IN_META, IN_TITLE, INDEX, SHARD_BYTES,
                             build_index, report_index_terms, update_index)
 from builder.terms import tokenize
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+ENGLISH = load_language("en", (default_theme(),))
 
 
 def make(slug, days=0, title="", summary="", text="", topics=("AI",)):
@@ -24,7 +27,7 @@ def terms_of(report):
 
 def search_files(reports, terms):
     """Every file of the index of these reports, made from scratch."""
-    return build_index(reports, made_of(reports), terms, {r.slug: r.text for r in reports}).files
+    return build_index(reports, made_of(reports), terms, {r.slug: r.text for r in reports}, ENGLISH).files
 
 
 def index(reports):
@@ -42,14 +45,14 @@ class Live:
         self.make(reports, terms)
 
     def make(self, reports, terms):
-        self.index = build_index(reports, made_of(reports), terms, {r.slug: r.text for r in reports})
+        self.index = build_index(reports, made_of(reports), terms, {r.slug: r.text for r in reports}, ENGLISH)
         self.files = dict(self.index.files)
 
     def update(self, reports, terms) -> dict:
         """The files this update changed."""
         by_slug = {r.slug: r for r in reports}
         if not update_index(self.index, reports, made_of(reports),
-                            lambda slugs: {s: (terms[s], by_slug[s].text) for s in slugs}):
+                            lambda slugs: {s: (terms[s], by_slug[s].text) for s in slugs}, ENGLISH):
             self.make(reports, terms)
             return dict(self.files)
         paths = self.index.paths()
@@ -128,7 +131,7 @@ def test_tokens_given_by_the_build_give_the_same_terms():
 def test_documents_hold_what_a_result_shows():
     report = make("a", title="Two\nlines", summary="Short.", text="Body text.", topics=("AI", "Law"))
     files = index([report])
-    assert entry(files, 0) == ["reports/a/", "Two lines", "1 January 2026", "AI\tLaw", "Short."]
+    assert entry(files, 0) == ["reports/a/", "Two lines", "January 1, 2026", "AI\tLaw", "Short."]
     assert files["search/text/0.txt"] == b"Body text."
 
 

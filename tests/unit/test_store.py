@@ -11,6 +11,7 @@ import pytest
 
 from builder import codec, prepare, store
 from builder.build import BuildOptions, build
+from builder.markup import TITLES
 from builder.model import Card, SiteConfig, Source, TopicRef
 from builder.store import CACHE_DIR, Store, state_file
 from conftest import NOW, build_site, published, report
@@ -147,7 +148,7 @@ def test_workers_prepare_the_same_entries_as_one_process(monkeypatch, tmp_path):
 
     def entries(folder, workers):
         with Store.open(folder, folder / "output") as opened:
-            keys, problems = prepare.prepare_entries(sources, SiteConfig(), timezone.utc, opened, workers)
+            keys, problems = prepare.prepare_entries(sources, SiteConfig(), TITLES, timezone.utc, opened, workers)
             return problems, {key: (opened.heads([key])[key], opened.bodies([key])[key]) for key in keys.values()}
 
     alone = entries(tmp_path / "a", 1)
@@ -156,10 +157,20 @@ def test_workers_prepare_the_same_entries_as_one_process(monkeypatch, tmp_path):
     assert entries(tmp_path / "b", 2) == alone
 
 
+def salt(config: SiteConfig, titles: tuple[str, str] = TITLES) -> str:
+    return prepare.prepare_salt(config, titles)
+
+
 def test_an_entry_is_keyed_by_the_settings_markdown_reads():
-    assert prepare.prepare_salt(SiteConfig()) == prepare.prepare_salt(SiteConfig(per_page=3))
-    assert prepare.prepare_salt(SiteConfig()) != prepare.prepare_salt(SiteConfig(unsafe_html=True))
-    assert prepare.prepare_salt(SiteConfig()) != prepare.prepare_salt(SiteConfig(timezone="Europe/Berlin"))
+    assert salt(SiteConfig()) == salt(SiteConfig(per_page=3))
+    assert salt(SiteConfig()) != salt(SiteConfig(unsafe_html=True))
+    assert salt(SiteConfig()) != salt(SiteConfig(timezone="Europe/Berlin"))
+
+
+def test_an_entry_is_keyed_by_what_the_language_changes_in_it():
+    assert salt(SiteConfig(language="es")) != salt(SiteConfig())  # Spanish stopwords
+    assert salt(SiteConfig(language="es")) == salt(SiteConfig(language="es-MX"))
+    assert salt(SiteConfig(), ("Enlace a esta sección", TITLES[1])) != salt(SiteConfig())
 
 
 @pytest.fixture

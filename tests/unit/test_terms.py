@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.terms import STOPWORDS, report_terms, tokenize
+from builder.terms import SPACELESS_CHAR, STOPWORDS, report_terms, stopwords_for, tokenize
 
 
 def test_lowercases_and_splits_on_non_word_characters():
@@ -23,8 +23,14 @@ def test_contractions_collapse_and_common_ones_are_stopwords():
     assert tokenize("Operators don't wait; rock'n'roll") == ["operators", "wait", "rocknroll"]
 
 
-def test_unicode_letters_are_words():
-    assert tokenize("Café in Zürich, Straße, 東京 and Ｆｕｌｌｗｉｄｔｈ") == ["café", "zürich", "straße", "東京", "fullwidth"]
+def test_unicode_letters_are_words_folded_as_readers_type_them():
+    assert tokenize("Café in Zürich, Straße, 東京 and Ｆｕｌｌｗｉｄｔｈ") == ["cafe", "zurich", "strasse", "東京", "fullwidth"]
+
+
+def test_a_language_adds_its_own_function_words_to_english_ones():
+    spanish = stopwords_for("es")
+    assert tokenize("La red de fibra y el 5G en América", spanish) == ["red", "fibra", "5g", "america"]
+    assert STOPWORDS < spanish and stopwords_for("xx") == STOPWORDS
 
 
 def test_underscore_splits_like_punctuation():
@@ -41,7 +47,7 @@ def test_tokens_are_clean(text):
     tokens = tokenize(text)
     assert tokens == tokenize(text)
     for tok in tokens:
-        assert len(tok) > 1
+        assert len(tok) > 1 or SPACELESS_CHAR.match(tok)
         assert tok not in STOPWORDS
         assert not any(ch.isspace() for ch in tok)
 
