@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping, Protocol
 
-from . import engine
+from . import engine, pages
 from .cards import social_cards
 from .errors import Problem, raise_errors, warning
 from .lock import output_lock
@@ -22,7 +22,7 @@ from .model import Card, Report, SiteConfig
 from .redirects import vanished
 from .render import Renderer
 from .store import CACHE_DIR, Changes, Store
-from .write import Writer, WriteSummary, check_output_folder, recover
+from .write import Slot, Writer, WriteSummary, check_output_folder, recover
 
 # Called with (stage, done, total) as long stages progress, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -67,8 +67,14 @@ class BuildResult:
 class Output(Protocol):
     """Where update() puts the site: write.Writer, or check's reading of it."""
 
-    def put(self, path: str, data: bytes, report: Report | None = None) -> bool:
-        """Make `path` hold `data` (the page of `report`, if it is a report's); True if that is a change."""
+    def put(self, path: str, data: bytes) -> bool:
+        """Make `path` hold `data`; True if that is a change."""
+
+    def slot(self, path: str) -> Slot:
+        """Where a page's bytes go if they changed, for the render stage, which writes them itself."""
+
+    def adopt(self, made: pages.Made) -> None:
+        """What the render stage made of one page (see slot)."""
 
     def copy(self, path: str, source: Path, digest: str) -> bool:
         """Make `path` a copy of the file `source`, whose bytes have `digest`."""
@@ -138,7 +144,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds,  # search index
                                                settings.language)
     renderer = Renderer(config, settings.dirs, settings.static, settings.language)
-    full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
+    full = lambda chosen: pages.full_reports(chosen, [(by_slug[c.slug].entry, by_slug[c.slug].html)  # noqa: E731
+                                                      for c in chosen], store.entries)
     planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
     media = engine.media_files(records) | social                        # charts, pictures' sizes, social cards
     files = search_paths | {s.url for s in settings.static.values()} | media.keys()
@@ -149,14 +156,19 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     raise_errors(problems)
     known = store.pages()
     problems += vanished(known, {p.path for p in planned}, store.records(), records)  # addresses a rename lost
-    stale = lambda item: known.get(item.path) != item.fingerprint or not output.holds(item.path)  # noqa: E731
-    rendered = []
-    shown = {c.slug: c for c in cards}
-    for item, data, report in engine.render(planned, renderer, shown, full, stale):  # HTML, feeds
-        output.put(item.path, data, report)
-        rendered.append(item.path)
+    stale = [item for item in planned if known.get(item.path) != item.fingerprint or not output.holds(item.path)]
+    jobs = [pages.job_of(item.spec, output.slot(item.path), by_slug) for item in stale if item.spec is not None]
+    theme = pages.Theme(config, settings.dirs, settings.static)
+    for made in pages.render_pages(jobs, theme, settings.language, {c.slug: c for c in cards},  # HTML pages
+                                   store.entries, store.values_path, options.workers):
+        output.adopt(made)
+    for item in stale:                                                  # feeds, the sitemap
+        if item.spec is None:
+            output.put(item.path, item.make())
+    rendered = [item.path for item in stale]
+    stale_paths = set(rendered)
     for item in planned:
-        if not stale(item):
+        if item.path not in stale_paths:
             output.keep(item.path)
     for path in search_paths:                                           # search index files
         output.put(path, search[path]) if path in search else output.keep(path)

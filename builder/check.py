@@ -14,14 +14,15 @@ from .config import base_url_warnings, load_config, site_timezone
 from .content import topic_refs
 from .errors import BuildError, Problem, warning
 from .frontmatter import parse_document
-from .listing import most_used, topic_spellings
+from .listing import PageSpec, most_used, topic_spellings
 from .load import scan_content
-from .model import Document, Page, Report, TopicRef
+from .model import Document, TopicRef
+from .pages import Made
 from .store import Store
+from .write import Slot
 from .urls import output_path
 
 MAX_TITLE = 90
-_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
 def check_site(options: BuildOptions) -> list[Problem]:
@@ -50,13 +51,16 @@ class _Reading:
         self.made: set[str] = set()  # every output path the site would have
         self.links: dict[str, set[str]] = {}  # output path of an HTML page -> the links templates put in it
 
-    def put(self, path: str, data: bytes, report: Report | None = None) -> bool:
+    def put(self, path: str, data: bytes) -> bool:
         self.made.add(path)
-        if path.endswith(".html"):
-            # The links of a report's body are left out: the build checked those, naming their lines.
-            checked = set(_LINK.findall(report.html)) if report is not None else set()
-            self.links[path] = set(_LINK.findall(data.decode("utf-8"))) - checked
         return True
+
+    def slot(self, path: str) -> Slot:
+        return Slot(path, None, None)  # pages are read, not written
+
+    def adopt(self, made: Made) -> None:
+        self.made.add(made.path)
+        self.links[made.path] = set(made.links)
 
     def copy(self, path: str, source, digest: str) -> bool:
         self.made.add(path)
@@ -162,7 +166,7 @@ def _duplicate_titles(documents: Sequence[Document]) -> list[Problem]:
     return found
 
 
-def broken_links(pages: Sequence[Page], base: str, output: _Reading) -> list[Problem]:
+def broken_links(pages: Sequence[PageSpec], base: str, output: _Reading) -> list[Problem]:
     """Links templates put in the built HTML that point at a site path no file is written to."""
     by_path = {output_path(p.url): p for p in pages}
     found = []

@@ -12,9 +12,9 @@ from urllib.parse import quote, unquote, urlsplit
 from .errors import Problem
 from .markup import summarize
 from .model import Card, FrontMatter, SiteConfig, TopicRef
-from .urls import is_safe_relative, output_path, slugify, topic_slug
+from .urls import output_path, rewrite_links, slugify, topic_slug
 
-_LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
+_ONE_LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')  # the form rewrite_links hands its rewrite
 _SRCSET = re.compile(r'(\ssrcset)="([^"]*)"')  # "/_media/a.webp 480w, ...": a picture's sizes (figures.py)
 # What a query or fragment may keep as written: characters URLs allow there, and %-escapes.
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"
@@ -182,8 +182,8 @@ def _resolve(report: Card, body: str, world: World, base_path: str, source_text:
     site_links: list[SiteLink] = []
 
     def broken(target: str, message: str, hint: str = "fix the path, relative to this file") -> None:
-        problems.append(Problem(f"content/{report.source}", _link_line(source_text(), target),
-                                f"the link '{target}' {message}", hint, severity))
+        line, written = _written(source_text(), target)
+        problems.append(Problem(f"content/{report.source}", line, f"the link '{written}' {message}", hint, severity))
 
     def rewrite(match: re.Match) -> str:
         attribute = match.group(1)
@@ -204,7 +204,7 @@ def _resolve(report: Card, body: str, world: World, base_path: str, source_text:
             if world.answer("published", whole):
                 return _link(attribute, base_path, whole)
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
-        if not is_safe_relative(path):
+        if path == ".." or path.startswith(("../", "/")):  # a name may hold a "\\" ("%5C"): no folder
             broken(target, "points outside the content folder")
             return match.group(0)
         linked = path
@@ -231,11 +231,11 @@ def _resolve(report: Card, body: str, world: World, base_path: str, source_text:
         candidates = []
         for candidate in match.group(2).split(","):
             target, _, size = candidate.strip().partition(" ")
-            link = rewrite(_LINK.match(f' src="{target}"'))
+            link = rewrite(_ONE_LINK.match(f' src="{target}"'))
             candidates.append(link[len(' src="'):-1] + (f" {size}" if size else ""))
         return f'{match.group(1)}="{", ".join(candidates)}"'
 
-    html_text = _SRCSET.sub(rewrite_srcset, _LINK.sub(rewrite, body))
+    html_text = _SRCSET.sub(rewrite_srcset, rewrite_links(body, rewrite))
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
         problems.append(Problem(f"content/{report.source}", _image_line(source_text()),
@@ -289,6 +289,33 @@ def _image_line(text: str) -> int:
 
 def _link_line(text: str, target: str) -> int | None:
     """The line where Markdown writes the link, ](target) or [ref]: target, else its first mention."""
+    return _written(text, target)[0]
+
+
+def _written(text: str, target: str) -> tuple[int | None, str]:
+    """The line of a link to `target` and the target as written there. Markdown gives a link %-encoded
+    where URLs need it, with entities and backslash escapes read and "\\" as "/" (markup.py), so
+    `a%22b` may be written `a"b`, `a&quot;b` or `a\\"b`."""
     found = [at for written in (f"]({target}", f"](<{target}", f"]: {target}") if (at := text.find(written)) >= 0]
     at = min(found) if found else text.find(target)
-    return text.count("\n", 0, at) + 1 if at >= 0 else None
+    if at >= 0:
+        return text.count("\n", 0, at) + 1, target
+    match = re.search(_ENCODED.sub(_as_written, target), text) if len(target) < 500 else None
+    return (text.count("\n", 0, match.start()) + 1, match.group()) if match else (None, target)
+
+
+_ENCODED = re.compile(r"(?:%[0-9A-Fa-f]{2})+|.", re.S)
+
+
+def _as_written(match: re.Match[str]) -> str:
+    """A pattern for what a piece of a link's target may have been written as."""
+    piece = match.group()
+    if piece in ("/", "\\"):
+        return r"[/\\]"
+    try:
+        decoded = unquote(piece, errors="strict")
+    except UnicodeDecodeError:
+        return re.escape(piece)
+    if decoded == piece:
+        return r"\\?" + re.escape(piece)
+    return "".join(rf"(?:{re.escape(quote(c, safe=''))}|\\?{re.escape(c)}|&[#\w]+;)" for c in decoded)

@@ -22,7 +22,7 @@ import posixpath
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Mapping
 
 from . import codec, feeds
 from .config import load_config, site_timezone
@@ -31,13 +31,13 @@ from .content import SiteLink, World, check_slugs, make_card, resolve_report
 from .content import unknown_site_links as check_site_links
 from .errors import Problem
 from .languages import Language, load_language
-from .listing import Digests, PageSpec, collect_topics, fingerprint, name_topics, page_of, plan_specs, sort_reports
+from .listing import Digests, PageSpec, collect_topics, fingerprint, name_topics, plan_specs, sort_reports
 from .load import ContentScan, read_source, scan_content
 from .model import Card, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
 from .redirects import REDIRECTS_FILE, alias_clashes, redirect_pages, redirects_file
 from .related import RelatedIndex
-from .render import PageBoundary, Renderer, StaticFile, collect_static, theme_dirs
+from .render import StaticFile, collect_static, theme_dirs
 from .search import SearchIndex, build_index, update_index
 from .store import CACHE_DIR, Changes, EntryHead, Record, Store, code_version, digest, notes_of
 from .urls import output_path
@@ -390,38 +390,3 @@ def aliases_clashing(root: Path, cards: tuple[Card, ...], planned: list[Planned]
         elif spec.kind != "redirect":
             taken[item.path] = f"content/{sources[spec.own]}" if spec.own else f"the page /{spec.url}"
     return alias_clashes(cards, taken, lambda rel: _source_text(root, rel)())
-
-
-def full_reports(cards: list[Card], records_by_slug: Mapping[str, Record], store: Store) -> list[Report]:
-    """The whole Report of each card: its body read from the store."""
-    records = [records_by_slug[c.slug] for c in cards]
-    keys = {r.entry for r in records}
-    heads, bodies = store.heads(keys), store.bodies(keys)
-    return [Report(**{f: getattr(card, f) for f in _CARD_FIELDS}, html=r.html or bodies[r.entry][0],
-                   headings=heads[r.entry].headings, word_count=heads[r.entry].word_count, text=bodies[r.entry][1])
-            for card, r in zip(cards, records)]
-
-
-_CARD_FIELDS = tuple(Card.__dataclass_fields__)
-
-
-def render(planned: list[Planned], renderer: Renderer, cards: Mapping[str, Card],
-           full: Callable[[list[Card]], list[Report]], stale: Callable[[Planned], bool], batch: int = 64
-           ) -> Iterator[tuple[Planned, bytes, Report | None]]:
-    """(planned, bytes, the report of a report's page) of every planned file `stale` says must be made
-    again, in plan order; report pages read their bodies from the store a batch at a time. Pages are
-    rendered past failures: the last one raises a BuildError naming every failure (render.PageBoundary)."""
-    todo = [p for p in planned if stale(p)]
-    boundary = PageBoundary(renderer)
-    pages = sum(p.spec is not None for p in todo)
-    toc_min = renderer.config.toc_min_headings
-    for start in range(0, len(todo), batch):
-        chunk = todo[start:start + batch]
-        reports = iter(full([cards[p.spec.own] for p in chunk if p.spec is not None and p.spec.own]))
-        for item in chunk:
-            if item.spec is None:
-                yield item, item.make(), None
-                continue
-            report = next(reports) if item.spec.own else None
-            page = page_of(item.spec, cards, report, toc_min, renderer.language)
-            yield item, boundary.render(page, pages).encode("utf-8"), report

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
-from .markup import NOT_TEXT_CHARS
+from .tidy import NOT_TEXT_CHARS
 from .model import Document, FrontMatter, Source
 from .redirects import MAX_ALIASES, alias_error
 from .urls import is_valid_slug

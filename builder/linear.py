@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections import deque
+from typing import Mapping
 
 from markdown import util
 from markdown.blockparser import BlockParser
@@ -78,12 +79,15 @@ class _Blocks:
 def linear_block_parsing(parser: BlockParser, budget: Budget) -> None:
     """Make `parser` keep its blocks in a _Blocks and spend the length of each block it offers."""
 
+    # A Registry makes a new sorted list each time it is iterated, once per block; the set is fixed by now.
+    processors = list(parser.blockprocessors)
+
     def parse_blocks(parent: etree.Element, blocks: list[str]) -> None:
         # BlockParser.parseBlocks, but for the two changes.
         left = _Blocks(blocks)
         while left:
             budget.spend(BLOCK_WEIGHT * len(left[0]), left[0])
-            for processor in parser.blockprocessors:
+            for processor in processors:
                 if processor.test(parent, left[0]):
                     if processor.run(parent, left) is not False:
                         break
@@ -115,7 +119,8 @@ class CountedImage(_CountedScan, ImageInlineProcessor):
 
 
 class LinearInline(InlineProcessor):
-    """InlineProcessor without its steps that cost a whole block's length once per element in it.
+    """InlineProcessor without its steps that cost a whole block's length once per element in it, and
+    without offering a text to patterns it lacks the characters of.
 
     Python-Markdown looks up each child's place in its parent with `list(parent).index(child)`, inserts
     elements one by one into the middle of their parent, takes the next element to visit from the front
@@ -125,9 +130,34 @@ class LinearInline(InlineProcessor):
     pieces are joined once. Elements are visited in the same order and the tree comes out the same.
     """
 
-    def __init__(self, md, budget: Budget):
+    def __init__(self, md, budget: Budget, registry, needs: Mapping[str, tuple[str, ...]]):
         super().__init__(md)
         self.budget = budget
+        # Python-Markdown indexes the registry once per pattern per text node, and a Registry checks its
+        # order again on every lookup: the set is fixed once built, so a list does.
+        self.inlinePatterns = [registry[i] for i in range(len(registry))]
+        # needs: pattern name -> strings one of which any match of it holds. A text without them is not
+        # offered to the pattern, which could only look through it in vain.
+        found = {registry.get_index_for_name(name): re.compile("|".join(map(re.escape, strings)))
+                 for name, strings in needs.items() if name in registry}
+        self._needs = [found.get(index) for index in range(len(self.inlinePatterns))]
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns, needs, apply = self.inlinePatterns, self._needs, self._InlineProcessor__applyPattern
+        start = 0
+        while patternIndex < len(patterns):
+            need = needs[patternIndex]
+            # From `start` on, where the pattern looks: after each of a paragraph's many matches, a
+            # search of the whole text would take time in the square of its length.
+            if need is None or need.search(data, start):
+                data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+                if matched:
+                    continue
+            patternIndex += 1
+            start = 0
+        return data
 
     def _InlineProcessor__applyPattern(self, pattern, data: str, patternIndex: int, startIndex: int = 0):
         found = super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
@@ -138,9 +168,11 @@ class LinearInline(InlineProcessor):
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         self.stashed_nodes = {}
         tree_parents = [] if ancestors is None else ancestors[:]
-        self.parent_map = {child: parent for parent in tree.iter() for child in parent}
+        # Python-Markdown keeps a map of every element's parent only to find the ancestors of `tree`, the root.
+        self.parent_map = {}
         self._InlineProcessor__build_ancestors(tree, tree_parents)
         handle = self._InlineProcessor__handleInline
+        prefix = util.INLINE_PLACEHOLDER_PREFIX
         stack = deque([(tree, tree_parents)])
         while stack:
             current, parents = stack.popleft()
@@ -153,27 +185,25 @@ class LinearInline(InlineProcessor):
             while visit:
                 child = visit.popleft()
                 kept.append(child)
-                if child.text and not isinstance(child.text, util.AtomicString):
+                text = child.text
+                if text and not isinstance(text, util.AtomicString):
                     self.ancestors.append(child.tag.lower())
-                    text, child.text = child.text, None
-                    made = self._placeholders(handle(text), child)
-                    for element, _ in made:
-                        self.parent_map[element] = child
-                    stack.extend(made)
-                    filled.append((child, made))
+                    child.text = text = handle(text)
+                    if prefix in text:  # most texts hold no element: they stay as they are
+                        child.text = None
+                        made = self._placeholders(text, child)
+                        stack.extend(made)
+                        filled.append((child, made))
                     self.ancestors.pop()
                 if child.tail:
-                    tail, child.tail = handle(child.tail), None
-                    holder = etree.Element("d")
-                    made = self._placeholders(tail, holder, False)
-                    if holder.tail:
+                    child.tail = tail = handle(child.tail)
+                    if prefix in tail:
+                        holder = etree.Element("d")
+                        made = self._placeholders(tail, holder, False)
                         child.tail = holder.tail
-                    for element, _ in made:
-                        self.parent_map[element] = current
-                    # Python-Markdown inserts these after the child and visits them next.
-                    visit.extendleft(reversed([element for element, _ in made]))
+                        # Python-Markdown inserts these after the child and visits them next.
+                        visit.extendleft(reversed([element for element, _ in made]))
                 if len(child):
-                    self.parent_map[child] = current
                     stack.append((child, self.ancestors[:]))
             current[:] = kept
             for element, made in filled:
@@ -197,31 +227,25 @@ class LinearInline(InlineProcessor):
             before = getattr(target, name)
             setattr(target, name, before + text if before else text)
 
-        prefix = util.INLINE_PLACEHOLDER_PREFIX
         start = 0
-        while True:
-            index = data.find(prefix, start) if data else -1
-            if index == -1:
-                text = data[start:] if data else ""
-                if text:
-                    pieces.append(util.AtomicString(text) if isinstance(data, util.AtomicString) else text)
-                break
-            key, end = self._InlineProcessor__findPlaceholder(data, index)
-            node = self.stashed_nodes.get(key) if key is not None else None
+        stashed = self.stashed_nodes
+        for match in util.INLINE_PLACEHOLDER_RE.finditer(data) if data else ():
+            node = stashed.get(match.group(1))
             if node is None:  # not one of ours: kept as text
-                end = index + len(prefix)
-                pieces.append(data[start:end])
+                continue
+            if match.start() > start:
+                pieces.append(data[start:match.start()])
+            if isinstance(node, str):
+                if node:
+                    pieces.append(node)
             else:
-                if index > start:
-                    pieces.append(data[start:index])
-                if isinstance(node, str):
-                    if node:
-                        pieces.append(node)
-                else:
-                    flush()
-                    self._fill(node)
-                    result.append((node, self.ancestors[:]))
-            start = end
+                flush()
+                self._fill(node)
+                result.append((node, self.ancestors[:]))
+            start = match.end()
+        text = data[start:] if data else ""
+        if text:
+            pieces.append(util.AtomicString(text) if isinstance(data, util.AtomicString) else text)
         flush()
         return result
 

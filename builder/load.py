@@ -81,6 +81,10 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
     problems: list[Problem] = []
     for rel, entry in _walk(str(content), problems):
         shown = f"content/{rel}"
+        named = _name_problem(shown, rel)
+        if named is not None:
+            problems.append(named)
+            continue
         try:
             stat = entry.stat()  # through a link: what it leads to
         except OSError as exc:
@@ -157,6 +161,19 @@ def _open_file(path: str | Path):
         handle.close()
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     return handle
+
+
+def _name_problem(shown: str, rel: str) -> Problem | None:
+    """What keeps a file's name from being a web address and a record of the store, if anything."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:  # bytes os.fsdecode kept as lone surrogates
+        return Problem(shown.encode("utf-8", "replace").decode("utf-8"), None, "has a name that is not UTF-8",
+                       "rename it: web addresses and the build's records are UTF-8")
+    if "\\" in rel:
+        return Problem(shown, None, "has a backslash in its name, which browsers read as '/' in an address",
+                       "rename it without the backslash")
+    return None
 
 
 _KINDS = {stat_kind.S_IFIFO: "a named pipe (FIFO)", stat_kind.S_IFSOCK: "a socket", stat_kind.S_IFCHR: "a device",

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import markdown
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.treeprocessors import UnescapeTreeprocessor
+from markdown.util import STX, AtomicString
 
 from .extensions import BUILT_IN, Extensions, failing_extension
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
@@ -20,11 +19,10 @@ from .load import ReportFiles
 from .media import MediaError, MediaLog
 from .model import Heading
 from .store import Made
+from .tidy import NOT_TEXT_CHARS, Automail, References, Tidy
 from .urls import slugify
 
 SUMMARY_WORDS = 50
-# Links with these schemes can run script in the reader's browser.
-_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data(?!:image/(png|gif|jpe?g|webp);)):", re.I)
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _TAG = re.compile(r"<[^>]+>")
 # The "#" link toc puts in every heading: the site shows it on hover, text and feeds leave it out.
@@ -49,13 +47,6 @@ PAGE_IDS = frozenset({"main", "explore-more", "highlights-switch", "report-highl
 MAX_NESTING = 32
 _DEEP_PREFIX = re.compile(r"^[ \t>]{%d,}" % (MAX_NESTING + 1), re.M)  # a quick filter: depth <= length
 _BRACKET_OR_BLANK = re.compile(r"[\[\]]|\n[ \t]*\n")
-
-
-# C0 and C1 controls but tab and newline, lone surrogates and noncharacters: HTML forbids them, XML (feeds)
-# too, UTF-8 cannot encode a surrogate, and Python-Markdown takes \x02...\x03 for its own placeholders.
-# Text pasted from a PDF or a terminal has controls; only a YAML escape ("\ud800") makes a surrogate.
-_NONCHARACTERS = "".join(chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xfffe, 0xffff))
-NOT_TEXT_CHARS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
 
 
 class MarkupError(Exception):
@@ -86,27 +77,17 @@ class Rendered:
     media: MediaLog  # files made for it, warnings and its pictures (media.py)
 
 
-class _DropScriptUrls(Treeprocessor):
-    """Removes javascript: and similar URLs from links and images written in Markdown, and event
-    handlers set with attribute lists (`{: onclick="..." }`), which would run script as raw HTML would."""
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
-                del element.attrib[attribute]
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                # Browsers decode character references in attributes ("&#106;avascript:", "&colon;"),
-                # then ignore control characters and spaces inside a scheme: "java\tscript:".
-                if value is not None and _UNSAFE_SCHEME.match(
-                        re.sub(r"[\x00-\x20]", "", html_lib.unescape(value))):
-                    del element.attrib[attribute]
-
-
 def plain_text(html: str) -> str:
     """The words of an HTML fragment as a reader says them, whitespace folded."""
     html = _INLINE_TAG.sub("", _NOT_TEXT.sub("", html))
     return " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+
+
+# What any match of each of Python-Markdown's inline patterns holds, one of (see LinearInline).
+INLINE_NEEDS = {"backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("[",), "link": ("[",),
+                "image_link": ("![",), "image_reference": ("![",), "short_reference": ("[",),
+                "short_image_ref": ("![",), "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",),
+                "entity": ("&",), "em_strong": ("*", "_"), "delimiter": ("=",)}
 
 
 class _SmartyPass(LinearInline):
@@ -120,37 +101,26 @@ class _SmartyPass(LinearInline):
     _ANY = re.compile(r"""['"]|--|\.\.\.""")
 
     def __init__(self, md: markdown.Markdown, registry, budget: Budget):
-        super().__init__(md, budget)
-        self.inlinePatterns = _frozen(registry)
-        self._needs = {}  # pattern -> the strings, one of which it needs; unknown patterns always run
-        for name, needs in (("smarty-em-dashes", ("--",)), ("smarty-en-dashes", ("--",)),
-                            ("smarty-ellipses", ("...",))):
-            if name in registry:
-                self._needs[registry[name]] = needs
+        needs = {"smarty-em-dashes": ("--",), "smarty-en-dashes": ("--",), "smarty-ellipses": ("...",)}
         for index in range(len(registry)):
             name = f"smarty-quotes-{index}"
             if name in registry:
-                self._needs[registry[name]] = tuple(q for q in "'\"" if q in registry[name].pattern)
+                needs[name] = tuple(q for q in "'\"" if q in registry[name].pattern)
+        super().__init__(md, budget, registry, needs)
 
-    # InlineProcessor's private methods, overridden by their mangled names.
+    # InlineProcessor's private method, overridden by its mangled name.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if not isinstance(data, AtomicString) and not self._ANY.search(data):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)
 
-    def _InlineProcessor__applyPattern(self, pattern, data: str, patternIndex: int, startIndex: int = 0):
-        needs = self._needs.get(pattern)
-        # From startIndex on, where the pattern looks: scanning all of `data` after every match of a
-        # paragraph's many quotes took time in the square of its length.
-        if needs is not None and not any(data.find(n, startIndex) >= 0 for n in needs):
-            return data, False, 0  # what InlineProcessor returns when the pattern does not match
-        return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
 
+class _Unescape(UnescapeTreeprocessor):
+    """Python-Markdown's pass that reads backslash escapes back, without running its regex over text
+    that holds none: every text, tail and attribute of the document."""
 
-def _frozen(registry) -> list:
-    # The inline passes index their pattern registry once per pattern per text node, and a
-    # Registry re-checks its sort order on every lookup; the set is fixed once built, so a list does.
-    return [registry[i] for i in range(len(registry))]
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if STX in text else text
 
 
 def _heading_id(title: str) -> str:
@@ -181,8 +151,11 @@ def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tup
         # Treat raw HTML as text, as Hugo does by default: it shows up escaped instead of running.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        # After inline processing (priority 20), when every link exists as an element.
-        md.treeprocessors.register(_DropScriptUrls(md), "trendsite_drop_script_urls", 1)
+    # After every other pass, the unescaping of backslash escapes (priority 0) too: on the tree as it is written.
+    md.treeprocessors.register(_Unescape(md), "unescape", 0)
+    md.treeprocessors.register(Tidy(md, safe, PAGE_IDS), "trendsite_tidy", -1)
+    md.inlinePatterns.register(References(md.inlinePatterns["entity"].pattern, md), "entity", 80)
+    md.inlinePatterns.register(Automail(md.inlinePatterns["automail"].pattern, md), "automail", 110)
     md.treeprocessors.register(_SmartyPass(md, md.treeprocessors["smarty"].inlinePatterns, budget), "smarty", 6)
     footnotes = md.inlinePatterns["footnote"]
     # The priorities Python-Markdown and its footnotes extension give these patterns.
@@ -193,8 +166,12 @@ def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tup
     md.preprocessors.register(ChartBlocks(md), "trendsite_charts", 27)  # before fenced code takes the blocks
     md.treeprocessors.register(Callouts(md), "trendsite_callouts", 25)  # before inline Markdown
     md.treeprocessors.register(Figures(md), "trendsite_figures", 7.5)  # after attribute lists, before smart quotes
-    inline = LinearInline(md, budget)
-    inline.inlinePatterns = _frozen(md.inlinePatterns)
+    # A site's own extensions may register patterns under the names of these (pymdownx's tilde and caret
+    # share "delimiter" with mark): then every pattern is offered every text.
+    inline = LinearInline(md, budget, md.inlinePatterns, {} if extensions else INLINE_NEEDS)
+    # Python-Markdown looks a tag up in a list of fifty names, several times for every element.
+    block_level = frozenset(md.block_level_elements)
+    md.is_block_level = lambda tag: isinstance(tag, str) and tag.lower().rstrip("/") in block_level
     md.treeprocessors.register(inline, "inline", 20)
     return md
 

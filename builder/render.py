@@ -213,30 +213,6 @@ def on_pages(problem: Problem, urls: Sequence[str]) -> Problem:
     return replace(problem, message=f"{problem.message}, rendering {shown}{more}")
 
 
-class PageBoundary:
-    """Renders pages past failures, so that one build lists every page that fails. Each of `total` pages is
-    read once (as write_site does, before it commits anything): the read that completes them raises a
-    BuildError naming each failure once, with the pages it stopped."""
-
-    def __init__(self, renderer: Renderer):
-        self._renderer = renderer
-        self._read: set[str] = set()  # URLs of the pages rendered or failed
-        self._failed: dict[Problem, list[str]] = {}  # what went wrong -> the pages it stopped
-
-    def render(self, page: Page, total: int) -> str:
-        """The page's HTML, "" if it failed."""
-        renderer = self._renderer
-        try:
-            html = renderer.html(page)
-        except Exception as exc:
-            self._failed.setdefault(renderer.failure(exc, page.template), []).append(renderer.url(page.url))
-            html = ""
-        self._read.add(page.url)
-        if self._failed and len(self._read) == total:
-            raise BuildError([on_pages(problem, sorted(urls)) for problem, urls in self._failed.items()])
-        return html
-
-
 class _ThemeLoader(jinja2.BaseLoader):
     """The site's templates first, then the bundled theme; "!name.html" is the bundled template alone."""
 

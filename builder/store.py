@@ -151,6 +151,59 @@ class Made:
             self._db.execute("DELETE FROM made WHERE used < julianday('now') - ?", (self.PRUNE_DAYS,))
 
 
+class Entries:
+    """Read access to the prepared reports of values.sqlite; worker processes open their own (Entries.open).
+    Decoded heads are kept, as a build asks for the same ones several times."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+        self._heads: dict[str, EntryHead] = {}
+
+    @classmethod
+    def open(cls, path: Path) -> Entries:
+        return cls(_connect(path, _VALUES_SCHEMA, []))
+
+    def heads(self, keys: Iterable[str]) -> dict[str, EntryHead]:
+        """The stored EntryHead of each key that has a usable one."""
+        found = {key: self._heads[key] for key in keys if key in self._heads}
+        wanted = [key for key in keys if key not in found]
+        for key, head in _select(self._db, "SELECT key, head FROM entries WHERE key IN ({})", wanted):
+            try:
+                found[key] = self._heads[key] = _decode_head(head)
+            except MALFORMED:
+                continue
+        return found
+
+    def bodies(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """key -> (html, text) of each stored entry."""
+        return {key: (html, text) for key, html, text in
+                _select(self._db, "SELECT key, html, text FROM entries WHERE key IN ({})", list(keys))
+                if type(html) is str and type(text) is str}
+
+    def decoded(self, column: str, keys: Iterable[str], decode: Callable[[Any], Any]) -> dict[str, Any]:
+        """key -> the decoded value of `column` of each stored entry."""
+        found = {}
+        for key, data in _select(self._db, f"SELECT key, {column} FROM entries WHERE key IN ({{}})", list(keys)):
+            try:
+                found[key] = decode(codec.load(data))
+            except MALFORMED:
+                continue
+        return found
+
+    def remember(self, key: str, head: EntryHead) -> None:
+        self._heads[key] = head
+
+    def forget(self, key: str) -> None:
+        self._heads.pop(key, None)
+
+
+def _select(db: sqlite3.Connection, query: str, keys: list[str]) -> Iterable[tuple]:
+    # SQLite limits the number of parameters of one statement.
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        yield from db.execute(query.format(",".join("?" * len(chunk))), chunk)
+
+
 @dataclass(frozen=True)
 class EntryHead:
     """The small part of a prepared report: what cards, links and checks need, without the body."""
@@ -231,7 +284,7 @@ class Store:
         self._pages: dict[str, str] | None = None
         self._outputs: dict[str, tuple[str, str]] | None = None
         self._blobs: dict[str, tuple[str, Any]] = {}  # name -> (digest, decoded value)
-        self._heads: dict[str, EntryHead] = {}
+        self.entries = Entries(values)
         self.outputs_verified = False  # write.known_outputs looked at output/ (once per Store)
         self.added_entries = False  # put_entries was called: prune() has something to look for
 
@@ -268,38 +321,24 @@ class Store:
 
     def heads(self, keys: Iterable[str]) -> dict[str, EntryHead]:
         """The stored EntryHead of each key that has a usable one."""
-        found = {key: self._heads[key] for key in keys if key in self._heads}
-        wanted = [key for key in keys if key not in found]
-        for key, head in self._select(self._values, "SELECT key, head FROM entries WHERE key IN ({})", wanted):
-            try:
-                found[key] = self._heads[key] = _decode_head(head)
-            except MALFORMED:
-                continue
-        return found
+        return self.entries.heads(keys)
 
     def bodies(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """key -> (html, text) of each stored entry."""
-        return {key: (html, text) for key, html, text in
-                self._select(self._values, "SELECT key, html, text FROM entries WHERE key IN ({})", list(keys))
-                if type(html) is str and type(text) is str}
+        return self.entries.bodies(keys)
 
     def terms(self, keys: Iterable[str]) -> dict[str, Terms]:
         """key -> Explore-more terms of each stored entry."""
-        return self._decoded("terms", keys, codec.decode_terms)
+        return self.entries.decoded("terms", keys, codec.decode_terms)
 
     def index_terms(self, keys: Iterable[str]) -> dict[str, IndexTerms]:
         """key -> search terms of each stored entry."""
-        return self._decoded("index_terms", keys, codec.decode_index_terms)
+        return self.entries.decoded("index_terms", keys, codec.decode_index_terms)
 
-    def _decoded(self, column: str, keys: Iterable[str], decode: Callable[[Any], Any]) -> dict[str, Any]:
-        found = {}
-        for key, data in self._select(self._values, f"SELECT key, {column} FROM entries WHERE key IN ({{}})",
-                                      list(keys)):
-            try:
-                found[key] = decode(codec.load(data))
-            except MALFORMED:
-                continue
-        return found
+    @property
+    def values_path(self) -> Path | None:
+        """The values database's file, for worker processes; None for a store that is not kept."""
+        return self.made.path
 
     def put_entries(self, entries: Mapping[str, Entry]) -> None:
         """Store prepared reports by key, in a transaction of their own: a value may be kept before the build ends."""
@@ -309,7 +348,8 @@ class Store:
                  codec.dump(e.index_terms)) for key, e in entries.items()]
         with _transaction(self._values):
             self._values.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
-        self._heads.update((key, e.head) for key, e in entries.items())
+        for key, entry in entries.items():
+            self.entries.remember(key, entry.head)
         self.added_entries = True
 
     def prune(self) -> None:
@@ -325,7 +365,7 @@ class Store:
             with _transaction(self._values):
                 self._values.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in unused])
         for key in unused:
-            self._heads.pop(key, None)
+            self.entries.forget(key)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -422,12 +462,6 @@ class Store:
         """The journal was applied: output/ now holds what the state says."""
         with _transaction(self._state):
             self._state.execute("DELETE FROM journal")
-
-    def _select(self, db: sqlite3.Connection, query: str, keys: list[str]) -> Iterable[tuple]:
-        # SQLite limits the number of parameters of one statement.
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            yield from db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
 
 def _apply(execute, table: str, key: str, changed: Mapping[str, Any], row: Callable[[str, Any], tuple]) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 import unicodedata
 from posixpath import normpath
 
@@ -62,3 +63,19 @@ def is_safe_relative(path: str) -> bool:
 def paginate_url(base: str, number: int) -> str:
     """URL of page `number` of a listing whose first page is `base` ("" or "topics/ai/")."""
     return base if number == 1 else f"{base}page/{number}/"
+
+
+# A tag, and in it an address: text that merely reads like one (a code sample showing <a href="...">,
+# whose brackets are escaped) is no link.
+_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_ADDRESS = re.compile(r'(\s(?:href|src))="([^"]*)"')
+
+
+def links_in(html: str) -> list[str]:
+    """The href and src values of the tags of an HTML text, as written (entities not decoded)."""
+    return [value for tag in _TAG.findall(html) for _, value in _ADDRESS.findall(tag)]
+
+
+def rewrite_links(html: str, rewrite: Callable[[re.Match], str]) -> str:
+    """The HTML with each href or src of its tags replaced by rewrite(match of (attribute, value))."""
+    return _TAG.sub(lambda tag: _ADDRESS.sub(rewrite, tag.group(0)), html)

@@ -39,6 +39,16 @@ _STAGED_NAME = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
+class Slot:
+    """Where the bytes of one output file go if they changed: `target` (None: nowhere), unless they are
+    the `previous` digest's, which output/ already holds."""
+
+    path: str  # in output/
+    previous: str | None
+    target: str | None
+
+
+@dataclass(frozen=True)
 class WriteSummary:
     written: int
     unchanged: int
@@ -164,8 +174,10 @@ class Writer:
         self.staged: list[tuple[str, str]] = []  # (name in staging, output path)
         self.committed = False
         self._dirs: set[Path] = set()
+        self._names = 0  # staged files are named by number
+        self._slots: dict[str, str] = {}  # output path -> the name in staging its slot holds
 
-    def put(self, rel: str, data: bytes, report=None) -> bool:
+    def put(self, rel: str, data: bytes) -> bool:
         """Make `rel` hold `data`; True if that is a change (it is then staged)."""
         return self._put(rel, digest(data), lambda target: target.write_bytes(data))
 
@@ -181,33 +193,66 @@ class Writer:
         """Whether output/ holds `rel` as the state records it."""
         return rel in self.previous
 
+    def slot(self, rel: str) -> Slot:
+        """Where `rel`'s bytes go if they changed, for a process that makes and writes them itself
+        (pages.render_pages); adopt() then takes what it made."""
+        held = self._held(rel)
+        try:
+            target = self._target(rel)
+        except OSError as exc:
+            raise _write_error(exc, self.output) from None
+        self._slots[rel] = target.name
+        return Slot(rel, held[0] if held is not None else None, str(target))
+
+    def adopt(self, made) -> None:
+        """What pages.render_pages made of one page (pages.Made): written into its slot, or not when its
+        bytes are the ones output/ holds."""
+        if made.identity is None:
+            self.made[made.path] = self.previous[made.path]
+            return
+        self.made[made.path] = (made.digest, made.identity)
+        if not self.fresh:
+            self.staged.append((self._slots[made.path], made.path))
+
     def _put(self, rel: str, made: str, write) -> bool:
-        if not is_safe_relative(rel) or rel.split("/")[0] in (MARKER, STAGING):
-            raise BuildError([Problem(rel, None, "would be written outside the output folder or over its records")])
-        if rel in self.made:
-            raise BuildError([Problem(rel, None, "is written twice: two inputs make the same output file",
-                                      "rename one of them")])
-        held = self.previous.get(rel)
-        if held is not None and held[0] == "":  # a file found without a state: compared by its bytes
-            held = self.previous[rel] = self._look_at(rel)
+        held = self._held(rel)
         if held is not None and held[0] == made:
             self.made[rel] = held
             return False
         try:
-            if self.fresh:
-                target = self.folder / rel
-            else:
-                target = self.folder / str(len(self.staged))
-                self.staged.append((target.name, rel))
-            if target.parent not in self._dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._dirs.add(target.parent)
+            target = self._target(rel)
             write(target)
             # A rename keeps the file's identity: it is the one the state records for output/.
             self.made[rel] = (made, identity(os.lstat(target)))
         except OSError as exc:
             raise _write_error(exc, self.output) from None
+        if not self.fresh:
+            self.staged.append((target.name, rel))
         return True
+
+    def _held(self, rel: str) -> tuple[str, str] | None:
+        """What output/ holds at `rel` (None: nothing known), once the path is found fit to write."""
+        if not is_safe_relative(rel) or rel.split("/")[0] in (MARKER, STAGING):
+            raise BuildError([Problem(rel, None, "would be written outside the output folder or over its records")])
+        if rel in self.made or rel in self._slots:
+            raise BuildError([Problem(rel, None, "is written twice: two inputs make the same output file",
+                                      "rename one of them")])
+        held = self.previous.get(rel)
+        if held is not None and held[0] == "":  # a file found without a state: compared by its bytes
+            held = self.previous[rel] = self._look_at(rel)
+        return held
+
+    def _target(self, rel: str) -> Path:
+        """Where a new version of `rel` is written: its place in the fresh folder, or a new staged file."""
+        if self.fresh:
+            target = self.folder / rel
+        else:
+            target = self.folder / str(self._names)
+            self._names += 1
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
 
     def _look_at(self, rel: str) -> tuple[str, str]:
         """(digest, identity) of a file output/ holds, read to compare it, not to trust it."""

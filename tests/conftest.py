@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from builder import engine
+from builder import engine, pages
 from builder.build import BuildOptions, BuildResult, build
 from builder.model import Report, TopicRef
 from builder.store import Store
@@ -77,7 +77,8 @@ def published_reports(root: Path, output: Path | None = None) -> tuple[Report, .
     with Store.open(root, output) as store:
         records = {r.slug: r for r in store.records().values()}
         cards = engine.published(store.records(), drafts=False, future=False)
-        return tuple(engine.full_reports(list(cards), records, store))
+        return tuple(pages.full_reports(cards, [(records[c.slug].entry, records[c.slug].html) for c in cards],
+                                        store.entries))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from builder.__main__ import main
-from conftest import REPO, report
+from conftest import REPO, report, trendsite
 
 GOOD = report("Fine report")
 
@@ -220,3 +220,18 @@ def test_serve_refuses_a_port_out_of_range_before_building(make_site, capsys):
     assert exit_.value.code == 2
     assert "'99999' is not a port number from 0 to 65535" in capsys.readouterr().err
     assert not (root / "output").exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_a_problem_naming_the_file(make_site):
+    root = make_site({"content/a.md": report("A")})
+    with open(os.fsencode(root / "content") + b"/caf\xe9.md", "wb") as handle:
+        handle.write(report("B").encode())
+    done = trendsite("build", root=root)
+    assert "failed unexpectedly" not in done.stderr
+    assert "error: content/caf" in done.stderr
+
+
+def test_a_file_beside_reports_with_a_backslash_in_its_name_is_named_with_how_to_rename_it(make_site):
+    root = make_site({"content/a.md": report("A"), "content/a\\b.png": b"png"})
+    done = trendsite("build", root=root)
+    assert done.returncode == 1 and "error: content/a\\b.png: has a backslash in its name" in done.stderr, done.stderr

@@ -22,11 +22,11 @@ from conftest import REPO, build_site, report, write_site
 CHILD = """
 import os, sys, time
 from pathlib import Path
-from builder import engine, write
+from builder import pages, write
 from builder.write import STAGING
 from builder.__main__ import main
 
-real_replace, real_write, real_render = os.replace, Path.write_bytes, engine.render
+real_replace, real_write, real_render = os.replace, Path.write_bytes, pages._Worker.render
 
 def announce(what):
     print(what, flush=True)
@@ -43,11 +43,10 @@ def write_bytes(self, data):
     return real_write(self, data)
 
 def render(*args):
-    for made in real_render(*args):
-        announce("render")
-        yield made
+    announce("render")
+    return real_render(*args)
 
-write.os.replace, Path.write_bytes, engine.render = replace, write_bytes, render
+write.os.replace, Path.write_bytes, pages._Worker.render = replace, write_bytes, render
 sys.exit(main(sys.argv[1:]))
 """
 

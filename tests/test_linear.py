@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.extensions.footnotes import FootnoteInlineProcessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
-from builder import linear
+from builder import linear, markup
 from builder.markup import MarkdownRenderer, MarkupError
 from conftest import report
 from test_first_contact import build
@@ -99,6 +99,7 @@ PIECES = st.sampled_from([
     "*", "**", "_", "==", "`", "[", "]", "(", ")", "![", "[^1]", "[^2]", "\n[^1]: n *e*\n", "\n\n", "\n", "  \n",
     "'", '"', "--", "...", "&amp;", "<b>", "\\*", "http://x.org/", "<http://a.b/>", "*[AB]: x\n", "AB", " ",
     "word", "\n|a|b|\n|-|-|\n|c|d|\n", "\n- i\n- j\n", "\n> q\n", "\n## H\n", "{: #x }", "\n!!! note\n    t\n",
+    "<a@b.c>", "&#2;", "&bad;", "=", "\\", "\n: d\n", "<a\\+b@c.d>",
 ])
 
 
@@ -109,6 +110,18 @@ def test_the_linear_passes_give_python_markdowns_own_html(pieces):
     ours = MarkdownRenderer().render(body).html
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(linear.LinearInline, "run", InlineProcessor.run)
+        patch.setattr(linear.LinearInline, "_InlineProcessor__handleInline", InlineProcessor._InlineProcessor__handleInline)
+        patch.setattr(markup._Unescape, "unescape", UnescapeTreeprocessor.unescape)
         patch.setattr(linear.LinearFootnotes, "handleMatch", FootnoteInlineProcessor.handleMatch)
         stock = MarkdownRenderer().render(body).html
     assert ours == stock
+
+
+def test_a_text_is_offered_only_to_the_inline_patterns_whose_characters_it_holds(monkeypatch):
+    offered = []
+    apply = linear.LinearInline._InlineProcessor__applyPattern
+    monkeypatch.setattr(linear.LinearInline, "_InlineProcessor__applyPattern",
+                        lambda self, pattern, *rest: offered.append(pattern) or apply(self, pattern, *rest))
+    renderer = MarkdownRenderer()
+    renderer.render("Plain words with *one* mark.")
+    assert set(offered) == {renderer._md.inlinePatterns["em_strong"]}

@@ -51,29 +51,29 @@ def make_plan(site: OldSite) -> ImportPlan:
     posts = site.posts
     _unique_targets(posts, plan)
     slugs = _slugs(posts, plan)
-    mapped = {id(p): map_fields(p.meta, p.shown, p.topics, site.topic_separators) for p in posts}
+    mapped = {p.source: map_fields(p.meta, p.shown, p.topics, site.topic_separators) for p in posts}
     for post in posts:
-        updated_after(post.meta, post.date, site.zone, post.shown, mapped[id(post)])
-    link_posts = {id(p): Post(p.source, p.target, p.old_url, p.draft) for p in posts}
+        updated_after(post.meta, post.date, site.zone, post.shown, mapped[post.source])
+    link_posts = {p.source: Post(p.source, p.target, p.old_url, p.draft) for p in posts}
     resolve = _Resolver(site)
-    converted = {id(p): convert_tags(p.body, site.syntax, resolve.to(p), site.separators) for p in posts}
+    converted = {p.source: convert_tags(p.body, site.syntax, resolve.to(p), site.separators) for p in posts}
     topics = {topic_slug(t) for m in mapped.values() for t in m.fields.get("tags", ())}
     links = Links(site.root, site.content_root, site.static_roots, list(link_posts.values()),
-                  {p.target: converted[id(p)].body for p in posts}, topics, site.base_path)
+                  {p.target: converted[p.source].body for p in posts}, topics, site.base_path)
     taken = {}  # alias -> the post that has it
     for post in posts:
-        fields, done = mapped[id(post)], converted[id(post)]
-        linked = links.rewrite(done.body, link_posts[id(post)])
+        fields, done = mapped[post.source], converted[post.source]
+        linked = links.rewrite(done.body, link_posts[post.source])
         shown = f"content/{post.target}"
         values = {"title": plain(post.title) or post.target, "date": post.date, **fields.fields}
         image = values.pop("image", None)
         if image:
-            values["image"] = links.image(image, link_posts[id(post)])
+            values["image"] = links.image(image, link_posts[post.source])
             if values["image"] is None:
                 del values["image"]
                 plan.look.append(f"{shown}: its picture {image!r} is not a file of the old site: left out")
-        if slugs[id(post)]:
-            values["slug"] = slugs[id(post)]
+        if slugs[post.source]:
+            values["slug"] = slugs[post.source]
         if post.draft:
             values["draft"] = True
         values["aliases"] = _aliases(post, _slug_of(post, slugs), taken, plan)
@@ -197,10 +197,10 @@ def _file_slug(target: str, title: str) -> str:
     return slugify(stem) or slugify(title)
 
 
-def _slugs(posts: list[OldPost], plan: ImportPlan) -> dict[int, str | None]:
+def _slugs(posts: list[OldPost], plan: ImportPlan) -> dict[Path, str | None]:
     """The `slug:` each post's front matter needs (None where its file name gives the right one), every slug
     distinct: the old slug where it had one, so its address stays recognisable."""
-    chosen: dict[int, str | None] = {}
+    chosen: dict[Path, str | None] = {}
     seen: set[str] = set()
     for post in posts:
         derived = _file_slug(post.target, post.title)
@@ -212,12 +212,12 @@ def _slugs(posts: list[OldPost], plan: ImportPlan) -> dict[int, str | None]:
         if slug != wanted:
             plan.look.append(f"{post.shown}: its slug is {slug!r}, as {wanted!r} is another report's")
         seen.add(slug)
-        chosen[id(post)] = None if slug == derived else slug
+        chosen[post.source] = None if slug == derived else slug
     return chosen
 
 
-def _slug_of(post: OldPost, slugs: dict[int, str | None]) -> str:
-    return slugs[id(post)] or _file_slug(post.target, post.title)
+def _slug_of(post: OldPost, slugs: dict[Path, str | None]) -> str:
+    return slugs[post.source] or _file_slug(post.target, post.title)
 
 
 def _aliases(post: OldPost, slug: str, taken: dict[str, OldPost], plan: ImportPlan) -> list[str]:

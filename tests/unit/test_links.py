@@ -10,7 +10,7 @@ from builder.__main__ import main
 from builder.build import BuildOptions
 from builder.check import check_site
 from builder.errors import BuildError
-from conftest import NOW, build_site, report
+from conftest import NOW, build_site, report, trendsite
 from sitecheck import links_of, target_file
 
 
@@ -51,6 +51,29 @@ def test_a_link_to_a_missing_report_or_heading_is_an_error_with_file_and_line(ma
     assert (problem.path, problem.line) == ("content/a.md", 8)
     assert message in problem.message
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("link, written, message", [
+    ("foo\\bar", "foo\\bar", "links to content/foo/bar, which does not exist"),  # CommonMark's own examples
+    ("a&quot;b", "a&quot;b", 'links to content/a"b, which does not exist'),
+    ("<my file.md>", "my file.md", "links to content/my file.md, which does not exist"),
+    ("a%5Cb", "a%5Cb", "links to content/a\\b, which does not exist"),
+])
+def test_a_link_with_a_backslash_an_entity_or_a_space_is_named_as_written_on_its_line(make_site, link, written,
+                                                                                       message):
+    root = make_site({"content/a.md": report("Alpha", body=f"Intro.\n\nSee [it]({link}).")})
+    with pytest.raises(BuildError) as error:
+        build_site(root)
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == ("content/a.md", 8)
+    assert problem.message == f"the link '{written}' {message}"
+
+
+def test_a_link_written_with_backslashes_between_folders_reaches_the_file(make_site):
+    root = make_site({"content/a.md": report("Alpha", body="![chart](img\\chart.png)"),
+                      "content/img/chart.png": b"png"})
+    build_site(root)
+    assert 'src="/img/chart.png"' in (root / "output" / "reports" / "a" / "index.html").read_text()
 
 
 @pytest.mark.parametrize("broken", ["---\ntitle: Beta\ndate: 2026-13-45\n---\nx\n", b"caf\xe9"])
@@ -185,3 +208,13 @@ def test_broken_links_warn_publishes_the_site_and_names_each_link_in_build_check
     assert sorted((f.path, f.line, f.severity) for f in findings(root) if f.message.startswith("the link")) == warnings
     assert main(["build", "--root", str(root)]) == 0
     assert capsys.readouterr().err.count("warning: content/a.md:") == 5
+
+
+def test_a_code_sample_holding_a_link_is_shown_as_written_and_not_checked(make_site):
+    body = 'Code:\n\n    <a href="missing.md">x</a>\n\n```html\n<img src="b.md">\n```\n\nand `<a href="c.md">`\n'
+    root = make_site({"content/a.md": report("A", body=body), "content/b.md": report("B"),
+                      "content/c.md": report("C")})
+    done = trendsite("build", root=root)
+    assert done.returncode == 0, done.stderr
+    page = (root / "output/reports/a/index.html").read_text(encoding="utf-8")
+    assert '&lt;a href="c.md"&gt;' in page  # not rewritten to /reports/c/
