@@ -165,7 +165,9 @@ def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tup
     linear_block_parsing(md.parser, budget)
     md.preprocessors.register(ChartBlocks(md), "trendsite_charts", 27)  # before fenced code takes the blocks
     md.treeprocessors.register(Callouts(md), "trendsite_callouts", 25)  # before inline Markdown
-    md.treeprocessors.register(Figures(md), "trendsite_figures", 7.5)  # after attribute lists, before smart quotes
+    # Last: the pictures, players and posters it makes have attributes (srcset, controls, data-embed) that the
+    # tidy pass, which keeps what attribute lists may set, would drop.
+    md.treeprocessors.register(Figures(md), "trendsite_figures", -2)
     # A site's own extensions may register patterns under the names of these (pymdownx's tilde and caret
     # share "delimiter" with mark): then every pattern is offered every text.
     inline = LinearInline(md, budget, md.inlinePatterns, {} if extensions else INLINE_NEEDS)
