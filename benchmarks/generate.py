@@ -3,13 +3,18 @@
 Each report has YAML front matter (title, date, author, summary, 2 to 4 of 40 topics, highlights)
 and about 1,000 words of body: H2/H3 sections, paragraphs, lists, external links, and now and then
 a table or a fenced code block. Topic-specific vocabulary makes related reports genuinely related.
+With `--charts 0.1 --images 0.3`, that share of reports also gets a chart drawn from a CSV file beside
+it, and a picture (a JPEG of its own) in a figure: the reports' words stay the same.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from PIL import Image, ImageDraw
 
 TOPICS = (
     "AI", "Hiring", "Law", "Telecoms", "5G", "Open RAN", "Broadband", "Cloud", "Chips", "Robotics",
@@ -119,9 +124,32 @@ def report(rng: random.Random, pools: dict[str, list[str]], index: int, start: d
     return f"report-{index:05d}.md", "\n".join(front) + "\n\n" + body(rng, vocab)
 
 
-def generate(count: int, folder: Path, seed: int = 1) -> list[Path]:
-    """Write `count` reports into folder (created if missing); the same seed gives the same files."""
+def chart(rng: random.Random, stem: str) -> tuple[str, str]:
+    """(Markdown, CSV) of a chart drawn from a file beside the report."""
+    rows = "".join(f"{month},{rng.randint(5, 95)}\n" for month in range(1, 13))
+    block = (f"```chart\ntitle: Monthly share\ndata: {{url: {stem}.csv}}\nmark: line\nencoding:\n"
+             "  x: {field: month, type: ordinal}\n  y: {field: share, type: quantitative}\n```")
+    return block, "month,share\n" + rows
+
+
+def picture(rng: random.Random) -> bytes:
+    """A JPEG of 1200 x 675 pixels of its own: a gradient with a few shapes, about 40 KB."""
+    image = Image.linear_gradient("L").resize((1200, 675)).convert("RGB")
+    pen = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = rng.randint(0, 1100), rng.randint(0, 600)
+        pen.ellipse((x, y, x + rng.randint(40, 300), y + rng.randint(40, 300)),
+                    fill=tuple(rng.randint(0, 255) for _ in range(3)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def generate(count: int, folder: Path, seed: int = 1, charts: float = 0.0, images: float = 0.0) -> list[Path]:
+    """Write `count` reports into folder (created if missing); the same seed gives the same files. A
+    `charts` and an `images` share of them get a chart and a picture, with their files beside them."""
     rng = random.Random(seed)
+    media = random.Random(seed + 1)  # apart, so that the reports' words do not depend on it
     pools = topic_words(rng)
     start = datetime(2019, 1, 1, tzinfo=timezone.utc)  # 10,000 reports end in 2022: none is scheduled
     folder.mkdir(parents=True, exist_ok=True)
@@ -129,7 +157,16 @@ def generate(count: int, folder: Path, seed: int = 1) -> list[Path]:
     for index in range(count):
         name, text = report(rng, pools, index, start)
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        head, _, rest = text.partition("\n## ")
+        extra = ""
+        if media.random() < images:
+            path.with_suffix(".jpg").write_bytes(picture(media))
+            extra += f'\n![A picture for this report]({path.stem}.jpg "An illustrative picture")\n'
+        if media.random() < charts:
+            block, data = chart(media, path.stem)
+            path.with_suffix(".csv").write_text(data, encoding="utf-8")
+            extra += f"\n{block}\n"
+        path.write_text(f"{head}{extra}\n## {rest}" if extra else text, encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -139,8 +176,10 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("folder", type=Path, help="where the .md files go, e.g. SITE/content")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--charts", type=float, default=0.0, help="share of reports with a chart, e.g. 0.1")
+    parser.add_argument("--images", type=float, default=0.0, help="share of reports with a picture, e.g. 0.3")
     args = parser.parse_args()
-    generate(args.count, args.folder, args.seed)
+    generate(args.count, args.folder, args.seed, args.charts, args.images)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python -m benchmarks.run                      # N = 1,000 and 10,000, about 25 minutes on 2 cores
     python -m benchmarks.run --sizes 200 --reps 1 --peer-reps-large 1 --out /tmp/quick.md
+    python -m benchmarks.run --media --sizes 10000 --reps 1  # what charts, pictures and cards cost (media.py)
 
 For each N and tool, in fresh processes: a cold build (no output, no cache), a rebuild with nothing
 changed, and a rebuild after one report's body got a new sentence. Peak memory is the largest sum
@@ -27,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .generate import generate
+from .media import bench_media
 
 BASE_URL = "https://bench.example.org/"
 MIB = 1024 * 1024
@@ -361,7 +363,18 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/trendsite-bench"))
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument("--tools", default="trendsite,Pelican,Hugo")
+    parser.add_argument("--media", action="store_true",
+                        help="trendsite alone, with charts and pictures: prints its section (written to --out if given)")
     args = parser.parse_args()
+    if args.media:
+        started = time.time()
+        sections = [bench_media(n, args.reps, args.work, measure, Trendsite,
+                                lambda line: print(f"[{time.time() - started:6.0f}s] {line}", flush=True))
+                    for n in args.sizes]
+        print("\n".join(sections))
+        if "--out" in sys.argv:
+            args.out.write_text("\n".join(sections), encoding="utf-8")
+        return
     ensure_peers()
     started = time.time()
     load_before = os.getloadavg()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Protocol
 
 from . import engine, pages
+from .cards import social_cards
 from .errors import Problem, raise_errors, warning
 from .lock import output_lock
 from .listing import PageSpec
@@ -121,7 +122,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     problems = list(found.problems) + list(settings.language.problems)  # and catalogs that could not be read
     progress = options.progress
     keys, found_problems = engine.prepare(root, found, settings, store, options.workers,  # front matter, Markdown
-                                          progress and (lambda done, total: progress("reports", done, total)))
+                                          progress and (lambda done, total: progress("reports", done, total)),
+                                          output.holds)
     problems += found_problems
     failed = {p.path[len("content/"):] for p in problems if p.is_error}
     reports = engine.make_records(root, found, keys, failed, settings, store, now,  # cards, links between files
@@ -135,6 +137,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     records = reports.records
     by_slug = {r.slug: r for r in records.values()}
     cards = engine.name_topics(engine.published(records, options.drafts, options.future))  # drafts, scheduling
+    cards, social = social_cards(cards, config.title, settings.dirs, store.made, output.holds,  # og:image cards
+                                 options.workers)
     topics = engine.collect_topics(cards)
     related = engine.related_picks(cards, by_slug, config.related_count, store, changes)  # Explore more
     search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds,  # search index
@@ -143,7 +147,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     full = lambda chosen: pages.full_reports(chosen, [(by_slug[c.slug].entry, by_slug[c.slug].html)  # noqa: E731
                                                       for c in chosen], store.entries)
     planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
-    files = search_paths | {s.url for s in settings.static.values()}
+    media = engine.media_files(records) | social                        # charts, pictures' sizes, social cards
+    files = search_paths | {s.url for s in settings.static.values()} | media.keys()
     made = {p.path for p in planned} | files
     problems += engine.asset_clashes(found, made)                       # files beside reports
     problems += engine.aliases_clashing(root, cards, planned, files, found)  # old addresses
@@ -170,6 +175,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     for static in settings.static.values():                             # theme static files
         output.put(static.url, static.data)
     problems += engine.publish_assets(root, found, settings, store, output)
+    problems += engine.publish_media(media, store, output)
     raise_errors(problems)
 
     changes.meta["settings"] = settings.digest

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .errors import Problem
-from .model import Card, FrontMatter, Heading, TopicRef
+from .model import Card, FrontMatter, Heading, Thumbnail, TopicRef
 
 # What decoding a malformed row can raise; the store catches exactly these.
 MALFORMED = (ValueError, TypeError, EOFError, IndexError, KeyError, OverflowError, LookupError)
@@ -170,20 +170,35 @@ def decode_index_terms(plain: Any) -> IndexTerms:
 def encode_card(card: Card) -> tuple:
     return (card.source, card.slug, card.title, encode_moment(card.date), encode_moment(card.updated), card.author,
             card.summary, tuple((t.name, t.slug) for t in card.topics), card.highlights, card.reading_minutes,
-            card.image, card.draft, card.future, encode_free(card.extra), card.aliases)
+            card.image, card.draft, card.future, encode_free(card.extra), card.aliases, encode_thumbnail(card.thumbnail))
 
 
 def decode_card(plain: Any) -> Card:
     (source, slug, title, when, updated, author, summary, topics, highlights, minutes, image, draft, future,
-     extra, aliases) = plain
+     extra, aliases, thumbnail) = plain
     card = Card(source=_text(source), slug=_text(slug), title=_text(title), date=decode_moment(when),
                 updated=decode_moment(updated), author=_text(author), summary=_text(summary),
                 topics=tuple(TopicRef(_text(name), _text(ref)) for name, ref in topics),
                 highlights=_texts(highlights), reading_minutes=minutes, image=None if image is None else _text(image),
-                draft=_bool(draft), future=_bool(future), extra=decode_free(extra), aliases=_texts(aliases))
+                draft=_bool(draft), future=_bool(future), extra=decode_free(extra), aliases=_texts(aliases),
+                thumbnail=decode_thumbnail(thumbnail))
     if type(card.reading_minutes) is not int or not isinstance(card.date, datetime):
         raise TypeError("a card of the wrong types")
     return card
+
+
+def encode_thumbnail(thumbnail: Thumbnail | None) -> tuple | None:
+    return None if thumbnail is None else (thumbnail.width, thumbnail.height, thumbnail.sources)
+
+
+def decode_thumbnail(plain: Any) -> Thumbnail | None:
+    if plain is None:
+        return None
+    width, height, sources = plain
+    thumbnail = Thumbnail(width, height, tuple((_text(path), size) for path, size in sources))
+    if not all(type(n) is int for n in (width, height, *(size for _, size in thumbnail.sources))):
+        raise TypeError("a thumbnail's sizes are not numbers")
+    return thumbnail
 
 
 def _text(value: Any) -> str:

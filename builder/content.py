@@ -14,6 +14,8 @@ from .markup import summarize
 from .model import Card, FrontMatter, SiteConfig, TopicRef
 from .urls import output_path, rewrite_links, slugify, topic_slug
 
+_ONE_LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')  # the form rewrite_links hands its rewrite
+_SRCSET = re.compile(r'(\ssrcset)="([^"]*)"')  # "/_media/a.webp 480w, ...": a picture's sizes (figures.py)
 # What a query or fragment may keep as written: characters URLs allow there, and %-escapes.
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"
 _PLAIN_PATH = re.compile(r"[\w.~/-]*\Z", re.ASCII)  # needs no %-encoding
@@ -35,7 +37,8 @@ def make_card(rel: str, head, config: SiteConfig, now: datetime) -> Card:
                 author=meta.author or config.author, summary=meta.summary or summarize(head.first_paragraph),
                 topics=topic_refs(meta.tags), highlights=meta.highlights,
                 reading_minutes=max(1, round(head.word_count / config.words_per_minute)),
-                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, aliases=meta.aliases)
+                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, aliases=meta.aliases,
+                thumbnail=head.thumbnail)
 
 
 def topic_refs(tags: Iterable[str]) -> tuple[TopicRef, ...]:
@@ -224,7 +227,15 @@ def _resolve(report: Card, body: str, world: World, base_path: str, source_text:
             broken(target, f"links to a heading #{heading} that content/{path} does not have")
         return _link(attribute, base_path, url, suffix)
 
-    html_text = rewrite_links(body, rewrite)
+    def rewrite_srcset(match: re.Match) -> str:
+        candidates = []
+        for candidate in match.group(2).split(","):
+            target, _, size = candidate.strip().partition(" ")
+            link = rewrite(_ONE_LINK.match(f' src="{target}"'))
+            candidates.append(link[len(' src="'):-1] + (f" {size}" if size else ""))
+        return f'{match.group(1)}="{", ".join(candidates)}"'
+
+    html_text = _SRCSET.sub(rewrite_srcset, rewrite_links(body, rewrite))
     image = report.image
     if image and urlsplit(image).scheme not in ("", "http", "https"):  # javascript:, data: ...
         problems.append(Problem(f"content/{report.source}", _image_line(source_text()),

@@ -39,7 +39,7 @@ from .redirects import REDIRECTS_FILE, alias_clashes, redirect_pages, redirects_
 from .related import RelatedIndex
 from .render import StaticFile, collect_static, theme_dirs
 from .search import SearchIndex, build_index, update_index
-from .store import Changes, Record, Store, code_version, digest, notes_of
+from .store import CACHE_DIR, Changes, EntryHead, Record, Store, code_version, digest, notes_of
 from .urls import output_path
 
 RELATED = "related"
@@ -94,16 +94,20 @@ def input_changes(found: ContentScan, store: Store) -> dict[str, tuple[str, str]
     return changed
 
 
-def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, workers: int, progress
-            ) -> tuple[dict[str, str], list[Problem]]:
+def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, workers: int, progress,
+            holds: Callable[[str], bool]) -> tuple[dict[str, str], list[Problem]]:
     """Content path -> entry key of every source that prepares without errors, preparing those the
-    store has no entry for; and the problems found."""
+    store has no entry for; and the problems found. `holds` tells whether output/ has a file."""
     keys = {rel: entry_key(settings.salt, f.digest) for rel, f in found.sources.items()}
     records = store.records()
+    lost = _lost_media(records, store, holds)
     unknown = {rel: key for rel, key in keys.items()
-               if rel not in records or records[rel].entry != key or not reads_hold(records[rel].reads, found)}
+               if rel not in records or records[rel].entry != key or not reads_hold(records[rel].reads, found)
+               or rel in lost}
     # An entry is keyed by its source's text; one that read files beside it holds while their bytes do.
-    have = {key for key, head in store.heads(set(unknown.values())).items() if reads_hold(head.reads, found)}
+    heads = store.heads(set(unknown.values()))
+    lost_heads = _lost_media(heads, store, holds)
+    have = {key for key, head in heads.items() if reads_hold(head.reads, found) and key not in lost_heads}
     todo: dict[str, tuple[str, Source]] = {}
     problems: list[Problem] = []
     for rel, key in unknown.items():
@@ -120,8 +124,18 @@ def prepare(root: Path, found: ContentScan, settings: Settings, store: Store, wo
 
 
 def reads_hold(reads: tuple[tuple[str, str], ...], found: ContentScan) -> bool:
-    """Whether every file beside a report that its entry read still has the bytes it read."""
-    return all((file := found.assets.get(path)) is not None and file.digest == made for path, made in reads)
+    """Whether every file beside a report that its entry read still has the bytes it read, and every
+    one it looked for in vain is still missing."""
+    return all(found.assets.get(path) is None if not made else
+               (file := found.assets.get(path)) is not None and file.digest == made for path, made in reads)
+
+
+def _lost_media(entries: Mapping[str, Record | EntryHead], store: Store, holds: Callable[[str], bool]) -> set[str]:
+    """The names of those `entries` (records or entry heads) some file made for which neither output/ nor
+    the store has any more (made values unused for long are pruned): preparing them again makes it."""
+    wanted = {key for entry in entries.values() for path, key in entry.made if not holds(path)}
+    missing = store.made.missing(wanted) if wanted else set()
+    return {name for name, entry in entries.items() if any(key in missing for _, key in entry.made)}
 
 
 @dataclass(frozen=True)
@@ -184,7 +198,8 @@ def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed
             links=resolved.answers,
             site_links=tuple(tuple(link) for link in resolved.site_links),
             html=resolved.html if resolved.html != html else None,
-            notes=head.notes + codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)))
+            notes=head.notes + codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)),
+            made=head.made)
     changed = {rel for rel, record in records.items() if old.get(rel) != record}
     return Reports(records=records, changed=changed, problems=problems, link_problems=link_problems)
 
@@ -230,6 +245,27 @@ def publish_assets(root: Path, found: ContentScan, settings: Settings, store: St
             output.copy(rel, root / "content" / rel, file.digest)
         else:
             output.put(rel, published)
+    return problems
+
+
+def media_files(records: Mapping[str, Record]) -> dict[str, str]:
+    """Output path -> Made key of every file made for the reports (a chart's SVG, a picture's sizes)."""
+    return {path: key for record in records.values() for path, key in record.made}
+
+
+def publish_media(files: Mapping[str, str], store: Store, output) -> list[Problem]:
+    """Put every made file into `output`: one output/ has is kept, as its path names its bytes."""
+    problems = []
+    for path, key in sorted(files.items()):
+        if output.holds(path):
+            output.keep(path)
+            continue
+        data = store.made.get(key)
+        if data is None:  # prepare() remakes what is lost: only a store changed behind its back gets here
+            problems.append(Problem(f"{CACHE_DIR}/values.sqlite", None, f"has lost the bytes of {path}",
+                                    f"build again; if that does not help, delete {CACHE_DIR}/"))
+        else:
+            output.put(path, data)
     return problems
 
 

@@ -7,12 +7,18 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from .markup import HEADING_LINK
+from .media import MEDIA_DIR
 from .model import Report, SiteConfig
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Root-relative links in report bodies; feed readers need them absolute.
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src))="/(?!/)')
+# Feed readers drop inline SVG and rarely know <picture>: a chart becomes its SVG file as an image
+# (charts.py), and a picture its own file.
+_CHART = re.compile(r'<figure class="chart" data-chart="(\w+)">(.*?)<div class="chart-graphic"><svg [^>]*?aria-label="'
+                    r'([^"]*)"[^>]*>.*?</svg></div>')
+_SOURCES = re.compile(r"<source [^>]*>|</?picture>|\s(?:loading|decoding)=\"[^\"]*\"")
 
 
 def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page_url: str, title: str,
@@ -51,6 +57,8 @@ def atom_feed(config: SiteConfig, reports: Sequence[Report], feed_url: str, page
         if report.summary:
             _text(entry, "summary", report.summary)
         body = HEADING_LINK.sub("", report.html)  # feed readers, without the theme, show every "#"
+        body = _SOURCES.sub("", _CHART.sub(
+            rf'<figure class="chart">\2<img src="{config.base_path}{MEDIA_DIR}/\1.svg" alt="\3">', body))
         content = _text(entry, "content", _ROOT_RELATIVE.sub(rf'\1="{site_origin}/', body))
         content.set("type", "html")
         content.set("{http://www.w3.org/XML/1998/namespace}base", link)

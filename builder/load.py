@@ -203,7 +203,7 @@ class ReportFiles:
     def __init__(self, content: Path, rel: str):
         self._content = content
         self._folder = posixpath.dirname(rel)
-        self.read: dict[str, str] = {}  # path in content/ -> digest of the bytes read
+        self.read: dict[str, str] = {}  # path in content/ -> digest of the bytes read, "" if there was no file
 
     def path_of(self, target: str) -> str:
         """The path in content/ a link written in the report names; ValueError if it leads outside."""
@@ -219,7 +219,11 @@ class ReportFiles:
         real = (self._content / path).resolve()
         if not real.is_relative_to(self._content.resolve()):
             raise ValueError(f"{target!r} leads outside the content folder")
-        data = read_file(self._content / path)
+        try:
+            data = read_file(self._content / path)
+        except FileNotFoundError:
+            self.read[path] = ""  # what the report shows changes when the file comes
+            raise
         self.read[path] = hashlib.blake2b(data, digest_size=16).hexdigest()
         return data
 

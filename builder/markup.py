@@ -12,7 +12,11 @@ from markdown.util import STX, AtomicString
 from .extensions import BUILT_IN, Extensions, failing_extension
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
                      linear_block_parsing)
+from .callouts import Callouts
+from .charts import ChartBlocks
+from .figures import Figures
 from .load import ReportFiles
+from .media import MediaError, MediaLog
 from .model import Heading
 from .store import Made
 from .tidy import NOT_TEXT_CHARS, Automail, References, Tidy
@@ -24,8 +28,10 @@ _TAG = re.compile(r"<[^>]+>")
 # The "#" link toc puts in every heading: the site shows it on hover, text and feeds leave it out.
 HEADING_LINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 # Marks that are not part of the prose: heading links, footnote numbers and their back links.
+# A chart's drawing too: its words are its axes' ticks, and its data is in the table below it.
 _NOT_TEXT = re.compile(HEADING_LINK.pattern
-                       + r'|<a class="footnote-backref"[^>]*>.*?</a>|<sup id="fnref[^"]*">.*?</sup>')
+                       + r'|<a class="footnote-backref"[^>]*>.*?</a>|<sup id="fnref[^"]*">.*?</sup>'
+                       + r'|<svg class="chart-svg".*?</svg>')
 # Phrasing elements sit inside a word or next to its punctuation ("[Ofcom](…), the"): dropped without a space.
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
                          r"|strong|sub|sup|time|u|var)\b[^>]*>")
@@ -68,6 +74,7 @@ class Rendered:
     first_paragraph: str
     text: str
     word_count: int
+    media: MediaLog  # files made for it, warnings and its pictures (media.py)
 
 
 def plain_text(html: str) -> str:
@@ -156,6 +163,11 @@ def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tup
     md.inlinePatterns.register(CountedLink(md.inlinePatterns["link"].pattern, md, budget), "link", 160)
     md.inlinePatterns.register(CountedImage(md.inlinePatterns["image_link"].pattern, md, budget), "image_link", 150)
     linear_block_parsing(md.parser, budget)
+    md.preprocessors.register(ChartBlocks(md), "trendsite_charts", 27)  # before fenced code takes the blocks
+    md.treeprocessors.register(Callouts(md), "trendsite_callouts", 25)  # before inline Markdown
+    # Last: the pictures, players and posters it makes have attributes (srcset, controls, data-embed) that the
+    # tidy pass, which keeps what attribute lists may set, would drop.
+    md.treeprocessors.register(Figures(md), "trendsite_figures", -2)
     # A site's own extensions may register patterns under the names of these (pymdownx's tilde and caret
     # share "delimiter" with mark): then every pattern is offered every text.
     inline = LinearInline(md, budget, md.inlinePatterns, {} if extensions else INLINE_NEEDS)
@@ -188,9 +200,12 @@ class MarkdownRenderer:
         md.reset()
         md.files = files
         md.made = made
+        md.media = MediaLog(body=body)
         self._budget.start(body)
         try:
             html = md.convert(body)
+        except MediaError as error:
+            raise MarkupError(error.line, error.message, error.hint) from None
         except TooMuchWork as error:
             raise MarkupError(_line_of(error.text, body), "this paragraph or block has more markup than trendsite "
                               "renders in reasonable time (Python-Markdown slows with the square of its length)",
@@ -208,7 +223,7 @@ class MarkdownRenderer:
         # The first paragraph with words: one holding only an image would leave cards without a teaser.
         first = next((words for p in _FIRST_PARAGRAPH.finditer(html) if (words := plain_text(p.group(1)))), "")
         return Rendered(html=html, headings=headings, first_paragraph=first, text=text,
-                        word_count=len(_WORD.findall(text)))
+                        word_count=len(_WORD.findall(text)), media=md.media)
 
 
 def _line_of(text: str, body: str) -> int:

@@ -91,6 +91,15 @@ class TopicRef:
         return f"topics/{self.slug}/"
 
 
+@dataclass(frozen=True)
+class Thumbnail:
+    """A picture beside a report in the sizes made of it (images.py): what cards show."""
+
+    width: int  # of the picture as shown, for the aspect ratio
+    height: int
+    sources: tuple[tuple[str, int], ...]  # (site-relative path, width in pixels) of each size, smallest first
+
+
 @dataclass(frozen=True, kw_only=True)
 class Card:
     """What other pages show of a report: listings, Explore-more cards, neighbours, feeds' entries.
@@ -112,6 +121,9 @@ class Card:
     future: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()  # old addresses, each published as a redirect to this report (redirects.py)
+    thumbnail: Thumbnail | None = None  # its `image`, else its first picture, for cards
+    # Its generated social card when it has no `image` (cards.py): set once topics are named, never stored.
+    social_image: str | None = None
 
     @property
     def url(self) -> str:

@@ -18,9 +18,10 @@ from typing import Callable, Mapping, Sequence
 
 from . import codec
 from .content import make_card
-from .errors import Problem, unexpected
+from .errors import Problem, unexpected, warning
 from .extensions import extensions_digest
 from .frontmatter import parse_document
+from .images import card_picture, missing_alt
 from .languages import site_stopwords
 from .load import ReportFiles
 from .markup import MarkdownRenderer, MarkupError
@@ -131,12 +132,19 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
     except RecursionError:
         return None, [Problem(f"content/{source.rel}", document.body_line, "the Markdown is nested too deeply to render",
                               "reduce the levels of nested lists or quotes")]
-    warnings = tuple(p for p in problems if not p.is_error) + tuple(template_tags(source, document.body_line))
+    shown = f"content/{source.rel}"
+    media = rendered.media
+    thumbnail = card_picture(document.meta.image, media, files, made)
+    warnings = tuple(p for p in problems if not p.is_error) + tuple(template_tags(source, document.body_line)) \
+        + tuple(missing_alt(shown, document.body, document.body_line)) \
+        + tuple(warning(shown, line and document.body_line + line - 1, message, hint)
+                for line, message, hint in media.warnings)
     head = EntryHead(meta=document.meta, body_line=document.body_line, first_paragraph=rendered.first_paragraph,
                      word_count=rendered.word_count, headings=rendered.headings,
                      anchors=frozenset(h.id for h in rendered.headings) | frozenset(_ID.findall(rendered.html)),
                      notes=codec.encode_notes(warnings), terms_digest="", search_digest="",
-                     reads=tuple(sorted(files.read.items())))
+                     reads=tuple(sorted(files.read.items())), made=tuple(sorted(media.made.items())),
+                     thumbnail=thumbnail)
     # Terms come from the card's title and summary: a summary not written is the first paragraph's.
     card = make_card(source.rel, head, SiteConfig(), datetime.max.replace(tzinfo=tz))
     tokens = tokenize(rendered.text, stopwords)  # once, for both kinds of terms

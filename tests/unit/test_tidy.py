@@ -52,7 +52,9 @@ def test_an_attribute_list_sets_only_attributes_html_knows_on_that_element():
 
 
 def test_an_attribute_list_sets_only_values_html_allows_and_each_id_once_on_the_page():
-    assert html('![i](i.png){: id="" width="4" height="x" }') == '<p><img alt="i" src="i.png" width="4"></p>'
+    # Alone in its paragraph, the picture is a figure (figures.py).
+    assert html('![i](i.png){: id="" width="4" height="x" }') == \
+        '<figure><img alt="i" decoding="async" src="i.png" width="4"></figure>'
     assert html('*a*{: #main } *b*{: #x } *c*{: #x } *d*{: id="a b" }') == \
         '<p><em>a</em> <em id="x">b</em> <em>c</em> <em>d</em></p>'  # "main" is the page's own
     assert html('[a](b){: rel="noopener nofollow" target="_x" dir="up" lang="fr" }') == \
