@@ -36,7 +36,8 @@ def make_card(rel: str, head, config: SiteConfig, now: datetime) -> Card:
                 author=meta.author or config.author, summary=meta.summary or summarize(head.first_paragraph),
                 topics=topic_refs(meta.tags), highlights=meta.highlights,
                 reading_minutes=max(1, round(head.word_count / config.words_per_minute)),
-                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, aliases=meta.aliases)
+                image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, aliases=meta.aliases,
+                series=meta.series)
 
 
 def topic_refs(tags: Iterable[str]) -> tuple[TopicRef, ...]:
