@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping, Protocol
 
-from . import engine
+from . import engine, trends
 from .errors import Problem, raise_errors, warning
 from .lock import output_lock
 from .listing import PageSpec
@@ -52,7 +52,7 @@ class Site:
     warnings: tuple[Problem, ...] = ()
     rendered: tuple[str, ...] = ()  # output paths of the pages, feeds and other files made again
     reports_from_cache: int = 0  # reports whose entry the store already had
-    next_change: datetime | None = None  # when a scheduled report is due, which changes the site
+    next_change: datetime | None = None  # when a scheduled report is due, or the clock changes trends, which changes the site
     left_out: Mapping[str, int] = field(default_factory=dict)  # option that would show them -> reports not published
 
 
@@ -135,7 +135,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
                                                settings.language)
     renderer = Renderer(config, settings.dirs, settings.static, settings.language)
     full = lambda chosen: engine.full_reports(chosen, by_slug, store)  # noqa: E731
-    planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
+    planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url, now)  # every page
     files = search_paths | {s.url for s in settings.static.values()}
     made = {p.path for p in planned} | files
     problems += engine.asset_clashes(found, made)                       # files beside reports
@@ -167,6 +167,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     changes.pages = {**{path: None for path in known.keys() - {p.path for p in planned}},
                      **{p.path: p.fingerprint for p in planned if known.get(p.path) != p.fingerprint}}
     scheduled = [r.card.date for r in records.values() if r.card.future] if not options.future else []
+    scheduled += filter(None, [trends.next_change(cards, config, now)])  # stale notices, rising topics
     hidden_drafts = 0 if options.drafts else sum(r.card.draft for r in records.values())
     site = Site(config=config, reports=cards, pages=tuple(p.spec for p in planned if p.spec is not None),
                 warnings=tuple(problems), rendered=tuple(rendered),
