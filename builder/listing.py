@@ -126,15 +126,21 @@ def plan_specs(config: SiteConfig, language: Language, cards: Sequence[Card], to
     by_slug = {t.slug: t for t in topics}
     slugs = [c.slug for c in cards]
     for index, card in enumerate(cards):
+        # Only a report in a series, or stale, has these (page_of gives the others their defaults): a site
+        # of ten thousand reports plans and fingerprints its report pages as fast as without them.
+        values: tuple = ()
+        more: tuple = ()
         series = in_series.get(card.slug)
-        stale = trends.is_stale(card, config, now)
-        specs.append(PageSpec(url=card.url, template="report.html", kind="report", own=card.slug, values=(
-            ("series", series.ref if series else None),
-            ("edition", series.editions.index(card) + 1 if series else 0), ("stale", stale)), cards=(
-            ("related", related.get(card.slug, ())), ("newer", tuple(slugs[index - 1:index]) if index else ()),
-            ("older", tuple(slugs[index + 1:index + 2])),
-            ("editions", tuple(c.slug for c in series.editions) if series else ()),
-            ("fresher", trends.fresher(card, by_slug) if stale else ()))))
+        if series:
+            values = (("series", series.ref), ("edition", series.editions.index(card) + 1))
+            more = (("editions", tuple(c.slug for c in series.editions)),)
+        if trends.is_stale(card, config, now):
+            values += (("stale", True),)
+            more += (("fresher", trends.fresher(card, by_slug)),)
+        specs.append(PageSpec(url=card.url, template="report.html", kind="report", own=card.slug, values=values,
+                              cards=(("related", related.get(card.slug, ())),
+                                     ("newer", tuple(slugs[index - 1:index]) if index else ()),
+                                     ("older", tuple(slugs[index + 1:index + 2])), *more)))
     specs.append(PageSpec(url="topics/", template="topics.html", kind="topics", title=_("Topics"),
                           description=_("All topics covered by %(site)s.", site=site),
                           values=(("topics", tuple((t.ref, len(t.reports), timelines[t.slug]) for t in topics)),),
@@ -171,10 +177,11 @@ def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, to
     context: dict[str, Any] = {"kind": spec.kind, **dict(spec.values)}
     if spec.kind == "report":
         assert report is not None and report.slug == spec.own
+        context = {"series": None, "edition": 0, "stale": False, **context}
         context.update(report=report, related=tuple(RelatedCard(c, _shared(report, c)) for c in shown["related"]),
                        newer=next(iter(shown["newer"]), None), older=next(iter(shown["older"]), None),
-                       show_toc=len(report.headings) >= toc_min_headings, editions=shown["editions"],
-                       fresher=shown["fresher"])
+                       show_toc=len(report.headings) >= toc_min_headings, editions=shown.get("editions", ()),
+                       fresher=shown.get("fresher", ()))
         return Page(url=spec.url, template=spec.template, context=context, title=report.title,
                     description=report.summary)
     if spec.kind == "redirect":  # an old address of a report: the page that sends readers on to it

@@ -5,6 +5,7 @@ what they return goes into page specs' values, so a page changes exactly when wh
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
@@ -16,6 +17,7 @@ RISING_SHOWN = 5  # topics the home page lists
 # topic new to the site would otherwise top the list on it.
 RISING_MIN_REPORTS = 2
 FRESHER_SHOWN = 3  # newer reports a stale report's notice links to
+RISING_TOTAL = ""  # the key counting every report of a window: no topic's slug is empty
 
 
 def month_of(moment: datetime) -> date:
@@ -46,19 +48,24 @@ def rising(cards: Sequence[Card], topics: Sequence[Topic], timelines: Mapping[st
            now: datetime) -> tuple[RisingTopic, ...]:
     """The topics whose share of reports grew most (the README's rule): their share of the reports dated in
     the last rising_window_days against their share of those in the rising_baseline_days before; ties by
-    more recent reports, then by name."""
+    more recent reports, then by name. `cards` are newest first."""
     start = now - timedelta(days=config.rising_window_days)
     baseline = start - timedelta(days=config.rising_baseline_days)
-    recent_total = sum(start < c.date <= now for c in cards)
-    before_total = sum(baseline < c.date <= start for c in cards)
+    recent: Counter[str] = Counter()
+    before: Counter[str] = Counter()
+    for card in cards:
+        if card.date <= baseline:
+            break  # newest first: every other report is older still
+        if card.date <= now:
+            (recent if card.date > start else before).update([RISING_TOTAL, *(t.slug for t in card.topics)])
     found = []
     for topic in topics:
-        recent = sum(start < c.date <= now for c in topic.reports)
-        before = sum(baseline < c.date <= start for c in topic.reports)
-        growth = Fraction(recent, recent_total or 1) - Fraction(before, before_total or 1)
-        if recent >= RISING_MIN_REPORTS and growth > 0:
-            found.append((-growth, -recent, topic.name.lower(), topic.slug,
-                          RisingTopic(topic.ref, recent, recent_total, before, before_total, timelines[topic.slug])))
+        growth = (Fraction(recent[topic.slug], recent[RISING_TOTAL] or 1)
+                  - Fraction(before[topic.slug], before[RISING_TOTAL] or 1))
+        if recent[topic.slug] >= RISING_MIN_REPORTS and growth > 0:
+            found.append((-growth, -recent[topic.slug], topic.name.lower(), topic.slug, RisingTopic(
+                topic.ref, recent[topic.slug], recent[RISING_TOTAL], before[topic.slug], before[RISING_TOTAL],
+                timelines[topic.slug])))
     return tuple(item[-1] for item in sorted(found, key=lambda item: item[:-1])[:RISING_SHOWN])
 
 
@@ -78,13 +85,18 @@ def fresher(card: Card, topics: Mapping[str, Topic]) -> tuple[str, ...]:
     return tuple(c.slug for c in sorted(newer.values(), key=lambda c: (-c.date.timestamp(), c.slug))[:FRESHER_SHOWN])
 
 
-def next_change(cards: Iterable[Card], config: SiteConfig, now: datetime) -> datetime | None:
-    """The first moment after `now` at which the clock alone changes what trends show: a report turning
-    stale, or leaving the rising window or its baseline."""
+def next_change(cards: Sequence[Card], config: SiteConfig, now: datetime) -> datetime | None:
+    """The first moment after `now` at which the clock alone changes what trends show: a report leaving
+    the rising window or its baseline, or turning stale."""
     window = timedelta(days=config.rising_window_days)
-    moments = []
-    for card in cards:
-        moments += [card.date + window, card.date + window + timedelta(days=config.rising_baseline_days)]
-        if config.stale_after_days:
-            moments.append((card.updated or card.date) + timedelta(days=config.stale_after_days))
-    return min((m for m in moments if m > now), default=None)
+    found = [_first_after([c.date for c in cards], window, now),
+             _first_after([c.date for c in cards], window + timedelta(days=config.rising_baseline_days), now)]
+    if config.stale_after_days:
+        found.append(_first_after([c.updated or c.date for c in cards], timedelta(days=config.stale_after_days), now))
+    return min(filter(None, found), default=None)
+
+
+def _first_after(moments: Sequence[datetime], span: timedelta, now: datetime) -> datetime | None:
+    """The first moment + span after now, of all `moments`."""
+    later = [moment for moment in moments if moment > now - span]
+    return min(later) + span if later else None

@@ -240,10 +240,13 @@ def test_stale_notices_are_off_unless_set(make_site):
     assert "banner-stale" not in page(root / "output", "reports/o1")
 
 
-def test_the_site_says_when_the_clock_alone_will_change_it_next(site, make_site):
+def test_the_site_says_when_the_clock_alone_will_change_it_next(make_site):
     root = make_site(fixture_files())
     # r1 (10 September 2026) leaves the 90-day window on 9 December, before b6 turns stale on the 12th.
     assert build_site(root).site.next_change.date().isoformat() == "2026-12-09"
+    longer = SETTINGS + "rising_window_days = 3650\n"
+    root = make_site(fixture_files(**{"pyproject.toml": longer}))
+    assert build_site(root).site.next_change.date().isoformat() == "2026-12-12"
 
 
 # -- what a new report makes again ------------------------------------------------------------------
