@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping, Protocol
 
-from . import engine, pages
+from . import engine, pages, trends
 from .cards import social_cards
 from .errors import Problem, raise_errors, warning
 from .lock import output_lock
@@ -53,7 +53,7 @@ class Site:
     warnings: tuple[Problem, ...] = ()
     rendered: tuple[str, ...] = ()  # output paths of the pages, feeds and other files made again
     reports_from_cache: int = 0  # reports whose entry the store already had
-    next_change: datetime | None = None  # when a scheduled report is due, which changes the site
+    next_change: datetime | None = None  # when a report comes due or the clock changes trends: the site changes
     left_out: Mapping[str, int] = field(default_factory=dict)  # option that would show them -> reports not published
 
 
@@ -146,7 +146,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     renderer = Renderer(config, settings.dirs, settings.static, settings.language)
     full = lambda chosen: pages.full_reports(chosen, [(by_slug[c.slug].entry, by_slug[c.slug].html)  # noqa: E731
                                                       for c in chosen], store.entries)
-    planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url)  # every page
+    planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url,
+                           now)  # every page
     media = engine.media_files(records) | social                        # charts, pictures' sizes, social cards
     files = search_paths | {s.url for s in settings.static.values()} | media.keys()
     made = {p.path for p in planned} | files
@@ -185,6 +186,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     changes.pages = {**{path: None for path in known.keys() - {p.path for p in planned}},
                      **{p.path: p.fingerprint for p in planned if known.get(p.path) != p.fingerprint}}
     scheduled = [r.card.date for r in records.values() if r.card.future] if not options.future else []
+    scheduled += filter(None, [trends.next_change(cards, config, now)])  # stale notices, rising topics
     hidden_drafts = 0 if options.drafts else sum(r.card.draft for r in records.values())
     site = Site(config=config, reports=cards, pages=tuple(p.spec for p in planned if p.spec is not None),
                 warnings=tuple(problems), rendered=tuple(rendered),

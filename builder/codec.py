@@ -110,16 +110,17 @@ def decode_free(encoded: Any) -> Any:
 
 def encode_meta(meta: FrontMatter) -> tuple:
     return (meta.title, encode_moment(meta.date), encode_moment(meta.updated), meta.author, meta.summary,
-            meta.tags, meta.highlights, meta.slug, meta.draft, meta.image, encode_free(meta.extra), meta.aliases)
+            meta.tags, meta.highlights, meta.slug, meta.draft, meta.image, encode_free(meta.extra), meta.aliases,
+            meta.series)
 
 
 def decode_meta(plain: Any) -> FrontMatter:
-    title, when, updated, author, summary, tags, highlights, slug, draft, image, extra, aliases = plain
+    title, when, updated, author, summary, tags, highlights, slug, draft, image, extra, aliases, series = plain
     meta = FrontMatter(title=_text(title), date=decode_moment(when), updated=decode_moment(updated),
                        author=_text(author), summary=_text(summary), tags=_texts(tags),
                        highlights=_texts(highlights), slug=_text(slug), draft=_bool(draft),
                        image=None if image is None else _text(image), extra=decode_free(extra),
-                       aliases=_texts(aliases))
+                       aliases=_texts(aliases), series=_text(series))
     if not isinstance(meta.date, datetime) or not isinstance(meta.extra, dict):
         raise ValueError("front matter of the wrong types")
     return meta
@@ -170,18 +171,19 @@ def decode_index_terms(plain: Any) -> IndexTerms:
 def encode_card(card: Card) -> tuple:
     return (card.source, card.slug, card.title, encode_moment(card.date), encode_moment(card.updated), card.author,
             card.summary, tuple((t.name, t.slug) for t in card.topics), card.highlights, card.reading_minutes,
-            card.image, card.draft, card.future, encode_free(card.extra), card.aliases, encode_thumbnail(card.thumbnail))
+            card.image, card.draft, card.future, encode_free(card.extra), card.aliases, encode_thumbnail(card.thumbnail),
+            card.series)
 
 
 def decode_card(plain: Any) -> Card:
     (source, slug, title, when, updated, author, summary, topics, highlights, minutes, image, draft, future,
-     extra, aliases, thumbnail) = plain
+     extra, aliases, thumbnail, series) = plain
     card = Card(source=_text(source), slug=_text(slug), title=_text(title), date=decode_moment(when),
                 updated=decode_moment(updated), author=_text(author), summary=_text(summary),
                 topics=tuple(TopicRef(_text(name), _text(ref)) for name, ref in topics),
                 highlights=_texts(highlights), reading_minutes=minutes, image=None if image is None else _text(image),
                 draft=_bool(draft), future=_bool(future), extra=decode_free(extra), aliases=_texts(aliases),
-                thumbnail=decode_thumbnail(thumbnail))
+                thumbnail=decode_thumbnail(thumbnail), series=_text(series))
     if type(card.reading_minutes) is not int or not isinstance(card.date, datetime):
         raise TypeError("a card of the wrong types")
     return card

@@ -26,6 +26,9 @@ _RANGES = {
     "toc_min_headings": (0, 100),
     "words_per_minute": (50, 1000),
     "max_file_bytes": (1_000, 1_000_000_000),
+    "stale_after_days": (0, 36_500),
+    "rising_window_days": (7, 3_650),
+    "rising_baseline_days": (7, 3_650),
 }
 _CHOICES = {"broken_links": ("error", "warn")}
 _NOT_IN_URLS = re.compile(r"[\x00-\x20\x7f\"'<>\\^`{|}]")

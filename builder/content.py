@@ -38,7 +38,7 @@ def make_card(rel: str, head, config: SiteConfig, now: datetime) -> Card:
                 topics=topic_refs(meta.tags), highlights=meta.highlights,
                 reading_minutes=max(1, round(head.word_count / config.words_per_minute)),
                 image=meta.image, draft=meta.draft, future=meta.date > now, extra=meta.extra, aliases=meta.aliases,
-                thumbnail=head.thumbnail)
+                thumbnail=head.thumbnail, series=meta.series)
 
 
 def topic_refs(tags: Iterable[str]) -> tuple[TopicRef, ...]:

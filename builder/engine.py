@@ -31,7 +31,8 @@ from .content import SiteLink, World, check_slugs, make_card, resolve_report
 from .content import unknown_site_links as check_site_links
 from .errors import Problem
 from .languages import Language, load_language
-from .listing import Digests, PageSpec, collect_topics, fingerprint, name_topics, plan_specs, sort_reports
+from .listing import (Digests, PageSpec, collect_series, collect_topics, fingerprint, name_topics, page_of, plan_specs,
+                      sort_reports)
 from .load import ContentScan, read_source, scan_content
 from .model import Card, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
@@ -345,8 +346,10 @@ class Planned:
 
 def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
          related: Mapping[str, tuple[str, ...]], records_by_slug: Mapping[str, Record],
-         full: Callable[[list[Card]], list[Report]], absolute_url: Callable[[str], str]) -> list[Planned]:
-    """Every page, feed and the sitemap, each with its fingerprint (listing.fingerprint)."""
+         full: Callable[[list[Card]], list[Report]], absolute_url: Callable[[str], str], now: datetime
+         ) -> list[Planned]:
+    """Every page, feed and the sitemap, each with its fingerprint (listing.fingerprint); `now` is the
+    build's clock, which rising topics and stale notices are reckoned from."""
     config = settings.config
     # Pages show topics by the names most reports spell them with (listing.name_topics), which no
     # single report's digest covers: they count for every page.
@@ -354,10 +357,11 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     digests = Digests(settings=digest(settings.digest, names),
                       cards={s: r.card_digest for s, r in records_by_slug.items()},
                       pages={s: r.page_digest for s, r in records_by_slug.items()})
-    specs = plan_specs(config, settings.language, cards, topics, related)
+    specs = plan_specs(config, settings.language, cards, topics, related, now)
     planned = [Planned(output_path(spec.url), fingerprint(spec, digests), spec) for spec in specs]
     for path, page_url, title, listed in [("feed.xml", "", config.title, cards), *(
-            (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics)]:
+            (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics), *(
+            (f"{s.url}feed.xml", s.url, f"{config.title}: {s.name}", s.editions[::-1]) for s in collect_series(cards))]:
         newest = list(listed[:config.feed_size])
         planned.append(Planned(path, digest(digests.settings, path, title, *(digests.pages[c.slug] for c in newest)),
                                None, lambda path=path, page_url=page_url, title=title, newest=newest:

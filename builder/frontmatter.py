@@ -15,12 +15,12 @@ from .redirects import MAX_ALIASES, alias_error
 from .urls import is_valid_slug
 
 FIELDS = ("title", "date", "updated", "author", "summary", "tags", "highlights", "slug", "draft",
-          "image", "extra", "aliases")
+          "image", "extra", "aliases", "series")
 REQUIRED = ("title", "date")
 # Each topic of a report is a page whose card of it lists every topic, and a feed carrying it whole:
 # output grows with the square of a report's topics (5,000 on one report wrote 2.3 GB).
 MAX_TAGS = 30
-MAX_TAG_CHARS = 100  # a topic's slug names a folder, and file systems stop at 255 bytes
+MAX_TAG_CHARS = 100  # a topic's or series' slug names a folder, and file systems stop at 255 bytes
 MAX_SLUG_CHARS = 100
 _PAIRED = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
@@ -230,6 +230,9 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
     elif slug and not is_valid_slug(slug):
         problem("slug", f"'slug' must be lowercase words joined by hyphens, got {slug!r}",
                 "for example: slug: eu-network-vendors")
+    series = text("series")
+    if len(series) > MAX_TAG_CHARS:
+        problem("series", f"'series' is longer than {MAX_TAG_CHARS} characters", "name a series in a few words")
     aliases = text_list("aliases")
     wrong = [error for alias in aliases if (error := alias_error(alias))] + (
         [f"'aliases' lists {len(aliases)} addresses, more than the {MAX_ALIASES} a report may have"]
@@ -248,7 +251,7 @@ def _validate(data: dict, key_lines: dict[str, int], shown: str, tz: tzinfo, lin
         title=title, date=when or datetime.min.replace(tzinfo=timezone.utc), updated=updated,
         author=text("author"), summary=text("summary"), tags=tags,
         highlights=text_list("highlights"), slug=slug, draft=draft, image=text("image") or None,
-        extra=extra, aliases=() if wrong else aliases,
+        extra=extra, aliases=() if wrong else aliases, series=series,
     )
     return meta, problems
 

@@ -13,7 +13,7 @@ import gettext
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from .errors import Problem, warning
@@ -95,13 +95,17 @@ class Language:
         """A day as the language writes it in full: "8 de octubre de 2026"."""
         return format_date(moment, "long", locale=self.locale)
 
-    def month(self, moment: datetime) -> str:
+    def month(self, moment: date) -> str:
         """A month and its year: "marzo de 2026"."""
         return format_skeleton("yMMMM", moment, locale=self.locale)
 
     def number(self, value: int) -> str:
         """A whole number with the language's digit grouping: "12.345"."""
         return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: int) -> str:
+        """A whole percentage as the language writes it: "30 %" in French."""
+        return format_percent(value / 100, locale=self.locale)
 
     def markup_titles(self) -> tuple[str, str]:
         """markup.TITLES in the site's language."""

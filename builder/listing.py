@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from . import trends
 from .languages import Language
-from .model import Card, Page, Pagination, RelatedCard, Report, SiteConfig, Topic, TopicRef, TopicTile
+from .model import (Card, Page, Pagination, RelatedCard, Report, Series, SeriesRef, SiteConfig, Topic, TopicRef,
+                    TopicTile)
 from .store import digest
-from .urls import paginate_url
+from .urls import paginate_url, topic_slug
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class PageSpec:
 
     url: str
     template: str
-    kind: str  # "home", "report", "topics", "topic", "archive", "search" or "404"
+    kind: str  # "home", "report", "topics", "topic", "series-index", "series", "archive", "search" or "404"
     title: str = ""  # a report's page takes its report's title and summary instead
     description: str = ""
     values: tuple[tuple[str, Any], ...] = ()  # plain context values by name: pagination, topic, counts
@@ -87,26 +90,76 @@ def collect_topics(cards: Sequence[Card]) -> tuple[Topic, ...]:
                  for slug in sorted(refs, key=lambda s: (refs[s].name.lower(), s)))
 
 
+def series_slug(name: str) -> str:
+    """A series' slug, made as a topic's: names whose slugs are the same are one series."""
+    return topic_slug(name) or "series"
+
+
+def collect_series(cards: Sequence[Card]) -> tuple[Series, ...]:
+    """Every series with its editions oldest first (ties by slug), sorted by name; each named as most of its
+    editions spell it."""
+    editions: dict[str, list[Card]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for card in cards:
+        if card.series:
+            slug = series_slug(card.series)
+            editions[slug].append(card)
+            spellings[slug][card.series] += 1
+    refs = {slug: SeriesRef(most_used(names), slug) for slug, names in spellings.items()}
+    return tuple(Series(refs[slug], tuple(sorted(sorted(editions[slug], key=lambda c: c.slug), key=lambda c: c.date)))
+                 for slug in sorted(refs, key=lambda s: (refs[s].name.lower(), s)))
+
+
 def plan_specs(config: SiteConfig, language: Language, cards: Sequence[Card], topics: Sequence[Topic],
-               related: Mapping[str, tuple[str, ...]]) -> list[PageSpec]:
+               related: Mapping[str, tuple[str, ...]], now: datetime) -> list[PageSpec]:
     """Every HTML page, in a stable order, titled in the site's language; `cards` must already be newest
-    first, and `related` maps a report's slug to its Explore-more picks, best first."""
+    first, `related` maps a report's slug to its Explore-more picks, best first, and `now` is the build's
+    clock, which rising topics and stale notices are reckoned from."""
     _, site = language.gettext, config.title
+    months = trends.site_months(cards)
+    timelines = {t.slug: trends.timeline(t.reports, months) for t in topics}
     specs = _paginated("", "home.html", [c.slug for c in cards], config.per_page, config.title,
-                       config.description, (), language)
+                       config.description, (), language,
+                       (("rising", trends.rising(cards, topics, timelines, config, now)),))
+    all_series = collect_series(cards)
+    in_series = {card.slug: series for series in all_series for card in series.editions}
+    by_slug = {t.slug: t for t in topics}
     slugs = [c.slug for c in cards]
-    for index, slug in enumerate(slugs):
-        specs.append(PageSpec(url=f"reports/{slug}/", template="report.html", kind="report", own=slug, cards=(
-            ("related", related.get(slug, ())), ("newer", tuple(slugs[index - 1:index]) if index else ()),
-            ("older", tuple(slugs[index + 1:index + 2])))))
+    for index, card in enumerate(cards):
+        # Only a report in a series, or stale, has these (page_of gives the others their defaults): a site
+        # of ten thousand reports plans and fingerprints its report pages as fast as without them.
+        values: tuple = ()
+        more: tuple = ()
+        series = in_series.get(card.slug)
+        if series:
+            values = (("series", series.ref), ("edition", series.editions.index(card) + 1))
+            more = (("editions", tuple(c.slug for c in series.editions)),)
+        if trends.is_stale(card, config, now):
+            values += (("stale", True),)
+            more += (("fresher", trends.fresher(card, by_slug)),)
+        specs.append(PageSpec(url=card.url, template="report.html", kind="report", own=card.slug, values=values,
+                              cards=(("related", related.get(card.slug, ())),
+                                     ("newer", tuple(slugs[index - 1:index]) if index else ()),
+                                     ("older", tuple(slugs[index + 1:index + 2])), *more)))
     specs.append(PageSpec(url="topics/", template="topics.html", kind="topics", title=_("Topics"),
                           description=_("All topics covered by %(site)s.", site=site),
-                          values=(("topics", tuple((t.ref, len(t.reports)) for t in topics)),),
+                          values=(("topics", tuple((t.ref, len(t.reports), timelines[t.slug]) for t in topics)),),
                           cards=(("latest", tuple(t.reports[0].slug for t in topics)),)))
     for topic in topics:
         specs += _paginated(topic.url, "topic.html", [c.slug for c in topic.reports], config.per_page, topic.name,
                             _("%(site)s trend reports on %(topic)s, newest first.", site=site, topic=topic.name),
-                            (("topic", topic.ref), ("topic_count", len(topic.reports))), language)
+                            (("topic", topic.ref), ("topic_count", len(topic.reports))), language,
+                            (("timeline", timelines[topic.slug]),))
+    if all_series:  # a site without series has no page of them, and no page links to one
+        specs.append(PageSpec(url="series/", template="series-index.html", kind="series-index", title=_("Series"),
+                              description=_("Every series of reports of %(site)s, with its editions.", site=site),
+                              values=(("series", tuple((s.ref, len(s.editions)) for s in all_series)),),
+                              cards=(("latest", tuple(s.editions[-1].slug for s in all_series)),)))
+    for series in all_series:
+        specs.append(PageSpec(url=series.url, template="series.html", kind="series", title=series.name,
+                              description=_("Every edition of %(series)s, newest first.", series=series.name),
+                              values=(("series", series.ref),),
+                              cards=(("editions", tuple(c.slug for c in series.editions)),)))
     specs.append(PageSpec(url="archive/", template="archive.html", kind="archive", title=_("Archive"),
                           description=_("Every report of %(site)s by month.", site=site),
                           cards=(("years", tuple(slugs)),)))
@@ -124,9 +177,11 @@ def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, to
     context: dict[str, Any] = {"kind": spec.kind, **dict(spec.values)}
     if spec.kind == "report":
         assert report is not None and report.slug == spec.own
+        context = {"series": None, "edition": 0, "stale": False, **context}
         context.update(report=report, related=tuple(RelatedCard(c, _shared(report, c)) for c in shown["related"]),
                        newer=next(iter(shown["newer"]), None), older=next(iter(shown["older"]), None),
-                       show_toc=len(report.headings) >= toc_min_headings)
+                       show_toc=len(report.headings) >= toc_min_headings, editions=shown.get("editions", ()),
+                       fresher=shown.get("fresher", ()))
         return Page(url=spec.url, template=spec.template, context=context, title=report.title,
                     description=report.summary)
     if spec.kind == "redirect":  # an old address of a report: the page that sends readers on to it
@@ -134,8 +189,13 @@ def page_of(spec: PageSpec, cards: Mapping[str, Card], report: Report | None, to
         return Page(url=spec.url, template=spec.template, context={**context, "target": target.url},
                     title=target.title)
     if spec.kind == "topics":
-        context["topics"] = tuple(TopicTile(ref, count, latest)
-                                  for (ref, count), latest in zip(context["topics"], shown["latest"]))
+        context["topics"] = tuple(TopicTile(ref, count, latest, timeline)
+                                  for (ref, count, timeline), latest in zip(context["topics"], shown["latest"]))
+    elif spec.kind == "series-index":
+        context["series"] = tuple((ref, count, latest) for (ref, count), latest in zip(context["series"],
+                                                                                       shown["latest"]))
+    elif spec.kind == "series":
+        context["editions"] = shown["editions"]
     elif spec.kind == "archive":
         context["years"] = archive(shown["years"], language)
     elif "reports" in shown:
@@ -163,7 +223,9 @@ def archive(cards: Sequence[Card], language: Language) -> Archive:
 
 
 def _paginated(base: str, template: str, slugs: Sequence[str], per_page: int, title: str, description: str,
-               values: tuple, language: Language) -> list[PageSpec]:
+               values: tuple, language: Language, first: tuple = ()) -> list[PageSpec]:
+    """The pages of a listing; `first`: values its first page alone shows (a timeline, rising topics), so
+    that what changes them does not make the later pages again."""
     total = max(1, -(-len(slugs) // per_page))
     kind = "home" if base == "" else "topic"
     specs = []
@@ -174,7 +236,8 @@ def _paginated(base: str, template: str, slugs: Sequence[str], per_page: int, ti
         numbered = language.gettext("%(title)s (page %(num)s)", title=title, num=language.number(number))
         specs.append(PageSpec(url=paginate_url(base, number), template=template, kind=kind,
                               title=numbered if number > 1 else title,
-                              description=description, values=(("pagination", pagination), *values),
+                              description=description,
+                              values=(("pagination", pagination), *values, *(first if number == 1 else ())),
                               cards=(("reports", tuple(slugs[(number - 1) * per_page: number * per_page])),)))
     return specs
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -29,6 +29,9 @@ class SiteConfig:
     extra: Mapping[str, Any] = field(default_factory=dict)  # free-form values for the site's own templates
     # Python-Markdown extensions the site adds: (name, settings), as extensions.read_extensions reads them.
     markdown_extensions: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    stale_after_days: int = 0  # a report last revised longer ago shows a notice; 0: never
+    rising_window_days: int = 90  # rising topics: their share of the reports of these last days...
+    rising_baseline_days: int = 365  # ...against their share of the reports of these days before them
 
     @property
     def base_path(self) -> str:
@@ -62,6 +65,7 @@ class FrontMatter:
     image: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()  # old addresses of the report, from the site's root: each redirects to it
+    series: str = ""  # the name of the series of editions the report belongs to
 
 
 @dataclass(frozen=True)
@@ -124,10 +128,16 @@ class Card:
     thumbnail: Thumbnail | None = None  # its `image`, else its first picture, for cards
     # Its generated social card when it has no `image` (cards.py): set once topics are named, never stored.
     social_image: str | None = None
+    series: str = ""  # its series' name as this report spells it
 
     @property
     def url(self) -> str:
         return f"reports/{self.slug}/"
+
+    @property
+    def revised(self) -> bool:
+        """Whether it was updated on a later day than it was published."""
+        return self.updated is not None and self.updated.date() > self.date.date()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,9 +159,9 @@ class RelatedCard:
 
 
 class _NamedByRef:
-    """A topic's name, slug and URL, as its TopicRef (`ref`) has them, for templates."""
+    """A topic's or series' name, slug and URL, as its TopicRef or SeriesRef (`ref`) has them, for templates."""
 
-    ref: TopicRef
+    ref: TopicRef | SeriesRef
 
     @property
     def name(self) -> str:
@@ -179,6 +189,62 @@ class TopicTile(_NamedByRef):
     ref: TopicRef
     count: int
     latest: Card
+    timeline: Timeline
+
+
+@dataclass(frozen=True)
+class SeriesRef:
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"series/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Series(_NamedByRef):
+    ref: SeriesRef
+    editions: tuple[Card, ...]  # oldest first: edition 1 is the first published
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Reports per month: `counts[i]` reports in the month starting on `months[i]`."""
+
+    months: tuple[date, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def rows(self) -> tuple[tuple[date, int], ...]:
+        """(month, reports) of each month, oldest first."""
+        return tuple(zip(self.months, self.counts))
+
+
+@dataclass(frozen=True)
+class RisingTopic(_NamedByRef):
+    """A topic whose share of reports grew: `recent` of the window's `recent_total` reports, against
+    `before` of the baseline's `before_total` (trends.rising)."""
+
+    ref: TopicRef
+    recent: int
+    recent_total: int
+    before: int
+    before_total: int
+    timeline: Timeline
+
+    @property
+    def recent_percent(self) -> int:
+        return _percent(self.recent, self.recent_total)
+
+    @property
+    def before_percent(self) -> int:
+        return _percent(self.before, self.before_total)
+
+
+def _percent(part: int, whole: int) -> int:
+    """part of whole in whole percent, halves rounded up as readers round them by hand."""
+    return (200 * part + whole) // (2 * whole) if whole else 0
 
 
 @dataclass(frozen=True)

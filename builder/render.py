@@ -89,7 +89,8 @@ class Renderer:
         self.env.install_gettext_callables(language.translations.gettext, language.counted, newstyle=True)
         self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static,
                                 memo=self.memo, direction=language.direction)
-        self.env.filters.update(format_date=language.date, format_number=language.number)
+        self.env.filters.update(format_date=language.date, format_number=language.number, format_month=language.month,
+                                format_percent=language.percent)
         # Rendered fragments: (macro, its arguments' values) -> the Markup. Those not used since the
         # last forget_unused() are kept one more build.
         self._fragments: dict[tuple, Markup] = {}

@@ -38,8 +38,13 @@ SITE = {
     "pyproject.toml": CONFIG,
     "content/a.md": report("Alpha", "2026-05-01", body=BODY, image="pic.png", summary='"Alpha in short."',
                            highlights='["A point."]', author='"Mara Quint"', updated="2026-06-01"),
-    "content/b.md": report("Beta", "2026-04-01", "[AI, Law]", "## Findings\n\nCourts and ~~old~~ chips."),
-    "content/c.md": report("Gamma", "2026-03-01", "[Law, ai]", "Courts, law and <b>hiring</b>."),
+    "content/b.md": report("Beta", "2026-04-01", "[AI, Law]", "## Findings\n\nCourts and ~~old~~ chips.",
+                           series='"Legal watch"'),
+    "content/c.md": report("Gamma", "2026-03-01", "[Law, ai]", "Courts, law and <b>hiring</b>.",
+                           series='"Legal watch"'),
+    # Chips rises: two of the 90 days' reports, against one of the year's before.
+    "content/e.md": report("Epsilon", "2026-10-01", "[Chips]", "Chips, again."),
+    "content/f.md": report("Zeta", "2026-11-01", "[Chips, Robots]", "Chips and robots."),
     "content/later.md": report("Later", "2026-12-01", "[AI]", "Chips to come."),
     "content/pic.png": b"a picture",
     "content/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>',
@@ -87,6 +92,7 @@ FRONT_MATTER = {
     "image": rewrite("content/a.md", "image: pic.png", "image: logo.svg"),
     "extra": rewrite("content/b.md", "date: 2026-04-01", "date: 2026-04-01\nextra: {mood: sunny}"),
     "aliases": rewrite("content/b.md", "date: 2026-04-01", "date: 2026-04-01\naliases: [/2019/old-beta/]"),
+    "series": rewrite("content/c.md", 'series: "Legal watch"', 'series: "Court watch"'),
 }
 SETTINGS = {
     "title": 'title = "Signals"', "description": 'description = "All about chips."',
@@ -95,7 +101,8 @@ SETTINGS = {
     "feed_size": "feed_size = 1", "toc_min_headings": "toc_min_headings = 9", "words_per_minute": "words_per_minute = 50",
     "unsafe_html": "unsafe_html = true", "max_file_bytes": "max_file_bytes = 1000", "timezone": 'timezone = "Asia/Tokyo"',
     "broken_links": 'broken_links = "warn"', "markdown_extensions": 'markdown_extensions = ["pymdownx.tilde"]',
-    "extra": 'extra = {tagline = "Signals first"}',
+    "extra": 'extra = {tagline = "Signals first"}', "stale_after_days": "stale_after_days = 200",
+    "rising_window_days": "rising_window_days = 30", "rising_baseline_days": "rising_baseline_days = 60",
 }
 SCENARIOS: dict[str, Edit] = {
     **{f"front matter: {name}": edit for name, edit in FRONT_MATTER.items()},

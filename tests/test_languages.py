@@ -126,7 +126,7 @@ def test_the_sample_site_in_spanish_shows_no_english_string_of_the_theme(tmp_pat
     assert found == {}
     home = (root / "output" / "index.html").read_text("utf-8")
     assert '<html lang="es" dir="ltr"' in home and "8 de octubre de 2026" in home and "3 min de lectura" in home
-    assert "13 informes, del más reciente al más antiguo." in (root / "output/archive/index.html").read_text("utf-8")
+    assert "17 informes, del más reciente al más antiguo." in (root / "output/archive/index.html").read_text("utf-8")
     manifest = json.loads((root / "output" / "search" / "index.json").read_text("utf-8"))
     assert manifest["text"]["none"] == "Ningún informe coincide con «%(query)s»."  # search.js fills it in
 

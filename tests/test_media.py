@@ -132,11 +132,11 @@ def test_feeds_show_charts_as_images_and_pictures_at_their_own_size(built):
 def test_a_report_card_shows_its_image_or_else_its_first_picture(built):
     root, _ = built
     home = (root / "output" / "index.html").read_text("utf-8")
-    card = re.search(r'<article class="card[^"]*">(?:(?!</article>).)*?Media of every kind', home, re.S).group(0)
+    card = re.search(r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*?Media of every kind', home, re.S).group(0)
     thumb = re.search(r'<img class="card-image"[^>]*>', card).group(0)
     assert 'width="1600" height="900"' in thumb and 'alt=""' in thumb and 'loading="lazy"' in thumb
     assert re.search(r'srcset="/trends/_media/\w+\.webp 480w, /trends/_media/\w+\.webp 960w', thumb)
-    plain = re.search(r'<article class="card[^"]*">(?:(?!</article>).)*?A plain report', home, re.S).group(0)
+    plain = re.search(r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*?A plain report', home, re.S).group(0)
     assert "card-image" not in plain
 
 

@@ -1,10 +1,11 @@
 """Never stale: after any sequence of edits, both a warm `serve` and a fresh `trendsite build` process
 leave output/ byte for byte as a clean build of the same site makes it.
 
-Each random step changes one input (a report's every front matter field, its body, a file beside it,
-a site template, a static file, a setting, the clock) and is replayed three ways: the rebuild `serve`
-runs after a burst of saves (one Store kept open), a `trendsite build` in a new process (faketime sets
-its clock, as nothing in trendsite is a test switch), and a clean build of a copy of the site.
+Each random step changes one input (a report's every front matter field, series and updates among them,
+its body, a file beside it, a site template, a static file, a setting, the clock, past stale_after_days
+too) and is replayed three ways: the rebuild `serve` runs after a burst of saves (one Store kept open), a
+`trendsite build` in a new process (faketime sets its clock, as nothing in trendsite is a test switch),
+and a clean build of a copy of the site.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ TEXT = ("Chips and models and networks.", "Hiring law and courts.", "Spectrum to
         "Was ~~struck~~ and H~2~O.",  # what markdown_extensions changes
         "## Red de la compañía\n\nLa red y el 5G en España.[^1]\n\n[^1]: Una nota.")
 LANGUAGES = ("en", "es", "ar", "de")
+SERIES = ("State of chips", "state of Chips", "Open models")  # the first two are one series
 ALIASES = ("/2019/old/", "/old.html", "/reports/renamed/")  # two reports may claim one: an error either way
 FILES = ("chart.png", "ai/chart.png", "data.csv", "ai/data.csv", "logo.svg")
 CHART = ("```chart\ntitle: Shares\ndata: {url: data.csv}\nmark: bar\n"
@@ -45,7 +47,8 @@ SETTINGS = {"title": ('"Trends"', '"Signals"'), "description": ('""', '"Reports 
             "words_per_minute": ("50", "230"), "author": ('""', '"The desk"'), "unsafe_html": ("false", "true"),
             "broken_links": ('"error"', '"warn"'), "timezone": ('"UTC"', '"Europe/Berlin"'),
             "markdown_extensions": ('[]', '["pymdownx.tilde"]'), "extra": ('{}', '{tagline = "Signals first"}'),
-            "language": tuple(f'"{language}"' for language in LANGUAGES)}
+            "language": tuple(f'"{language}"' for language in LANGUAGES), "stale_after_days": ("0", "30"),
+            "rising_window_days": ("90", "30"), "rising_baseline_days": ("365", "60")}
 TEMPLATES = {
     "templates/_macros.html": None,  # the bundled one, with a marker inside its card
     "templates/base.html": '{% extends "base.html" %}{% block head %}{{ super() }}<meta name="x" content="1">'
@@ -64,6 +67,7 @@ def report_text(draw, others: tuple[str, ...]) -> str:
         "draft": "draft: true", "image": f"image: {draw(st.sampled_from(('chart.png', 'logo.svg')))}",
         "extra": 'extra: {mood: "sunny", rank: 2}',
         "aliases": f"aliases: [{', '.join(draw(st.lists(st.sampled_from(ALIASES), min_size=1, max_size=2, unique=True)))}]",
+        "series": f'series: "{draw(st.sampled_from(SERIES))}"',
     }
     lines += [optional[k] for k in draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=4))]
     lines.append(f"tags: [{', '.join(draw(st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True)))}]")
@@ -85,7 +89,7 @@ class SiteEdits(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="never-stale-"))
         self.root = self.folder / "site"
         (self.root / "content").mkdir(parents=True)
-        self.settings = {"per_page": "2", "related_count": "2"}
+        self.settings = {"per_page": "2", "related_count": "2", "stale_after_days": "30"}
         self.write_settings()
         self.now = NOW
         self.options = BuildOptions(root=self.root, output=self.folder / "serve-out", now=self.now)
@@ -213,7 +217,8 @@ class SiteEdits(RuleBasedStateMachine):
 
     @rule(days=st.sampled_from((1, 3, 70)))
     def let_time_pass(self, days):
-        # Scheduled reports come due without a save; serve rebuilds when its watcher is quiet.
+        # Scheduled reports come due without a save, reports turn stale (70 days pass stale_after_days = 30) and
+        # leave the rising window; serve rebuilds when its watcher is quiet.
         self.now += timedelta(days=days)
         self.rebuilt()
 

@@ -10,6 +10,8 @@ PAGES = {
     "home": ("", ".card"),
     "report": (None, ".explore-more .card"),
     "topic": (None, ".card"),
+    "series": ("series/state-of-open-models/", ".card"),
+    "older edition, stale": ("reports/state-of-open-models-2024/", ".editions"),
     "search results": ("search/?q=network", "#search-results .search-result"),
     "404": ("no-such-page/", ".not-found"),
 }

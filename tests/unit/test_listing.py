@@ -2,6 +2,7 @@ from builder.languages import load_language
 from builder.listing import Digests, archive, collect_topics, fingerprint, page_of, plan_specs, sort_reports
 from builder.model import SiteConfig
 from builder.render import default_theme
+from conftest import NOW
 from conftest import report_object as make
 
 THEME = (default_theme(),)
@@ -30,7 +31,7 @@ def test_archive_months_and_page_titles_are_in_the_site_language():
     assert [label for label, _ in archive(reports, spanish)[0][1]] == ["marzo de 2026", "febrero de 2026",
                                                                        "enero de 2026"]
     pages = {p.url: p for p in plan_specs(SiteConfig(title="Tendencias", per_page=2), spanish, reports,
-                                          collect_topics(reports), {})}
+                                          collect_topics(reports), {}, NOW)}
     assert (pages["topics/"].title, pages["archive/"].title, pages["404.html"].title) == (
         "Temas", "Archivo", "Página no encontrada")
     assert pages["page/2/"].title == "Tendencias (página 2)"
@@ -39,7 +40,7 @@ def test_archive_months_and_page_titles_are_in_the_site_language():
 
 def test_pages_cover_every_listing_with_pagination():
     reports = sort_reports([make(f"r{i}", i) for i in range(5)])
-    specs = plan_specs(SiteConfig(per_page=2), ENGLISH, reports, collect_topics(reports), {})
+    specs = plan_specs(SiteConfig(per_page=2), ENGLISH, reports, collect_topics(reports), {}, NOW)
     urls = [p.url for p in specs]
     assert urls[:3] == ["", "page/2/", "page/3/"]
     assert {"reports/r0/", "topics/", "topics/ai/", "topics/ai/page/3/", "archive/", "404.html"} <= set(urls)
@@ -53,7 +54,7 @@ def test_pages_cover_every_listing_with_pagination():
 def test_a_pages_fingerprint_changes_with_each_report_it_shows_and_no_other():
     reports = sort_reports([make(f"r{i}", i) for i in range(5)])
     specs = {p.url: p for p in plan_specs(SiteConfig(per_page=2), ENGLISH, reports, collect_topics(reports),
-                                          {"r2": ("r0", "r4")})}
+                                          {"r2": ("r0", "r4")}, NOW)}
     cards = {r.slug: f"card-{r.slug}" for r in reports}
     pages = {r.slug: f"page-{r.slug}" for r in reports}
 
