@@ -1,6 +1,7 @@
 """Word tokens and per-report distinctive terms, shared by related reports and the search index."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
@@ -25,10 +26,15 @@ def _mark_ranges() -> str:
     return "".join(spans)
 
 
-_LETTER = rf"[\w{_mark_ranges()}]"  # \w without "_": fold() turns it into a space
-# Letters, digits and marks of any script; an inner apostrophe keeps "don't" and "EU's" whole so the
-# possessive can be stripped instead of leaving a stray "s" or "don" behind.
-_WORD = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*")
+@functools.cache
+def _word() -> re.Pattern:
+    """Letters, digits and marks of any script; an inner apostrophe keeps "don't" and "EU's" whole so the
+    possessive can be stripped instead of leaving a stray "s" or "don" behind. Made on first use: listing
+    the marks takes longer than any import a build that changes nothing needs."""
+    letter = rf"[\w{_mark_ranges()}]"  # \w without "_": fold() turns it into a space
+    return re.compile(rf"{letter}+(?:['’]{letter}+)*")
+
+
 # Accents, and Arabic and Hebrew vowel points, which readers leave out as often as they write them.
 _DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
                          "\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
@@ -111,7 +117,7 @@ def words(text: str) -> list[str]:
     """The terms of `text` before stopwords are left out: folded words of two characters or more, without a
     possessive 's or an elided article, and runs of a script without spaces as pairs of characters."""
     out = []
-    for word in _WORD.findall(fold(text).replace("_", " ")):
+    for word in _word().findall(fold(text).replace("_", " ")):
         if "'" in word or "’" in word:
             word = word.replace("’", "'")
             if word.endswith("'s"):
