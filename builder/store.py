@@ -197,6 +197,12 @@ class Entries:
         self._heads.pop(key, None)
 
 
+def _texts_of(table: str, *columns: str) -> str:
+    """A query for the rows of `table` whose `columns` all hold text: SQLite checks the types, quicker than Python."""
+    return (f"SELECT {', '.join(columns)} FROM {table} WHERE "
+            + " AND ".join(f"typeof({column}) = 'text'" for column in columns))
+
+
 def _select(db: sqlite3.Connection, query: str, keys: list[str]) -> Iterable[tuple]:
     # SQLite limits the number of parameters of one statement.
     for start in range(0, len(keys), 500):
@@ -286,6 +292,7 @@ class Store:
         self._blobs: dict[str, tuple[str, Any]] = {}  # name -> (digest, decoded value)
         self.entries = Entries(values)
         self.outputs_verified = False  # write.known_outputs looked at output/ (once per Store)
+        self.outputs_intact = False  # ...and found every file the state records, as it records it
         self.added_entries = False  # put_entries was called: prune() has something to look for
 
     # -- opening ---------------------------------------------------------------------------------
@@ -379,8 +386,7 @@ class Store:
     def inputs(self) -> dict[str, tuple[str, str]]:
         """Site path -> (stamp, digest) of every input file the last build read."""
         if self._inputs is None:
-            self._inputs = {p: (s, d) for p, s, d in self._state.execute("SELECT path, stamp, digest FROM inputs")
-                            if type(p) is str and type(s) is str and type(d) is str}
+            self._inputs = {p: (s, d) for p, s, d in self._state.execute(_texts_of("inputs", "path", "stamp", "digest"))}
         return self._inputs
 
     def records(self) -> dict[str, Record]:
@@ -398,15 +404,14 @@ class Store:
     def pages(self) -> dict[str, str]:
         """URL -> fingerprint of every page the last build wrote."""
         if self._pages is None:
-            self._pages = {u: f for u, f in self._state.execute("SELECT url, fingerprint FROM pages")
-                           if type(u) is str and type(f) is str}
+            self._pages = dict(self._state.execute(_texts_of("pages", "url", "fingerprint")))
         return self._pages
 
     def outputs(self) -> dict[str, tuple[str, str]]:
         """Output path -> (digest, identity) of every file output/ holds (see write.identity)."""
         if self._outputs is None:
-            self._outputs = {p: (d, i) for p, d, i in self._state.execute("SELECT path, digest, identity FROM outputs")
-                             if type(p) is str and type(d) is str and type(i) is str}
+            self._outputs = {p: (d, i) for p, d, i in self._state.execute(_texts_of("outputs", "path", "digest",
+                                                                                      "identity"))}
         return self._outputs
 
     def forget_outputs(self, persist: bool = False) -> None:
@@ -449,8 +454,12 @@ class Store:
                     [(name, d, data) for name, (d, data, _) in changes.blobs.items()])
             execute("INSERT INTO journal(staged, path) VALUES (?, ?)", changes.journal)
         self.meta().update(changes.meta)
-        for known, changed in ((self.inputs(), changes.inputs), (self.records(), changes.records),
-                               (self.pages(), changes.pages), (self.outputs(), changes.outputs)):
+        # Tables not read yet are read from the file when asked for: decoding them here could cost more
+        # than the whole update.
+        for known, changed in ((self._inputs, changes.inputs), (self._records, changes.records),
+                               (self._pages, changes.pages), (self._outputs, changes.outputs)):
+            if known is None:
+                continue
             for key, value in changed.items():
                 if value is None:
                     known.pop(key, None)  # type: ignore[attr-defined]

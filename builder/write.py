@@ -128,10 +128,11 @@ def known_outputs(output: Path, store: Store) -> dict[str, tuple[str, str]]:
         return store.outputs()
     if not (output / MARKER).is_file():
         store.forget_outputs()
-    recorded = store.outputs()
+    recorded = dict(store.outputs())
+    folder = f"{output}/"
     for path, (made, known) in list(recorded.items()):
         try:
-            status = os.lstat(os.path.join(output, path))
+            status = os.lstat(folder + path)  # outputs are checked paths: a plain join is enough, and quicker
         except OSError:
             del recorded[path]
             continue
@@ -141,6 +142,7 @@ def known_outputs(output: Path, store: Store) -> dict[str, tuple[str, str]]:
                 recorded[path] = (made, identity(status))
             else:
                 del recorded[path]
+    store.outputs_intact = bool(recorded) and recorded.keys() == store.outputs().keys()
     if not recorded and output.is_dir():
         recorded.update((path, ("", "")) for path in present_files(output))
     store.outputs_verified = True
@@ -190,8 +192,8 @@ class Writer:
         self.made[rel] = self.previous[rel]
 
     def holds(self, rel: str) -> bool:
-        """Whether output/ holds `rel` as the state records it."""
-        return rel in self.previous
+        """Whether output/ holds `rel` as the state records it (a file found without a state is not known)."""
+        return bool(self.previous.get(rel, ("",))[0])
 
     def slot(self, rel: str) -> Slot:
         """Where `rel`'s bytes go if they changed, for a process that makes and writes them itself
@@ -265,8 +267,10 @@ class Writer:
     def finish(self, changes: Changes) -> WriteSummary:
         """Commit the state with the journal of this write, then apply it (see the module's docstring)."""
         stale = sorted(self.previous.keys() - self.made.keys())
-        changes.outputs.update({rel: None for rel in stale})
-        changes.outputs.update({rel: value for rel, value in self.made.items() if self.previous.get(rel) != value})
+        # The state is brought to what output/ will hold; files found without it are recorded too.
+        recorded = self.store.outputs()
+        changes.outputs.update({rel: None for rel in recorded.keys() - self.made.keys()})
+        changes.outputs.update({rel: value for rel, value in self.made.items() if recorded.get(rel) != value})
         if self.fresh:
             changes.journal = [(_RENAME_FRESH, "")]
         else:
