@@ -48,13 +48,14 @@ class Site:
     """What an update made of the site."""
 
     config: SiteConfig
-    reports: tuple[Card, ...]  # published, newest first
-    pages: tuple[PageSpec, ...]  # every HTML page of the site
+    reports: tuple[Card, ...]  # published, newest first (not listed when steady)
+    pages: tuple[PageSpec, ...]  # every HTML page of the site (not listed when steady)
     warnings: tuple[Problem, ...] = ()
     rendered: tuple[str, ...] = ()  # output paths of the pages, feeds and other files made again
     reports_from_cache: int = 0  # reports whose entry the store already had
     next_change: datetime | None = None  # when a report comes due or the clock changes trends: the site changes
     left_out: Mapping[str, int] = field(default_factory=dict)  # option that would show them -> reports not published
+    steady: bool = False  # nothing it is made from changed since the last update, which stands
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,10 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     settings = engine.read_settings(root, options.base_url)             # settings and theme
     config = settings.config
     found = engine.scan(root, settings, store)                         # content/: what changed
+    steady = engine.steady_key(settings, options.drafts, options.future)
+    last = engine.last_site(store, steady, found, now)                 # nothing changed: the last site stands
+    if last is not None:
+        return _stands(last, settings.config, len(found.sources), store, output), Changes()
     problems = list(found.problems) + list(settings.language.problems)  # and catalogs that could not be read
     progress = options.progress
     keys, found_problems = engine.prepare(root, found, settings, store, options.workers,  # front matter, Markdown
@@ -156,7 +161,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     problems += engine.unknown_site_links(root, records, made | found.assets.keys(), config.broken_links)
     raise_errors(problems)
     known = store.pages()
-    problems += vanished(known, {p.path for p in planned}, store.records(), records)  # addresses a rename lost
+    renamed = vanished(known, {p.path for p in planned}, store.records(), records)  # addresses a rename lost
+    problems += renamed
     stale = [item for item in planned if known.get(item.path) != item.fingerprint or not output.holds(item.path)]
     jobs = [pages.job_of(item.spec, output.slot(item.path), by_slug) for item in stale if item.spec is not None]
     theme = pages.Theme(config, settings.dirs, settings.static)
@@ -192,4 +198,17 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
                 warnings=tuple(problems), rendered=tuple(rendered),
                 reports_from_cache=len(records) - len(reports.changed), next_change=min(scheduled, default=None),
                 left_out={"--drafts": hidden_drafts, "--future": len(records) - len(cards) - hidden_drafts})
+    # What the next update needs to find that nothing changed, and to say what this one said. A renamed
+    # report's warning is said once: the next update knows the address is gone.
+    changes.meta["last_site"] = engine.encode_last_site(
+        steady, site.next_change, [p for p in problems if p not in renamed], site.left_out)
     return site, changes
+
+
+def _stands(last: engine.LastSite, config: SiteConfig, reports: int, store: Store, output: Output) -> Site:
+    """The site as the last update made it, which nothing since has changed: every output file kept, each
+    of its `reports` taken as it is."""
+    for path in store.outputs():
+        output.keep(path)
+    return Site(config=config, reports=(), pages=(), warnings=last.warnings, reports_from_cache=reports,
+                next_change=last.next_change, left_out=last.left_out, steady=True)

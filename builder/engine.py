@@ -17,6 +17,7 @@ Nothing here is kept between updates but what the store keeps.
 """
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from dataclasses import dataclass, replace
@@ -84,6 +85,46 @@ def scan(root: Path, settings: Settings, store: Store) -> ContentScan:
     """content/ now, reading only the files whose stamps changed since the state was made."""
     known = {path[len("content/"):]: value for path, value in store.inputs().items() if path.startswith("content/")}
     return scan_content(root, settings.config.max_file_bytes, known)
+
+
+# -- nothing changed ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LastSite:
+    """What the last update said of the site, kept to stand for it while nothing it was made from changes."""
+
+    steady: str  # steady_key of its settings and options
+    next_change: datetime | None
+    warnings: tuple[Problem, ...]
+    left_out: Mapping[str, int]
+
+
+def steady_key(settings: Settings, drafts: bool, future: bool) -> str:
+    """Everything but content/ and the clock that an update's output is made from."""
+    return digest(settings.digest, str(drafts), str(future))
+
+
+def encode_last_site(steady: str, next_change: datetime | None, warnings: list[Problem],
+                     left_out: Mapping[str, int]) -> str:
+    return json.dumps([steady, next_change and next_change.isoformat(),
+                       [[p.path, p.line, p.message, p.hint, p.severity] for p in warnings], dict(left_out)])
+
+
+def last_site(store: Store, steady: str, found: ContentScan, now: datetime) -> LastSite | None:
+    """The last update's site if it stands: same settings, theme, code and options, no content file changed,
+    the clock short of its next change, and output/ holding every file as the state records it. Else None."""
+    try:
+        key, until, warnings, left_out = json.loads(store.meta()["last_site"])
+        last = LastSite(key, until and datetime.fromisoformat(until),
+                        tuple(Problem(path, line, message, hint, severity)
+                              for path, line, message, hint, severity in warnings),
+                        {str(option): int(count) for option, count in left_out.items()})
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+    if (last.steady != steady or store.notices or found.problems or (last.next_change and now >= last.next_change)
+            or not store.outputs_intact or input_changes(found, store)):
+        return None
+    return last
 
 
 def input_changes(found: ContentScan, store: Store) -> dict[str, tuple[str, str] | None]:
