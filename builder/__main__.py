@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from . import check, importer, preview, scaffold
+from . import importer, scaffold
 from .build import BuildOptions, build
 from .config import base_url_error, base_url_warnings, config_file
 from .errors import BUG_HINT, BuildError, Problem
@@ -112,6 +112,8 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from . import preview  # the watcher and the server: loaded only to serve, as every build starts up here
+
     return preview.serve(_options(args), host=args.host, port=args.port, debug=args.debug)
 
 
@@ -141,6 +143,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from . import check  # loaded only to check, as every build starts up here
+
     findings = check.check_site(_options(args))
     print(check.format_findings(findings, args.format))
     return 1 if any(p.severity == "error" for p in findings) else 0

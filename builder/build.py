@@ -165,7 +165,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     problems += renamed
     stale = [item for item in planned if known.get(item.path) != item.fingerprint or not output.holds(item.path)]
     jobs = [pages.job_of(item.spec, output.slot(item.path), by_slug) for item in stale if item.spec is not None]
-    theme = pages.Theme(config, settings.dirs, settings.static)
+    theme = pages.Theme(config, settings.dirs, settings.static, store.compiled_templates())
     for made in pages.render_pages(jobs, theme, settings.language, {c.slug: c for c in cards},  # HTML pages
                                    store.entries, store.values_path, options.workers):
         output.adopt(made)

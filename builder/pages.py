@@ -38,10 +38,11 @@ class Theme:
     config: SiteConfig
     dirs: tuple[Path, ...]
     static: dict[str, StaticFile]
+    compiled: Path | None = None  # where compiled templates are kept (Renderer)
 
     def renderer(self, language: Language | None = None) -> Renderer:
         return Renderer(self.config, self.dirs, self.static,
-                        language or load_language(self.config.language, self.dirs))
+                        language or load_language(self.config.language, self.dirs), self.compiled)
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,9 @@ def collect_static(dirs: tuple[Path, ...]) -> dict[str, StaticFile]:
 class Renderer:
     """Renders Pages with the theme in the site's language; holds the Jinja2 environment, which is costly to build."""
 
-    def __init__(self, config: SiteConfig, dirs: tuple[Path, ...], static: dict[str, StaticFile], language: Language):
+    def __init__(self, config: SiteConfig, dirs: tuple[Path, ...], static: dict[str, StaticFile], language: Language,
+                 compiled: Path | None = None):
+        """`compiled`: a folder to keep compiled templates in, so a process renders without compiling them."""
         self.config = config
         self.static_files = static
         self.language = language
@@ -83,6 +85,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             extensions=["jinja2.ext.i18n"],
+            bytecode_cache=_CompiledTemplates(str(compiled)) if compiled is not None else None,
         )
         # Newstyle: _("...", name=value) fills %(name)s placeholders, escaping the values and not the
         # translation, which may hold markup (a link in a sentence).
@@ -231,6 +234,17 @@ class _ThemeLoader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return self._all.list_templates()
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja2 checks each template's source against what was compiled; a folder that cannot be written
+    costs the compiling, never the page."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class _ThemeEnvironment(jinja2.Environment):

@@ -25,6 +25,7 @@ import functools
 import hashlib
 import importlib.metadata
 import os
+import shutil
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -341,6 +342,23 @@ class Store:
     def index_terms(self, keys: Iterable[str]) -> dict[str, IndexTerms]:
         """key -> search terms of each stored entry."""
         return self.entries.decoded("index_terms", keys, codec.decode_index_terms)
+
+    def compiled_templates(self) -> Path | None:
+        """The folder for this code's compiled templates (render.Renderer), made on first use; None for a
+        store that is not kept. Jinja2 compiles a template alike for its source, the environment aside,
+        which is trendsite's code: a folder per code version, the others dropped."""
+        values = self.values_path
+        if values is None:
+            return None
+        folder = values.parent / f"templates-{code_version()[:16]}"
+        if not folder.is_dir():
+            for old in values.parent.glob("templates-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            try:
+                folder.mkdir()
+            except OSError:
+                return None
+        return folder
 
     @property
     def values_path(self) -> Path | None:
