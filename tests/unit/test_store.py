@@ -102,7 +102,7 @@ def test_a_store_made_by_another_python_version_is_discarded_with_a_notice(make_
 def test_a_damaged_store_is_made_again_and_gives_the_same_site(make_site, tmp_path):
     root = make_site(_site())
     build_site(root)
-    for path in (root / CACHE_DIR).iterdir():
+    for path in (root / CACHE_DIR).glob("*.sqlite"):
         path.write_bytes(b"SQLite format 3\x00" + b"\x00broken" * 200)
     result = build_site(root, output=tmp_path / "again")
     assert result.site.reports_from_cache == 0
