@@ -5,9 +5,9 @@
     python -m benchmarks.run --media --sizes 10000 --reps 1  # what charts, pictures and cards cost (media.py)
 
 For each N and tool, in fresh processes: a cold build (no output, no cache), a rebuild with nothing
-changed, and a rebuild after one report's body got a new sentence. Peak memory is the largest sum
-of resident memory over the tool's process tree, sampled every 20 ms (shared pages count once per
-process, so this errs high for forked workers). Medians over the repetitions.
+changed, a rebuild after one report's body got a new sentence, and for trendsite `trendsite check`
+after another such edit. Peak memory is the largest sum of the proportional set size (PSS, from
+/proc/<pid>/smaps_rollup) over the tool's process tree, sampled every 20 ms. Medians over the repetitions.
 """
 from __future__ import annotations
 
@@ -70,18 +70,22 @@ def _children(pids: set[int]) -> set[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _pss(pid: int) -> int:
+    """A process's proportional set size: pages shared with other processes count in part, so the sum over
+    a tree of forked or spawned workers is what they take together."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
 
 
-def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run command; return (wall seconds, peak MiB of its process tree). Raises if it fails."""
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None, check: bool = False
+            ) -> tuple[float, float]:
+    """Run command; return (wall seconds, peak MiB of its process tree). Raises if it fails (a check may
+    exit 1 for the warnings it finds: only an error of its own counts)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -90,7 +94,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, sum(_rss(p) for p in _children({process.pid})))
+            peak = max(peak, sum(_pss(p) for p in _children({process.pid})))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -99,7 +103,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    if process.returncode != 0:
+    if process.returncode != 0 and not (check and process.returncode == 1):
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors.decode()[-2000:]}")
     return seconds, peak / MIB
 
@@ -108,6 +112,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
 
 class Tool:
     name = ""
+    checks = False  # has a command that checks the site without building it
 
     def __init__(self, folder: Path, sources: list[Path]):
         self.folder = folder
@@ -131,6 +136,10 @@ class Tool:
 
 class Trendsite(Tool):
     name = "trendsite"
+    checks = True
+
+    def check_command(self) -> list[str]:
+        return [sys.executable, "-m", "builder", "check", "--root", str(self.folder)]
 
     def setup(self) -> None:
         (self.folder / "content").mkdir(parents=True, exist_ok=True)
@@ -337,7 +346,7 @@ def version(name: str) -> str:
 
 # -- the run ----------------------------------------------------------------------------------------
 
-KINDS = ("cold", "no change", "one edit")
+KINDS = ("cold", "no change", "one edit", "check after edit")
 
 
 def bench(tool: Tool, reps: int, log) -> dict[str, Runs]:
@@ -349,8 +358,12 @@ def bench(tool: Tool, reps: int, log) -> dict[str, Runs]:
         results["no change"].add(*measure(tool.command(), tool.folder, tool.env()))
         tool.edit(rep)
         results["one edit"].add(*measure(tool.command(), tool.folder, tool.env()))
+        if tool.checks:
+            tool.edit(rep + 1000)
+            results["check after edit"].add(*measure(tool.check_command(), tool.folder, tool.env(), check=True))
         log(f"  {tool.name} rep {rep + 1}: " + ", ".join(f"{k} {results[k].seconds[-1]:.2f}s "
-                                                          f"{results[k].mib[-1]:.0f} MiB" for k in KINDS))
+                                                          f"{results[k].mib[-1]:.0f} MiB" for k in KINDS
+                                                          if results[k].seconds))
     return results
 
 
@@ -413,16 +426,18 @@ def report(args, table, seconds: float, load_before, load_after) -> str:
         "highlights, about 1,100 words with H2/H3 headings, lists, links, and now and then a table or a "
         "code block. Each tool builds the same reports; Pelican gets the front matter in its own format.",
         "Cold: no output and no cache. No change: the same build again. One edit: a sentence appended to one "
-        "report's body, then a build. Times are wall seconds of the whole command, median of the runs; "
-        "memory is the peak summed resident memory of the process tree, in MiB (largest run).", "",
+        "report's body, then a build. Check after edit: `trendsite check` after another such edit, not built. "
+        "Times are wall seconds of the whole command, median of the runs; memory is the peak summed PSS "
+        "(proportional set size) of the process tree, in MiB (largest run).", "",
     ]
     for n, tools in table.items():
-        lines += [f"## {n:,} reports", "", "| tool | runs | cold (s) | no change (s) | one edit (s) | peak MiB |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"## {n:,} reports", "", "| tool | runs | cold (s) | no change (s) | one edit (s) | check after "
+                  "edit (s) | peak MiB |", "|---|---:|---:|---:|---:|---:|---:|"]
         for name, runs in tools.items():
-            peak = max(max(r.mib) for r in runs.values())
+            peak = max(max(r.mib) for r in runs.values() if r.mib)
+            checked = f"{runs['check after edit'].median:.2f}" if runs["check after edit"].seconds else "-"
             lines.append(f"| {name} | {len(runs['cold'].seconds)} | {runs['cold'].median:.2f} | "
-                         f"{runs['no change'].median:.2f} | {runs['one edit'].median:.2f} | {peak:.0f} |")
+                         f"{runs['no change'].median:.2f} | {runs['one edit'].median:.2f} | {checked} | {peak:.0f} |")
         ours = tools.get("trendsite")
         if ours:
             lines.append("")
@@ -438,8 +453,8 @@ def report(args, table, seconds: float, load_before, load_after) -> str:
         lines += [f"## Growth, trendsite, {sizes[-1]:,} vs {sizes[0]:,} reports", ""]
         for kind in KINDS:
             lines.append(f"- {kind}: {large[kind].median / small[kind].median:.1f}x")
-        peak_small = max(max(r.mib) for r in small.values())
-        peak_large = max(max(r.mib) for r in large.values())
+        peak_small = max(max(r.mib) for r in small.values() if r.mib)
+        peak_large = max(max(r.mib) for r in large.values() if r.mib)
         lines += [f"- peak memory: {peak_large / peak_small:.1f}x", ""]
     return "\n".join(lines) + "\n"
 
