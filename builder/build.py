@@ -160,9 +160,11 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     stale = [item for item in planned if known.get(item.path) != item.fingerprint or not output.holds(item.path)]
     jobs = [pages.job_of(item.spec, output.slot(item.path), by_slug) for item in stale if item.spec is not None]
     theme = pages.Theme(config, settings.dirs, settings.static)
+    links: dict[str, tuple[str, ...]] = {}  # the state keeps them, for a check that does not render the page
     for made in pages.render_pages(jobs, theme, settings.language, {c.slug: c for c in cards},  # HTML pages
                                    store.entries, store.values_path, options.workers):
         output.adopt(made)
+        links[made.path] = made.links
     for item in stale:                                                  # feeds, the sitemap
         if item.spec is None:
             output.put(item.path, item.make())
@@ -184,7 +186,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     changes.records = {**{rel: None for rel in store.records().keys() - records.keys()},
                        **{rel: records[rel] for rel in reports.changed}}
     changes.pages = {**{path: None for path in known.keys() - {p.path for p in planned}},
-                     **{p.path: p.fingerprint for p in planned if known.get(p.path) != p.fingerprint}}
+                     **{p.path: (p.fingerprint, links.get(p.path, ())) for p in planned
+                        if known.get(p.path) != p.fingerprint}}
     scheduled = [r.card.date for r in records.values() if r.card.future] if not options.future else []
     scheduled += filter(None, [trends.next_change(cards, config, now)])  # stale notices, rising topics
     hidden_drafts = 0 if options.drafts else sum(r.card.draft for r in records.values())

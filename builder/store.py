@@ -37,7 +37,7 @@ from .errors import Problem
 from .model import Card, FrontMatter, Heading, Thumbnail
 
 CACHE_DIR = ".trendsite-cache"
-FORMAT = "trendsite-store-1"
+FORMAT = "trendsite-store-2"
 _PACKAGE = Path(__file__).parent
 _LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe", "babel", "pillow",
               "vl-convert-python")
@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS reports(source TEXT PRIMARY KEY, entry TEXT NOT NULL,
                                    card_digest TEXT NOT NULL, page_digest TEXT NOT NULL, terms_digest TEXT NOT NULL,
                                    search_digest TEXT NOT NULL, reads BLOB NOT NULL, links BLOB NOT NULL,
                                    site_links BLOB NOT NULL, html TEXT, notes BLOB NOT NULL, made BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, links BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, identity TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, digest TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS journal(seq INTEGER PRIMARY KEY, staged TEXT, path TEXT NOT NULL);
@@ -263,7 +263,8 @@ class Changes:
     meta: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # path -> (stamp, digest) or None
     records: dict[str, Record | None] = field(default_factory=dict)  # source -> record or None
-    pages: dict[str, str | None] = field(default_factory=dict)  # url -> fingerprint or None
+    # url -> (fingerprint, the links its template put in it) or None
+    pages: dict[str, tuple[str, tuple[str, ...]] | None] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # path -> (digest, identity) or None
     blobs: dict[str, tuple[str, bytes, Any]] = field(default_factory=dict)  # name -> (digest, data, decoded)
     journal: list[tuple[str | None, str]] = field(default_factory=list)  # (staged name or None to remove, path)
@@ -402,6 +403,16 @@ class Store:
                            if type(u) is str and type(f) is str}
         return self._pages
 
+    def page_links(self) -> dict[str, tuple[str, ...] | None]:
+        """URL -> the links the template of each page the last build wrote put in it (None: not known)."""
+        found: dict[str, tuple[str, ...] | None] = {}
+        for url, links in self._state.execute("SELECT url, links FROM pages"):
+            try:
+                found[url] = _links_of(codec.load(links))
+            except MALFORMED:
+                found[url] = None
+        return found
+
     def outputs(self) -> dict[str, tuple[str, str]]:
         """Output path -> (digest, identity) of every file output/ holds (see write.identity)."""
         if self._outputs is None:
@@ -443,14 +454,15 @@ class Store:
             execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", changes.meta.items())
             _apply(execute, "inputs", "path", changes.inputs, lambda p, v: (p, *v))
             _apply(execute, "reports", "source", changes.records, lambda s, r: _encode_record(r))
-            _apply(execute, "pages", "url", changes.pages, lambda u, f: (u, f))
+            _apply(execute, "pages", "url", changes.pages, lambda u, page: (u, page[0], codec.dump(page[1])))
             _apply(execute, "outputs", "path", changes.outputs, lambda p, v: (p, *v))
             execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)",
                     [(name, d, data) for name, (d, data, _) in changes.blobs.items()])
             execute("INSERT INTO journal(staged, path) VALUES (?, ?)", changes.journal)
         self.meta().update(changes.meta)
+        pages = {url: page and page[0] for url, page in changes.pages.items()}
         for known, changed in ((self.inputs(), changes.inputs), (self.records(), changes.records),
-                               (self.pages(), changes.pages), (self.outputs(), changes.outputs)):
+                               (self.pages(), pages), (self.outputs(), changes.outputs)):
             for key, value in changed.items():
                 if value is None:
                     known.pop(key, None)  # type: ignore[attr-defined]
@@ -538,6 +550,12 @@ def _decode_head(data: bytes) -> EntryHead:
                      headings=codec.decode_headings(headings), anchors=frozenset(map(str, anchors)), notes=notes,
                      terms_digest=terms, search_digest=search, reads=reads, made=made,
                      thumbnail=codec.decode_thumbnail(thumbnail))
+
+
+def _links_of(links: Any) -> tuple[str, ...]:
+    if type(links) is not tuple or not all(type(link) is str for link in links):
+        raise TypeError("page links of the wrong types")
+    return links
 
 
 def _is_reads(reads: Any) -> bool:
