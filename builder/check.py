@@ -19,7 +19,7 @@ from .load import scan_content
 from .model import Document, TopicRef
 from .pages import Made
 from .store import Store
-from .write import Slot
+from .write import Slot, known_outputs
 from .urls import output_path
 
 MAX_TITLE = 90
@@ -28,11 +28,12 @@ MAX_TITLE = 90
 def check_site(options: BuildOptions) -> list[Problem]:
     """Every error `build` would report, editor warnings and broken internal links, sorted by file."""
     findings: list[Problem] = []
-    output = _Reading()
     site = None
     try:
         with Store.open(options.root, options.output) as store:
-            # Every page is rendered, as check reads them all; the store's state is left as it was.
+            # As a build would, minus writing: pages the state has are not rendered again, their links
+            # are the state's. Nothing is committed, so the next build still does all the work.
+            output = _Reading(known_outputs(options.output, store).keys(), store.page_links())
             site, _ = update(options, store, output)
     except BuildError as error:
         findings += error.problems
@@ -45,9 +46,12 @@ def check_site(options: BuildOptions) -> list[Problem]:
 
 
 class _Reading:
-    """Where check's update puts the site: each page's links are noted, nothing is written."""
+    """Where check's update puts the site: each page's links are noted, nothing is written. `held` is
+    what output/ holds as the state records it; `stored` the links of the state's pages."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: Collection[str], stored: dict[str, tuple[str, ...] | None]) -> None:
+        self.held = held
+        self.stored = stored
         self.made: set[str] = set()  # every output path the site would have
         self.links: dict[str, set[str]] = {}  # output path of an HTML page -> the links templates put in it
 
@@ -68,9 +72,12 @@ class _Reading:
 
     def keep(self, path: str) -> None:
         self.made.add(path)
+        if self.stored.get(path):
+            self.links[path] = set(self.stored[path])  # type: ignore[arg-type]
 
     def holds(self, path: str) -> bool:
-        return False
+        # A page whose links the state lost is rendered again to learn them.
+        return path in self.held and (path not in self.stored or self.stored[path] is not None)
 
 
 def editor_warnings(options: BuildOptions, published: Collection[str] | None = None) -> list[Problem]:
@@ -169,17 +176,24 @@ def _duplicate_titles(documents: Sequence[Document]) -> list[Problem]:
 def broken_links(pages: Sequence[PageSpec], base: str, output: _Reading) -> list[Problem]:
     """Links templates put in the built HTML that point at a site path no file is written to."""
     by_path = {output_path(p.url): p for p in pages}
+    # Each link once, as pages share most of theirs: as written -> unescaped, if it is broken.
+    broken = {target: _broken(target, base, output) for target in set().union(*output.links.values())}
     found = []
     for path, targets in sorted(output.links.items()):
-        missing = sorted({html.unescape(target) for target in targets
-                          if (rel := _site_path(html.unescape(target), base)) is not None
-                          and output_path(rel) not in output.made and rel not in output.made})
+        missing = sorted({link for target in targets if (link := broken[target]) is not None})
         page = by_path.get(path)
         where = f"templates/{page.template if page else path}"
         found += [Problem(where, None, f"the page /{path} links to {target}, which the site does not have",
                           "fix the link in the template, or publish what it points to")
                   for target in missing]
     return found
+
+
+def _broken(target: str, base: str, output: _Reading) -> str | None:
+    """The link unescaped if it names a site path no file is written to, else None."""
+    link = html.unescape(target)
+    rel = _site_path(link, base)
+    return link if rel is not None and output_path(rel) not in output.made and rel not in output.made else None
 
 
 def _site_path(target: str, base: str) -> str | None:
