@@ -9,7 +9,8 @@ import pytest
 from builder import build as build_module
 from builder.__main__ import main
 from builder.build import BuildOptions
-from builder.check import check_site, format_findings
+from builder.check import check_site, editor_warnings, format_findings
+from builder.store import Store
 from conftest import NOW, build_site, picture, report
 
 
@@ -172,3 +173,12 @@ def test_check_after_an_edit_finds_what_it_finds_on_a_clean_copy_rendering_only_
         f.message for f in warm}
     assert "reports/a/index.html" in build_site(root).site.rendered  # check committed nothing
 
+
+def test_the_editor_warnings_of_the_records_are_those_of_the_files(make_site):
+    root = site_with_findings(make_site)
+    options = BuildOptions(root=root, output=root / "output", now=NOW)
+    with Store.open(root, options.output) as store:
+        records = list(store.records().values())
+    published = {r.source for r in records}
+    assert editor_warnings(options, published, records) == editor_warnings(options, published)
+    assert len(editor_warnings(options, published)) >= 5
