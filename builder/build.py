@@ -111,9 +111,10 @@ def build(options: BuildOptions, store: Store | None = None) -> BuildResult:
     return BuildResult(site=site, summary=summary, seconds=time.perf_counter() - started)
 
 
-def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, Changes]:
+def update(options: BuildOptions, store: Store, output: Output, stand: bool = True) -> tuple[Site, Changes]:
     """Every stage up to, not including, committing: what the site now is goes to `output`, and the
-    changes to the store's state come back with it."""
+    changes to the store's state come back with it. `stand`: when nothing changed, the last update's
+    site stands, unlisted (check lists every report and page, so it does not)."""
     now = options.now or datetime.now(timezone.utc)
     root = options.root
     changes = Changes()
@@ -121,7 +122,7 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     config = settings.config
     found = engine.scan(root, settings, store)                         # content/: what changed
     steady = engine.steady_key(settings, options.drafts, options.future)
-    last = engine.last_site(store, steady, found, now)                 # nothing changed: the last site stands
+    last = engine.last_site(store, steady, found, now) if stand else None  # nothing changed: the last site stands
     if last is not None:
         return _stands(last, settings.config, len(found.sources), store, output), Changes()
     problems = list(found.problems) + list(settings.language.problems)  # and catalogs that could not be read
@@ -166,9 +167,11 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     stale = [item for item in planned if known.get(item.path) != item.fingerprint or not output.holds(item.path)]
     jobs = [pages.job_of(item.spec, output.slot(item.path), by_slug) for item in stale if item.spec is not None]
     theme = pages.Theme(config, settings.dirs, settings.static, store.compiled_templates())
+    links: dict[str, tuple[str, ...]] = {}  # the state keeps them, for a check that does not render the page
     for made in pages.render_pages(jobs, theme, settings.language, {c.slug: c for c in cards},  # HTML pages
                                    store.entries, store.values_path, options.workers):
         output.adopt(made)
+        links[made.path] = made.links
     for item in stale:                                                  # feeds, the sitemap
         if item.spec is None:
             output.put(item.path, item.make())
@@ -190,7 +193,8 @@ def update(options: BuildOptions, store: Store, output: Output) -> tuple[Site, C
     changes.records = {**{rel: None for rel in store.records().keys() - records.keys()},
                        **{rel: records[rel] for rel in reports.changed}}
     changes.pages = {**{path: None for path in known.keys() - {p.path for p in planned}},
-                     **{p.path: p.fingerprint for p in planned if known.get(p.path) != p.fingerprint}}
+                     **{p.path: (p.fingerprint, links.get(p.path, ())) for p in planned
+                        if known.get(p.path) != p.fingerprint}}
     scheduled = [r.card.date for r in records.values() if r.card.future] if not options.future else []
     scheduled += filter(None, [trends.next_change(cards, config, now)])  # stale notices, rising topics
     hidden_drafts = 0 if options.drafts else sum(r.card.draft for r in records.values())

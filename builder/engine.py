@@ -241,7 +241,7 @@ def make_records(root: Path, found: ContentScan, keys: Mapping[str, str], failed
             site_links=tuple(tuple(link) for link in resolved.site_links),
             html=resolved.html if resolved.html != html else None,
             notes=head.notes + codec.encode_notes(tuple(p for p in resolved.problems if not p.is_error)),
-            made=head.made)
+            made=head.made, summary_written=bool(head.meta.summary), key_lines=head.key_lines)
     changed = {rel for rel, record in records.items() if old.get(rel) != record}
     return Reports(records=records, changed=changed, problems=problems, link_problems=link_problems)
 

@@ -22,6 +22,7 @@ REQUIRED = ("title", "date")
 MAX_TAGS = 30
 MAX_TAG_CHARS = 100  # a topic's or series' slug names a folder, and file systems stop at 255 bytes
 MAX_SLUG_CHARS = 100
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):")  # a front matter key as a line starts with it
 _PAIRED = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
@@ -73,6 +74,17 @@ def parse_document(source: Source, tz: tzinfo = timezone.utc) -> tuple[Document 
         return None, problems
     body = "\n".join(lines[closing + 1:])
     return Document(source=source, meta=meta, body=body, body_line=closing + 2), []
+
+
+def key_lines(text: str, body_line: int) -> tuple[tuple[str, int], ...]:
+    """(key, number of the first line that starts with `key:`) of each key so written, in the lines of
+    a document up to its body's first line: where a message about a field points."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n", body_line)[:body_line], 1):
+        key = _KEY.match(line)
+        if key:
+            found.setdefault(key[1], number)
+    return tuple(found.items())
 
 
 def _yaml_problem(shown: str, exc: yaml.YAMLError) -> Problem:

@@ -150,8 +150,9 @@ def _place(slot: Slot, data: bytes, links: tuple[str, ...]) -> Made:
 
 def _links(html: str, report: Report | None) -> tuple[str, ...]:
     """The site links of a page that its template put there: those of a report's body are checked while
-    its links are resolved, naming their lines."""
-    found = set(links_in(html))
+    its links are resolved, naming their lines. Links within the page (#id) never break: the state
+    keeps these links of every page, so they are left out."""
+    found = {link for link in links_in(html) if not link.startswith("#")}
     if report is not None:
         found -= set(links_in(report.html))
     return tuple(sorted(found))

@@ -20,7 +20,7 @@ from . import codec
 from .content import make_card
 from .errors import Problem, unexpected, warning
 from .extensions import extensions_digest
-from .frontmatter import parse_document
+from .frontmatter import key_lines, parse_document
 from .images import card_picture, missing_alt
 from .languages import site_stopwords
 from .load import ReportFiles
@@ -144,7 +144,7 @@ def _prepare_one(source: Source, markdown: MarkdownRenderer, config: SiteConfig,
                      anchors=frozenset(h.id for h in rendered.headings) | frozenset(_ID.findall(rendered.html)),
                      notes=codec.encode_notes(warnings), terms_digest="", search_digest="",
                      reads=tuple(sorted(files.read.items())), made=tuple(sorted(media.made.items())),
-                     thumbnail=thumbnail)
+                     thumbnail=thumbnail, key_lines=key_lines(source.text, document.body_line))
     # Terms come from the card's title and summary: a summary not written is the first paragraph's.
     card = make_card(source.rel, head, SiteConfig(), datetime.max.replace(tzinfo=tz))
     tokens = tokenize(rendered.text, stopwords)  # once, for both kinds of terms

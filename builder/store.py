@@ -38,7 +38,7 @@ from .errors import Problem
 from .model import Card, FrontMatter, Heading, Thumbnail
 
 CACHE_DIR = ".trendsite-cache"
-FORMAT = "trendsite-store-1"
+FORMAT = "trendsite-store-2"
 _PACKAGE = Path(__file__).parent
 _LIBRARIES = ("jinja2", "markdown", "pymdown-extensions", "pygments", "pyyaml", "markupsafe", "babel", "pillow",
               "vl-convert-python")
@@ -56,8 +56,9 @@ CREATE TABLE IF NOT EXISTS inputs(path TEXT PRIMARY KEY, stamp TEXT NOT NULL, di
 CREATE TABLE IF NOT EXISTS reports(source TEXT PRIMARY KEY, entry TEXT NOT NULL, card BLOB NOT NULL,
                                    card_digest TEXT NOT NULL, page_digest TEXT NOT NULL, terms_digest TEXT NOT NULL,
                                    search_digest TEXT NOT NULL, reads BLOB NOT NULL, links BLOB NOT NULL,
-                                   site_links BLOB NOT NULL, html TEXT, notes BLOB NOT NULL, made BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+                                   site_links BLOB NOT NULL, html TEXT, notes BLOB NOT NULL, made BLOB NOT NULL,
+                                   summary_written INTEGER NOT NULL, key_lines BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, links BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, identity TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, digest TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS journal(seq INTEGER PRIMARY KEY, staged TEXT, path TEXT NOT NULL);
@@ -227,6 +228,7 @@ class EntryHead:
     reads: tuple[tuple[str, str], ...] = ()  # (path in content/, digest) of each file beside it that it read
     made: tuple[tuple[str, str], ...] = ()  # (output path, Made key) of each file made for it (a chart's SVG)
     thumbnail: Thumbnail | None = None  # its picture for cards (images.py)
+    key_lines: tuple[tuple[str, int], ...] = ()  # where each front matter key is written (frontmatter.key_lines)
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,9 @@ class Record:
     html: str | None  # its body with links resolved, when that differs from the entry's
     notes: tuple[tuple, ...]  # its warnings (its entry's, then its links'), as codec.encode_notes
     made: tuple[tuple[str, str], ...] = ()  # the files made for it (store.EntryHead)
+    # What `check` reads of its front matter as written, beside the card (whose summary may be made):
+    summary_written: bool = False
+    key_lines: tuple[tuple[str, int], ...] = ()  # (store.EntryHead)
 
     @property
     def slug(self) -> str:
@@ -270,7 +275,8 @@ class Changes:
     meta: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # path -> (stamp, digest) or None
     records: dict[str, Record | None] = field(default_factory=dict)  # source -> record or None
-    pages: dict[str, str | None] = field(default_factory=dict)  # url -> fingerprint or None
+    # url -> (fingerprint, the links its template put in it) or None
+    pages: dict[str, tuple[str, tuple[str, ...]] | None] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # path -> (digest, identity) or None
     blobs: dict[str, tuple[str, bytes, Any]] = field(default_factory=dict)  # name -> (digest, data, decoded)
     journal: list[tuple[str | None, str]] = field(default_factory=list)  # (staged name or None to remove, path)
@@ -425,6 +431,16 @@ class Store:
             self._pages = dict(self._state.execute(_texts_of("pages", "url", "fingerprint")))
         return self._pages
 
+    def page_links(self) -> dict[str, tuple[str, ...] | None]:
+        """URL -> the links the template of each page the last build wrote put in it (None: not known)."""
+        found: dict[str, tuple[str, ...] | None] = {}
+        for url, links in self._state.execute("SELECT url, links FROM pages"):
+            try:
+                found[url] = _links_of(codec.load(links))
+            except MALFORMED:
+                found[url] = None
+        return found
+
     def outputs(self) -> dict[str, tuple[str, str]]:
         """Output path -> (digest, identity) of every file output/ holds (see write.identity)."""
         if self._outputs is None:
@@ -466,7 +482,7 @@ class Store:
             execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", changes.meta.items())
             _apply(execute, "inputs", "path", changes.inputs, lambda p, v: (p, *v))
             _apply(execute, "reports", "source", changes.records, lambda s, r: _encode_record(r))
-            _apply(execute, "pages", "url", changes.pages, lambda u, f: (u, f))
+            _apply(execute, "pages", "url", changes.pages, lambda u, page: (u, page[0], codec.dump(page[1])))
             _apply(execute, "outputs", "path", changes.outputs, lambda p, v: (p, *v))
             execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)",
                     [(name, d, data) for name, (d, data, _) in changes.blobs.items()])
@@ -474,8 +490,9 @@ class Store:
         self.meta().update(changes.meta)
         # Tables not read yet are read from the file when asked for: decoding them here could cost more
         # than the whole update.
+        pages = {url: page and page[0] for url, page in changes.pages.items()}
         for known, changed in ((self._inputs, changes.inputs), (self._records, changes.records),
-                               (self._pages, changes.pages), (self._outputs, changes.outputs)):
+                               (self._pages, pages), (self._outputs, changes.outputs)):
             if known is None:
                 continue
             for key, value in changed.items():
@@ -552,19 +569,31 @@ def _stamp(db: sqlite3.Connection) -> None:
 def _encode_head(head: EntryHead) -> tuple:
     return (codec.encode_meta(head.meta), head.body_line, head.first_paragraph, head.word_count,
             codec.encode_headings(head.headings), tuple(sorted(head.anchors)), head.notes, head.terms_digest,
-            head.search_digest, head.reads, head.made, codec.encode_thumbnail(head.thumbnail))
+            head.search_digest, head.reads, head.made, codec.encode_thumbnail(head.thumbnail), head.key_lines)
 
 
 def _decode_head(data: bytes) -> EntryHead:
-    meta, body_line, first, words, headings, anchors, notes, terms, search, reads, made, thumbnail = codec.load(data)
+    (meta, body_line, first, words, headings, anchors, notes, terms, search, reads, made, thumbnail,
+     key_lines) = codec.load(data)
     codec.decode_notes(notes, "")  # checks their shape
     if not (type(body_line) is int and type(words) is int and type(first) is str and type(terms) is str
-            and type(search) is str and _is_reads(reads) and _is_reads(made)):
+            and type(search) is str and _is_reads(reads) and _is_reads(made) and _is_key_lines(key_lines)):
         raise TypeError("an entry of the wrong types")
     return EntryHead(meta=codec.decode_meta(meta), body_line=body_line, first_paragraph=first, word_count=words,
                      headings=codec.decode_headings(headings), anchors=frozenset(map(str, anchors)), notes=notes,
                      terms_digest=terms, search_digest=search, reads=reads, made=made,
-                     thumbnail=codec.decode_thumbnail(thumbnail))
+                     thumbnail=codec.decode_thumbnail(thumbnail), key_lines=key_lines)
+
+
+def _links_of(links: Any) -> tuple[str, ...]:
+    if type(links) is not tuple or not all(type(link) is str for link in links):
+        raise TypeError("page links of the wrong types")
+    return links
+
+
+def _is_key_lines(lines: Any) -> bool:
+    return type(lines) is tuple and all(type(k) is tuple and len(k) == 2 and type(k[0]) is str and type(k[1]) is int
+                                        for k in lines)
 
 
 def _is_reads(reads: Any) -> bool:
@@ -576,22 +605,24 @@ def _encode_record(record: Record) -> tuple:
     return (record.source, record.entry, codec.dump(codec.encode_card(record.card)), record.card_digest,
             record.page_digest, record.terms_digest, record.search_digest, codec.dump(record.reads),
             codec.dump(record.links), codec.dump(record.site_links), record.html, codec.dump(record.notes),
-            codec.dump(record.made))
+            codec.dump(record.made), record.summary_written, codec.dump(record.key_lines))
 
 
 def _decode_record(row: tuple) -> Record:
     (source, entry, card, card_digest, page_digest, terms_digest, search_digest, reads, links, site_links, html,
-     notes, made) = row
+     notes, made, summary_written, key_lines) = row
     decoded_notes = codec.load(notes)
     codec.decode_notes(decoded_notes, source)
     record = Record(source=source, entry=entry, card=codec.decode_card(codec.load(card)), card_digest=card_digest,
                     page_digest=page_digest, terms_digest=terms_digest, search_digest=search_digest,
                     reads=codec.load(reads), links=codec.load(links), site_links=codec.load(site_links), html=html,
-                    notes=decoded_notes, made=codec.load(made))
+                    notes=decoded_notes, made=codec.load(made), summary_written=bool(summary_written),
+                    key_lines=codec.load(key_lines))
     if not all(type(v) is str for v in (source, entry, card_digest, page_digest, terms_digest, search_digest)) or not (
             html is None or type(html) is str) or type(record.links) is not tuple or not all(
             type(link) is tuple and len(link) == 4 for link in record.site_links) or not _is_reads(record.reads) \
-            or not _is_reads(record.made):
+            or not _is_reads(record.made) or type(summary_written) is not int \
+            or not _is_key_lines(record.key_lines):
         raise TypeError("a report record of the wrong types")
     return record
 

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
+from builder import build as build_module
 from builder.__main__ import main
 from builder.build import BuildOptions
-from builder.check import check_site, format_findings
-from conftest import NOW, picture, report
+from builder.check import check_site, editor_warnings, format_findings
+from builder.store import Store
+from conftest import NOW, build_site, picture, report
 
 
 @pytest.fixture
@@ -133,3 +136,49 @@ def test_check_lists_a_site_with_an_unparseable_link_without_failing(make_site, 
     root = make_site({"content/a.md": report("A", body="[v6](http://[x/)")})
     assert main(["check", "--root", str(root)]) == 0
     assert "failed unexpectedly" not in capsys.readouterr().err
+
+
+def site_with_findings(make_site):
+    """A built site with a warning of every kind and a template link to nothing on every report's page."""
+    template = '{% extends "base.html" %}{% block content %}<a href="{{ url(\'about/\') }}">About</a>{% endblock %}'
+    root = make_site({
+        "content/a.md": complete("Alpha", ("AI", "Law")), "content/b.md": complete("Beta", ("ai", "Trade")),
+        "content/c.md": report("Gamma", tags=("AI", "Laws"), summary="S."), "content/d.md": complete("alpha"),
+        "content/e.md": complete("Word " * 20, ("Law",)), "templates/report.html": template,
+    })
+    build_site(root)
+    return root
+
+
+def test_check_after_an_edit_finds_what_it_finds_on_a_clean_copy_rendering_only_what_changed(make_site, monkeypatch):
+    root = site_with_findings(make_site)
+    with (root / "content/a.md").open("a") as edited:
+        edited.write("One more sentence.\n")
+    rendered: list[str] = []
+    render = build_module.pages.render_pages
+    monkeypatch.setattr(build_module.pages, "render_pages",
+                        lambda jobs, *args: (rendered.extend(j.slot.path for j in jobs), render(jobs, *args))[1])
+    warm = findings_of(root)
+    assert "reports/a/index.html" in rendered
+    kept = [page for page in ("reports/b/index.html", "reports/c/index.html", "reports/d/index.html")
+            if page not in rendered]
+    assert kept  # their links are the state's
+    clean = make_site({})
+    for name in ("content", "templates", "pyproject.toml"):
+        (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, clean / name)
+    assert warm == findings_of(clean)
+    assert {f"the page /{page} links to /about/, which the site does not have" for page in kept} <= {
+        f.message for f in warm if f.path == "templates/report.html"}
+    assert {"has no highlights", "has the same title as another report (content/a.md, content/d.md)"} <= {
+        f.message for f in warm}
+    assert "reports/a/index.html" in build_site(root).site.rendered  # check committed nothing
+
+
+def test_the_editor_warnings_of_the_records_are_those_of_the_files(make_site):
+    root = site_with_findings(make_site)
+    options = BuildOptions(root=root, output=root / "output", now=NOW)
+    with Store.open(root, options.output) as store:
+        records = list(store.records().values())
+    published = {r.source for r in records}
+    assert editor_warnings(options, published, records) == editor_warnings(options, published)
+    assert len(editor_warnings(options, published)) >= 5
