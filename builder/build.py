@@ -87,10 +87,11 @@ class Output(Protocol):
         """Whether output/ has `path` as the state records it."""
 
 
-def build(options: BuildOptions, store: Store | None = None) -> BuildResult:
+def build(options: BuildOptions, store: Store | None = None, stand: bool = True) -> BuildResult:
     """Bring options.output up to date with the site; raises BuildError listing every problem, writing nothing.
 
     `store` is the open store `serve` keeps between rebuilds; a build of its own opens and closes one.
+    `stand`: see update(); `serve` lists every report of each site it builds, to tell what a change moved.
     One build at a time writes an output folder: a second one waits for the first (see lock.py).
     """
     started = time.perf_counter()
@@ -102,7 +103,7 @@ def build(options: BuildOptions, store: Store | None = None) -> BuildResult:
             opened.notices.append(f"{lost} (the last build's write was abandoned; every file is compared now)")
         writer = Writer(options.output, opened)
         try:
-            site, changes = update(options, opened, writer)
+            site, changes = update(options, opened, writer, stand)
             summary = writer.finish(changes)                   # commit store and journal, then apply
         except BaseException:
             writer.abandon()

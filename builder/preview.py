@@ -89,7 +89,7 @@ class Preview:
         started = time.perf_counter()
         self.next_change = None  # a failed build has no schedule; the fix will
         try:
-            result = build(self.options, self.store)
+            result = build(self.options, self.store, stand=False)  # every report listed, to tell what moved
         except BuildError as error:
             return Outcome(None, tuple(error.problems), (), (), time.perf_counter() - started, changes)
         except Exception as exc:  # serve outlives any failure, shown like a build error

@@ -274,3 +274,14 @@ def test_the_warnings_are_those_check_gives_and_serve_prints_them(make_site, mon
     preview_module.serve(preview.options, port=0, out=out)
     printed = out.getvalue()
     assert "warning: content/b.md:1: has no summary (add `summary:`" in printed and "2 warnings in all" in printed
+
+
+def test_serve_after_a_build_lists_every_report_so_a_rename_moves_open_tabs(make_site):
+    root = site_with_reports(make_site)
+    preview_of(root).rebuild(None)  # as `trendsite build` left it: nothing changed since
+    preview = preview_of(root)
+    first = preview.rebuild(None)
+    assert not first.site.steady and len(first.site.reports) == 4
+    (root / "content" / "r1.md").rename(root / "content" / "renamed.md")
+    outcome = preview.rebuild(ChangeSet.of(["content/r1.md", "content/renamed.md"]))
+    assert preview_module.moves(outcome.before, outcome.site) == {"reports/r1/index.html": "reports/renamed/"}
