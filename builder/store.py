@@ -107,7 +107,7 @@ class Made:
     @classmethod
     def open(cls, path: Path) -> Made:
         """A connection of its own to the values database at `path` (from Made.path)."""
-        return cls(_connect(path, _VALUES_SCHEMA, []))
+        return cls(_attach(path))
 
     @property
     def path(self) -> Path | None:
@@ -163,7 +163,7 @@ class Entries:
 
     @classmethod
     def open(cls, path: Path) -> Entries:
-        return cls(_connect(path, _VALUES_SCHEMA, []))
+        return cls(_attach(path))
 
     def heads(self, keys: Iterable[str]) -> dict[str, EntryHead]:
         """The stored EntryHead of each key that has a usable one."""
@@ -560,6 +560,15 @@ def _connect(path: Path | None, schema: str, notices: list[str]) -> sqlite3.Conn
             except FileNotFoundError:
                 pass
     raise sqlite3.DatabaseError(f"{path} cannot be made")
+
+
+def _attach(path: Path) -> sqlite3.Connection:
+    """A worker's connection to the values database its build opened (and checked) with _connect: never
+    remade here, as a worker running newer code (trendsite upgraded during a build) would delete the
+    values under the build; it may then miss a value, which fails that build, not the next."""
+    db = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
 
 
 def _stamp(db: sqlite3.Connection) -> None:
