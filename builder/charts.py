@@ -134,7 +134,7 @@ def timeline_chart(timeline: Timeline, name: str, made: Made | None, time_locale
     """A topic's reports per month as bars, inlined for its page (see inline_chart)."""
     top, step = _count_axis(max(timeline.counts))
     spec = {"data": {"values": [{"month": month.isoformat(), "reports": count} for month, count in timeline.rows]},
-            "mark": {"type": "bar", "cornerRadiusTopLeft": 2, "cornerRadiusTopRight": 2, "width": {"band": 0.75}},
+            "mark": {"type": "bar", "width": {"band": 0.75}},
             # Narrower and lower than a report's chart: on a phone it shrinks less, so its labels stay legible,
             # and it leaves the listing below it in sight.
             "width": 360, "height": 140,
