@@ -195,6 +195,15 @@ def test_a_chart_that_cannot_be_drawn_does_not_stop_the_next_one(make_site, monk
     build_site(chart_site(make_site, "data: {values: [{a: 1}]}\nmark: bar\nencoding: {x: {field: a}}"))
 
 
+def test_a_chart_is_drawn_the_same_whatever_was_drawn_before_it():
+    # Rounded stacked bars are clipped, by ids vl-convert numbers across all it draws in a process.
+    spec = {"data": {"values": [{"a": "x", "b": 1}, {"a": "x", "b": 2}]}, "mark": {"type": "bar", "cornerRadiusEnd": 3},
+            "encoding": {"x": {"field": "a"}, "y": {"field": "b", "type": "quantitative"}}}
+    first = charts._draw(spec, 1)
+    assert b'id="d1"' in first and b'url(#d1)' in first
+    assert charts._draw(spec, 1) == first
+
+
 def test_a_missing_chart_data_file_is_an_error_naming_the_block(make_site):
     root = chart_site(make_site, "data: {url: gone.csv}\nmark: bar")
     with pytest.raises(BuildError) as error:
