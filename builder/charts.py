@@ -5,7 +5,8 @@ no browser), inside a <figure> captioned by its title, with its data as a table 
 readers and for copying. The data is inline, or a CSV, TSV or JSON file beside the report
 (`data: {url: adoption.csv}`), read through md.files and handed to vl-convert inline: vl-convert is
 allowed no URL at all, so a specification can neither reach the network nor read another file.
-The SVG is kept in store.Made by a digest of the specification with its data and the theme.
+The SVG is kept in store.Made by a digest of the specification with its data and the theme. Charts the
+site makes itself, a topic's timeline (timeline_chart), are drawn and inlined the same way (inline_chart).
 """
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def chart_html(text: str, line: int, number: int, md) -> str:
     if md.files is None and any(source for source, _ in tables):  # outside a build: no file to draw from
         graphic = '<p class="chart-note">The chart is drawn when the site is built.</p>'
     else:
-        svg = _drawn(spec, None, md.made, line)
+        svg = _drawn(key, spec, None, md.made, line)
         if len(svg) > MAX_SVG_BYTES:
             md.media.warn(f"a chart's SVG is {len(svg) // 1024} KB, over {MAX_SVG_BYTES // 1024} KB, which makes "
                           "its page slow", "aggregate the data or show fewer points", text[:60] or None)
@@ -127,7 +128,7 @@ def inline_chart(spec: dict, made: Made | None, prefix: str, name: str, time_loc
     """The SVG, for a page, of a chart built in Python (a topic's timeline), drawn by the same engine and
     theme as chart blocks and kept in `made` as theirs are; `time_locale` is d3's, naming months in the
     site's language; ids made unique by `prefix`, named `name` for screen readers."""
-    return _inline(_drawn(spec, time_locale, made, 0).decode("utf-8"), prefix, name)
+    return _inline(_drawn(_key(spec, time_locale), spec, time_locale, made, 0).decode("utf-8"), prefix, name)
 
 
 def timeline_chart(timeline: Timeline, name: str, made: Made | None, time_locale: dict) -> str:
@@ -157,17 +158,15 @@ def _count_axis(peak: int) -> tuple[int, int]:
 
 def _key(spec: dict, time_locale: dict | None) -> str:
     """A digest of all a drawing is made from."""
-    parts = [_VERSION, library("vl-convert-python"), json.dumps(spec, sort_keys=True, default=str),
-             json.dumps(THEME, sort_keys=True)]
-    # Chart blocks have no locale: their keys stay those of drawings already kept.
-    return digest(*parts, json.dumps(time_locale, sort_keys=True)) if time_locale else digest(*parts)
+    return digest(_VERSION, library("vl-convert-python"), json.dumps(spec, sort_keys=True, default=str),
+                  json.dumps(THEME, sort_keys=True), json.dumps(time_locale, sort_keys=True))
 
 
-def _drawn(spec: dict, time_locale: dict | None, made: Made | None, line: int) -> bytes:
-    """The SVG of `spec`, from `made` when it holds it, else drawn (and kept there)."""
+def _drawn(key: str, spec: dict, time_locale: dict | None, made: Made | None, line: int) -> bytes:
+    """The SVG of `spec` (whose _key is `key`), from `made` when it holds it, else drawn (and kept there)."""
     if made is None:
         return _draw(spec, line, time_locale)
-    return made.make(_key(spec, time_locale), lambda: _draw(spec, line, time_locale))
+    return made.make(key, lambda: _draw(spec, line, time_locale))
 
 
 def _parse(text: str, line: int) -> dict:
