@@ -153,8 +153,8 @@ def update(options: BuildOptions, store: Store, output: Output, stand: bool = Tr
     renderer = Renderer(config, settings.dirs, settings.static, settings.language)
     full = lambda chosen: pages.full_reports(chosen, [(by_slug[c.slug].entry, by_slug[c.slug].html)  # noqa: E731
                                                       for c in chosen], store.entries)
-    planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url,
-                           now)  # every page
+    planned = engine.plan(settings, cards, topics, related, by_slug, full, renderer.absolute_url,  # every page
+                          now, store.made)
     media = engine.media_files(records) | social                        # charts, pictures' sizes, social cards
     files = search_paths | {s.url for s in settings.static.values()} | media.keys()
     made = {p.path for p in planned} | files

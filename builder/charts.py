@@ -5,13 +5,15 @@ no browser), inside a <figure> captioned by its title, with its data as a table 
 readers and for copying. The data is inline, or a CSV, TSV or JSON file beside the report
 (`data: {url: adoption.csv}`), read through md.files and handed to vl-convert inline: vl-convert is
 allowed no URL at all, so a specification can neither reach the network nor read another file.
-The SVG is kept in store.Made by a digest of the specification with its data and the theme.
+The SVG is kept in store.Made by a digest of the specification with its data and the theme. Charts the
+site makes itself, a topic's timeline (timeline_chart), are drawn and inlined the same way (inline_chart).
 """
 from __future__ import annotations
 
 import csv
 import html
 import io
+import itertools
 import json
 import posixpath
 import re
@@ -22,10 +24,11 @@ import yaml
 from markdown.preprocessors import Preprocessor
 
 from .media import MediaError, library, media_path
-from .store import digest
+from .model import Timeline
+from .store import Made, digest
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*(\S*)[^`\n]*$")
-_VERSION = "chart-2"  # names how charts are drawn and themed: change it when that changes
+_VERSION = "chart-3"  # names how charts are drawn and themed: change it when that changes
 MAX_DATA_BYTES = 2_000_000  # past this a chart is too dense to read, and too heavy for a page
 MAX_SVG_BYTES = 50 * 1024
 TABLE_ROWS = 100  # rows of the data shown in the page; the whole file is linked
@@ -50,6 +53,8 @@ THEME = {
     "range": {"category": list(PALETTE)},
 }
 _ADDRESS = re.compile(r'\s(?:xlink:)?href="(?!#)[^"]*"')
+_ID = re.compile(r'\sid="([^"]+)"')
+_REFERENCE = re.compile(r'(\sid="|url\(#|\s(?:xlink:)?href="#)([^")]+)')
 FEED_COLOUR = "#3b404a"  # the theme's light text colour, for the SVG file that feeds show as an image
 
 
@@ -102,12 +107,11 @@ def chart_html(text: str, line: int, number: int, md) -> str:
     if not name:
         md.media.warn("a chart has no title or description, which screen readers announce it by",
                       "add `title:` (or `description:`) to the chart's specification", text[:60] or None)
-    key = digest(_VERSION, library("vl-convert-python"), json.dumps(spec, sort_keys=True, default=str),
-                 json.dumps(THEME, sort_keys=True))
+    key = _key(spec, None)
     if md.files is None and any(source for source, _ in tables):  # outside a build: no file to draw from
         graphic = '<p class="chart-note">The chart is drawn when the site is built.</p>'
     else:
-        svg = md.made.make(key, lambda: _draw(spec, line)) if md.made is not None else _draw(spec, line)
+        svg = _drawn(key, spec, None, md.made, line)
         if len(svg) > MAX_SVG_BYTES:
             md.media.warn(f"a chart's SVG is {len(svg) // 1024} KB, over {MAX_SVG_BYTES // 1024} KB, which makes "
                           "its page slow", "aggregate the data or show fewer points", text[:60] or None)
@@ -118,6 +122,51 @@ def chart_html(text: str, line: int, number: int, md) -> str:
     return (f'<figure class="chart" data-chart="{key}">' + (caption if title else "")
             + f'<div class="chart-graphic">{graphic}</div>' + "".join(_table(rows, source) for source, rows in tables[:1])
             + "</figure>")
+
+
+def inline_chart(spec: dict, made: Made | None, prefix: str, name: str, time_locale: dict | None = None) -> str:
+    """The SVG, for a page, of a chart built in Python (a topic's timeline), drawn by the same engine and
+    theme as chart blocks and kept in `made` as theirs are; `time_locale` is d3's, naming months in the
+    site's language; ids made unique by `prefix`, named `name` for screen readers."""
+    return _inline(_drawn(_key(spec, time_locale), spec, time_locale, made, 0).decode("utf-8"), prefix, name)
+
+
+def timeline_chart(timeline: Timeline, name: str, made: Made | None, time_locale: dict) -> str:
+    """A topic's reports per month as bars, inlined for its page (see inline_chart)."""
+    top, step = _count_axis(max(timeline.counts))
+    spec = {"data": {"values": [{"month": month.isoformat(), "reports": count} for month, count in timeline.rows]},
+            "mark": {"type": "bar", "width": {"band": 0.75}},
+            # Narrower and lower than a report's chart: on a phone it shrinks less, so its labels stay legible,
+            # and it leaves the listing below it in sight.
+            "width": 360, "height": 140,
+            "encoding": {
+                # UTC throughout: a month is the one the report is dated in, whatever the clock of the build.
+                "x": {"field": "month", "type": "temporal", "timeUnit": "utcyearmonth", "title": None,
+                      "axis": {"format": "%b %Y", "labelOverlap": True}},
+                # Whole reports: ticks at whole numbers, never at 0.5.
+                "y": {"field": "reports", "type": "quantitative", "title": None, "scale": {"domain": [0, top]},
+                      "axis": {"values": list(range(0, top + 1, step)), "format": "d"}}}}
+    return inline_chart(spec, made, "timeline", name, time_locale)
+
+
+def _count_axis(peak: int) -> tuple[int, int]:
+    """(top, step) of an axis of counts up to `peak`: at most five steps of 1, 2 or 5 times a power of ten."""
+    steps = (unit * 10 ** power for power in itertools.count() for unit in (1, 2, 5))
+    step = next(s for s in steps if -(-peak // s) <= 5)
+    return max(1, -(-peak // step) * step), step
+
+
+def _key(spec: dict, time_locale: dict | None) -> str:
+    """A digest of all a drawing is made from."""
+    return digest(_VERSION, library("vl-convert-python"), json.dumps(spec, sort_keys=True, default=str),
+                  json.dumps(THEME, sort_keys=True), json.dumps(time_locale, sort_keys=True))
+
+
+def _drawn(key: str, spec: dict, time_locale: dict | None, made: Made | None, line: int) -> bytes:
+    """The SVG of `spec` (whose _key is `key`), from `made` when it holds it, else drawn (and kept there)."""
+    if made is None:
+        return _draw(spec, line, time_locale)
+    return made.make(key, lambda: _draw(spec, line, time_locale))
 
 
 def _parse(text: str, line: int) -> dict:
@@ -212,14 +261,15 @@ def _title(value: Any) -> tuple[str, str]:
     return ("" if value is None else str(value)), ""
 
 
-def _draw(spec: dict, line: int) -> bytes:
+def _draw(spec: dict, line: int, time_locale: dict | None = None) -> bytes:
     if _uses(spec, "href"):
         raise MediaError(line, "a chart cannot link its marks to other pages (the `href` channel)",
                          "remove `href` from the chart's encoding, and link to the page in the text")
     for attempt in range(2):
         try:
             # allowed_base_urls=[]: vl-convert loads no URL whatever the specification says.
-            svg = vl_convert.vegalite_to_svg(spec, config=THEME, allowed_base_urls=[])
+            svg = vl_convert.vegalite_to_svg(spec, config=THEME, allowed_base_urls=[],
+                                             **({"time_format_locale": time_locale} if time_locale else {}))
             break
         except ValueError as error:
             # After a failure vl-convert may fail the next chart too, whatever it is: that one is tried again.
@@ -230,6 +280,10 @@ def _draw(spec: dict, line: int) -> bytes:
     # Data may give an image mark a picture's address (the `url` channel): the reader's browser would
     # fetch it from another site. References to ids inside the drawing stay.
     svg = _ADDRESS.sub("", svg)
+    # vl-convert numbers ids (clip1, clip25...) by a count kept across the drawings of its process: numbered
+    # again here, a drawing is the same whatever was drawn before it, so a warm build matches a clean one.
+    renamed = {name: f"d{number}" for number, name in enumerate(dict.fromkeys(_ID.findall(svg)), 1)}
+    svg = _REFERENCE.sub(lambda m: m.group(1) + renamed.get(m.group(2), m.group(2)), svg)
     # The file (for feeds) is drawn in the light theme's text colour on white.
     return svg.replace("<svg ", f'<svg color="{FEED_COLOUR}" style="background:#fff" ', 1).encode("utf-8")
 

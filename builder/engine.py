@@ -41,7 +41,7 @@ from .redirects import REDIRECTS_FILE, alias_clashes, redirect_pages, redirects_
 from .related import RelatedIndex
 from .render import StaticFile, collect_static, theme_dirs
 from .search import SearchIndex, build_index, update_index
-from .store import CACHE_DIR, Changes, EntryHead, Record, Store, code_version, digest, notes_of
+from .store import CACHE_DIR, Changes, EntryHead, Made, Record, Store, code_version, digest, notes_of
 from .urls import output_path
 
 RELATED = "related"
@@ -387,10 +387,10 @@ class Planned:
 
 def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
          related: Mapping[str, tuple[str, ...]], records_by_slug: Mapping[str, Record],
-         full: Callable[[list[Card]], list[Report]], absolute_url: Callable[[str], str], now: datetime
-         ) -> list[Planned]:
+         full: Callable[[list[Card]], list[Report]], absolute_url: Callable[[str], str], now: datetime,
+         made: Made) -> list[Planned]:
     """Every page, feed and the sitemap, each with its fingerprint (listing.fingerprint); `now` is the
-    build's clock, which rising topics and stale notices are reckoned from."""
+    build's clock, which rising topics and stale notices are reckoned from; `made` keeps topics' timelines."""
     config = settings.config
     # Pages show topics by the names most reports spell them with (listing.name_topics), which no
     # single report's digest covers: they count for every page.
@@ -398,7 +398,7 @@ def plan(settings: Settings, cards: tuple[Card, ...], topics: tuple[Topic, ...],
     digests = Digests(settings=digest(settings.digest, names),
                       cards={s: r.card_digest for s, r in records_by_slug.items()},
                       pages={s: r.page_digest for s, r in records_by_slug.items()})
-    specs = plan_specs(config, settings.language, cards, topics, related, now)
+    specs = plan_specs(config, settings.language, cards, topics, related, now, made)
     planned = [Planned(output_path(spec.url), fingerprint(spec, digests), spec) for spec in specs]
     for path, page_url, title, listed in [("feed.xml", "", config.title, cards), *(
             (f"{t.url}feed.xml", t.url, f"{config.title}: {t.name}", t.reports) for t in topics), *(

@@ -99,6 +99,19 @@ class Language:
         """A month and its year: "marzo de 2026"."""
         return format_skeleton("yMMMM", moment, locale=self.locale)
 
+    def time_locale(self) -> dict[str, object]:
+        """d3's time-format locale for the language (what vl-convert names months and days with), from CLDR;
+        its date and time patterns are d3's own, as charts spell out the formats they show."""
+        def names(table, width: str, keys) -> list[str]:
+            return [table["stand-alone"][width][key] for key in keys]
+        sunday_first = (6, 0, 1, 2, 3, 4, 5)  # d3 starts the week on Sunday, CLDR's numbering on Monday
+        return {"dateTime": "%x, %X", "date": "%-m/%-d/%Y", "time": "%-I:%M:%S %p",
+                "periods": [self.locale.day_periods["format"]["abbreviated"][p] for p in ("am", "pm")],
+                "days": names(self.locale.days, "wide", sunday_first),
+                "shortDays": names(self.locale.days, "abbreviated", sunday_first),
+                "months": names(self.locale.months, "wide", range(1, 13)),
+                "shortMonths": names(self.locale.months, "abbreviated", range(1, 13))}
+
     def number(self, value: int) -> str:
         """A whole number with the language's digit grouping: "12.345"."""
         return format_decimal(value, locale=self.locale)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import trends
+from . import charts, trends
 from .languages import Language
 from .model import (Card, Page, Pagination, RelatedCard, Report, Series, SeriesRef, SiteConfig, Topic, TopicRef,
                     TopicTile)
-from .store import digest
+from .store import Made, digest
 from .urls import paginate_url, topic_slug
 
 
@@ -111,10 +111,12 @@ def collect_series(cards: Sequence[Card]) -> tuple[Series, ...]:
 
 
 def plan_specs(config: SiteConfig, language: Language, cards: Sequence[Card], topics: Sequence[Topic],
-               related: Mapping[str, tuple[str, ...]], now: datetime) -> list[PageSpec]:
+               related: Mapping[str, tuple[str, ...]], now: datetime, made: Made | None = None) -> list[PageSpec]:
     """Every HTML page, in a stable order, titled in the site's language; `cards` must already be newest
     first, `related` maps a report's slug to its Explore-more picks, best first, and `now` is the build's
-    clock, which rising topics and stale notices are reckoned from."""
+    clock, which rising topics and stale notices are reckoned from. Topics' timelines are drawn here, kept
+    in `made` (none kept when it is None): their SVG is in the pages' values, so a page is made again
+    exactly when its drawing changes, and the processes that render pages need no store to write to."""
     _, site = language.gettext, config.title
     months = trends.site_months(cards)
     timelines = {t.slug: trends.timeline(t.reports, months) for t in topics}
@@ -145,11 +147,15 @@ def plan_specs(config: SiteConfig, language: Language, cards: Sequence[Card], to
                           description=_("All topics covered by %(site)s.", site=site),
                           values=(("topics", tuple((t.ref, len(t.reports), timelines[t.slug]) for t in topics)),),
                           cards=(("latest", tuple(t.reports[0].slug for t in topics)),)))
+    time_locale = language.time_locale()
     for topic in topics:
+        caption = _("Reports on %(topic)s per month", topic=topic.name)
+        chart = charts.timeline_chart(timelines[topic.slug], caption, made, time_locale)
         specs += _paginated(topic.url, "topic.html", [c.slug for c in topic.reports], config.per_page, topic.name,
                             _("%(site)s trend reports on %(topic)s, newest first.", site=site, topic=topic.name),
                             (("topic", topic.ref), ("topic_count", len(topic.reports))), language,
-                            (("timeline", timelines[topic.slug]),))
+                            (("timeline", timelines[topic.slug]), ("timeline_caption", caption),
+                             ("timeline_chart", chart)))
     if all_series:  # a site without series has no page of them, and no page links to one
         specs.append(PageSpec(url="series/", template="series-index.html", kind="series-index", title=_("Series"),
                               description=_("Every series of reports of %(site)s, with its editions.", site=site),

@@ -222,6 +222,19 @@ class Timeline:
 
 
 @dataclass(frozen=True)
+class Sparkline:
+    """The last months of a timeline as a line in a `width` x `height` box (trends.sparkline)."""
+
+    first: date
+    last: date
+    peak: int  # the most reports of any month shown, drawn at the top
+    points: str  # "x,y x,y ...": SVG's polyline points, oldest month first
+    end: tuple[str, str]  # the last month's point, marked with a dot
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class RisingTopic(_NamedByRef):
     """A topic whose share of reports grew: `recent` of the window's `recent_total` reports, against
     `before` of the baseline's `before_total` (trends.rising)."""

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .errors import BuildError, Problem, unexpected
 from .languages import Language
 from .model import Page, SiteConfig
+from .trends import sparkline
 
 _PAGES_SHOWN = 3  # pages a problem names before "and N more"
 
@@ -93,7 +94,7 @@ class Renderer:
         self.env.globals.update(site=config, url=self.url, absolute_url=self.absolute_url, static=self.static,
                                 memo=self.memo, direction=language.direction)
         self.env.filters.update(format_date=language.date, format_number=language.number, format_month=language.month,
-                                format_percent=language.percent)
+                                format_percent=language.percent, sparkline=sparkline)
         # Rendered fragments: (macro, its arguments' values) -> the Markup. Those not used since the
         # last forget_unused() are kept one more build.
         self._fragments: dict[tuple, Markup] = {}

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from .model import Card, RisingTopic, SiteConfig, Timeline, Topic
+from .model import Card, RisingTopic, SiteConfig, Sparkline, Timeline, Topic
 
 RISING_SHOWN = 5  # topics the home page lists
 # A topic rises on two reports of the window or more: one new report is a report, not a trend, and a
@@ -18,6 +18,9 @@ RISING_SHOWN = 5  # topics the home page lists
 RISING_MIN_REPORTS = 2
 FRESHER_SHOWN = 3  # newer reports a stale report's notice links to
 RISING_TOTAL = ""  # the key counting every report of a window: no topic's slug is empty
+# Sparklines show the last two years: enough to see a trend, few enough points for a line 120 pixels long.
+SPARK_MONTHS = 24
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_MARGIN = 120, 28, 3  # the margin keeps the stroke and end dot inside
 
 
 def month_of(moment: datetime) -> date:
@@ -42,6 +45,24 @@ def timeline(cards: Iterable[Card], months: Sequence[date]) -> Timeline:
     for card in cards:
         counts[month_of(card.date)] += 1
     return Timeline(months=tuple(months), counts=tuple(counts.values()))
+
+
+def sparkline(timeline: Timeline, months: int = SPARK_MONTHS) -> Sparkline:
+    """The last `months` months of a timeline as a line, scaled to its own peak (along the bottom when it
+    has no report); coordinates rounded to tenths, so the same counts draw the same bytes."""
+    counts = timeline.counts[-months:]
+    peak = max(counts)
+    spread = counts * 2 if len(counts) == 1 else counts  # a site of one month: a level line across
+    step = (SPARK_WIDTH - 2 * SPARK_MARGIN) / (len(spread) - 1)
+    inner = SPARK_HEIGHT - 2 * SPARK_MARGIN
+    points = [(_tenths(SPARK_MARGIN + step * index), _tenths(SPARK_HEIGHT - SPARK_MARGIN - inner * count / (peak or 1)))
+              for index, count in enumerate(spread)]
+    return Sparkline(timeline.months[-months:][0], timeline.months[-1], peak, " ".join(map(",".join, points)),
+                     points[-1], SPARK_WIDTH, SPARK_HEIGHT)
+
+
+def _tenths(value: float) -> str:
+    return f"{round(value, 1):g}"
 
 
 def rising(cards: Sequence[Card], topics: Sequence[Topic], timelines: Mapping[str, Timeline], config: SiteConfig,

@@ -3,15 +3,17 @@ editions, freshness, and which pages a new report makes again."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
 import pytest
 
+from builder import charts, trends
 from builder.build import BuildOptions, build
 from builder.errors import BuildError
+from builder.model import Timeline
 from conftest import NOW, build_site, report, write_site
 
 # The clock is NOW (25 November 2026): the rising window is 28 August to 25 November 2026, its baseline the
@@ -118,6 +120,99 @@ def test_the_timeline_sits_above_the_listing_of_a_topics_first_page_only(site):
     assert first.index('class="timeline"') < first.index('class="card-grid"')
     assert "9 reports from January 2025 to November 2026." in first
     assert timeline_of(page(site, "topics/ai/page/2")) == []
+
+
+def chart_of(html: str) -> str:
+    """The SVG of a page's timeline figure."""
+    figure = html[html.index('<figure class="timeline">'):]
+    return figure[figure.index("<svg"):figure.index("</svg>") + 6]
+
+
+def bars(svg: str) -> dict[str, tuple[int, float]]:
+    """Month as the chart labels it -> (reports it says, the bar's height in pixels)."""
+    found = re.findall(r'aria-label="month \(year-month\): ([^;"]+); reports: (\d+)"[^>]*\sd="M[\d.]+,[\d.]+h[\d.]+v([\d.]+)',
+                       svg)
+    return {month: (int(count), float(height)) for month, count, height in found}
+
+
+def test_a_topic_page_charts_its_timeline_as_an_svg_named_by_its_caption(site):
+    html = page(site, "topics/chips")
+    caption = re.search(r'<figcaption class="timeline-caption">([^<]+)</figcaption>', html).group(1)
+    svg = chart_of(html)
+    assert caption == "Reports on Chips per month"
+    assert re.match(rf'<svg class="chart-svg" role="img" aria-label="{caption}"', svg)
+    # Drawn, not scripted; nothing it shows is fetched from anywhere.
+    assert "<script" not in svg and not re.search(r'\s(?:xlink:)?href="(?!#)', svg)
+    # Its table follows it in a <details>, for screen readers and for copying.
+    assert html.index(svg) < html.index('<details class="timeline-data">')
+
+
+def test_a_timelines_bars_say_and_show_the_counts_worked_out_by_hand(site):
+    drawn = bars(chart_of(page(site, "topics/chips")))
+    assert len(drawn) == len(months("2025-01", "2026-11"))
+    assert {month: count for month, (count, _) in drawn.items() if count} == {"Feb 2026": 1, "Sep 2026": 1,
+                                                                              "Oct 2026": 2}
+    # October's two reports draw the tallest bar, twice September's; empty months draw none.
+    assert drawn["Oct 2026"][1] == max(height for _, height in drawn.values()) == 2 * drawn["Sep 2026"][1]
+    assert drawn["Jan 2025"][1] == 0
+
+
+def test_a_timeline_names_its_months_in_the_sites_language(make_site):
+    root = make_site(fixture_files(**{"pyproject.toml": SETTINGS + 'language = "fr"\n'}))
+    build_site(root)
+    svg = chart_of(page(root / "output", "topics/chips"))
+    assert 'aria-label="Rapports sur Chips par mois"' in svg and "oct. 2026" in svg
+
+
+# -- sparklines -------------------------------------------------------------------------------------
+
+def sparklines_on(html: str) -> list[tuple[str, list[tuple[float, float]]]]:
+    """(accessible name, points) of each sparkline, in page order."""
+    found = re.findall(r'<svg class="sparkline"[^>]* role="img" aria-label="([^"]+)"[^>]*><polyline points="([^"]+)"',
+                       html)
+    return [(name, [tuple(map(float, point.split(","))) for point in points.split()]) for name, points in found]
+
+
+def test_the_topics_page_has_a_sparkline_of_each_topic_over_the_sites_months(site):
+    lines = dict(zip(re.findall(r'class="topic-tile-name"><a href="/topics/([^/]+)/"', page(site, "topics")),
+                     sparklines_on(page(site, "topics"))))
+    assert sorted(lines) == ["ai", "chips", "energy", "hiring", "law", "policy", "robots"]
+    name, points = lines["chips"]
+    # The site's 23 months: fewer than the 24 a sparkline shows at most.
+    assert name == "Reports per month, January 2025 to November 2026: peak 2"
+    assert len(points) == 23
+    # SVG's y grows downwards: October 2026 (two reports) is the highest point, and alone there.
+    by_month = dict(zip(months("2025-01", "2026-11"), points))
+    top = min(y for _, y in points)
+    assert [month for month, (_, y) in by_month.items() if y == top] == ["2026-10"]
+    assert by_month["2026-09"][1] == by_month["2026-02"][1] > top
+    assert by_month["2025-01"][1] == max(y for _, y in points)  # no report: on the bottom line
+
+
+def test_each_rising_topic_shows_its_sparkline_after_its_growth(site):
+    html = page(site, "")
+    section = html[html.index('class="rising"'):html.index("</section>")]
+    items = re.findall(r'class="rising-name" href="/topics/([^/]+)/".*?class="rising-growth">[^<]*</p>\s*<svg '
+                       r'class="sparkline"', section, re.S)
+    assert items == ["chips", "hiring", "robots"]
+    (name, points), *_ = sparklines_on(section)
+    assert name.endswith("peak 2") and len(points) == 23
+
+
+def test_a_sparkline_keeps_the_last_months_and_draws_one_month_or_no_report_as_a_level_line():
+    year = tuple(date(2025, month, 1) for month in range(1, 13))
+    line = trends.sparkline(Timeline(year, (0, 1, 2, 0, 0, 4, 1, 0, 0, 0, 0, 3)), months=4)
+    assert (line.first, line.last, line.peak) == (date(2025, 9, 1), date(2025, 12, 1), 3)
+    assert line.points == "3,25 41,25 79,25 117,3" and line.end == ("117", "3")
+    assert trends.sparkline(Timeline(year[:1], (2,))).points == "3,3 117,3"
+    assert trends.sparkline(Timeline(year[:3], (0, 0, 0))).points == "3,25 60,25 117,25"
+
+
+def test_sparklines_are_translated(make_site):
+    root = make_site(fixture_files(**{"pyproject.toml": SETTINGS + 'language = "es"\n'}))
+    build_site(root)
+    assert sparklines_on(page(root / "output", "topics"))[1][0] == (
+        "Informes por mes, de enero de 2025 a noviembre de 2026: máximo de 2")
 
 
 # -- rising topics ----------------------------------------------------------------------------------
@@ -272,6 +367,23 @@ def test_a_new_report_in_a_new_month_redraws_every_timeline_but_no_later_topic_p
     topics = {path for path in rendered if path.startswith("topics/") and path.endswith(".html")}
     firsts = {f"topics/{slug}/index.html" for slug in ("ai", "chips", "energy", "hiring", "law", "policy", "robots")}
     assert topics == firsts | {"topics/index.html"}
+
+
+def test_an_unchanged_build_draws_no_timeline_and_a_new_report_redraws_only_its_topics(make_site, monkeypatch):
+    drawn = []
+    draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda spec, *rest: drawn.append(spec) or draw(spec, *rest))
+    root = make_site(fixture_files())
+    build_site(root)
+    assert len(drawn) == 6  # one timeline for each topic: Hiring's and Robots' are the same drawing
+    before = chart_of(page(root / "output", "topics/robots"))
+    build_site(root)
+    assert len(drawn) == 6
+    (root / "content" / "new.md").write_text(report("New robots", "2026-11-22", ("Robots",)), "utf-8")
+    build_site(root)
+    assert len(drawn) == 7
+    after = chart_of(page(root / "output", "topics/robots"))
+    assert bars(before)["Nov 2026"][0] == 1 and bars(after)["Nov 2026"][0] == 2
 
 
 def test_a_new_edition_remakes_every_edition_of_its_series_and_its_pages(make_site):
