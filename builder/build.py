@@ -145,7 +145,7 @@ def update(options: BuildOptions, store: Store, output: Output, stand: bool = Tr
     by_slug = {r.slug: r for r in records.values()}
     cards = engine.name_topics(engine.published(records, options.drafts, options.future))  # drafts, scheduling
     cards, social = social_cards(cards, config.title, settings.dirs, store.made, output.holds,  # og:image cards
-                                 options.workers)
+                                 options.workers) if config.social_cards else (cards, {})
     topics = engine.collect_topics(cards)
     related = engine.related_picks(cards, by_slug, config.related_count, store, changes)  # Explore more
     search, search_paths = engine.search_files(cards, by_slug, store, changes, output.holds,  # search index

@@ -32,6 +32,7 @@ class SiteConfig:
     stale_after_days: int = 0  # a report last revised longer ago shows a notice; 0: never
     rising_window_days: int = 90  # rising topics: their share of the reports of these last days...
     rising_baseline_days: int = 365  # ...against their share of the reports of these days before them
+    social_cards: bool = True  # draw a social-preview picture for each report without an `image`
 
     @property
     def base_path(self) -> str:

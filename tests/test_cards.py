@@ -87,3 +87,13 @@ def test_the_bundled_font_ships_with_its_licence():
     theme = default_theme()
     assert (theme / cards.FONT).stat().st_size > 100_000
     assert "Bitstream" in (theme / "fonts" / "DejaVu-LICENSE.txt").read_text()
+
+
+def test_social_cards_false_draws_none_and_a_report_without_an_image_names_no_preview(make_site):
+    root = make_site({**SITE, "pyproject.toml": SITE["pyproject.toml"] + "social_cards = false\n"})
+    build_site(root)
+    html = (root / "output" / "reports" / "a" / "index.html").read_text("utf-8")
+    assert meta(html, "og:image") is None and meta(html, "twitter:image") is None
+    assert not [p for p in (root / "output").rglob("*.png") if Image.open(p).size == (1200, 630)]
+    own = (root / "output" / "reports" / "b" / "index.html").read_text("utf-8")
+    assert meta(own, "og:image").endswith(".png")  # its own picture still shares

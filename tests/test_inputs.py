@@ -103,6 +103,7 @@ SETTINGS = {
     "broken_links": 'broken_links = "warn"', "markdown_extensions": 'markdown_extensions = ["pymdownx.tilde"]',
     "extra": 'extra = {tagline = "Signals first"}', "stale_after_days": "stale_after_days = 200",
     "rising_window_days": "rising_window_days = 30", "rising_baseline_days": "rising_baseline_days = 60",
+    "social_cards": "social_cards = false",
 }
 SCENARIOS: dict[str, Edit] = {
     **{f"front matter: {name}": edit for name, edit in FRONT_MATTER.items()},
