@@ -368,8 +368,8 @@ def search_files(cards: tuple[Card, ...], records_by_slug: Mapping[str, Record],
         index = build_index(cards, made, {s: t for s, (t, _) in found.items()}, {s: x for s, (_, x) in found.items()},
                             language)
     if index.files:
-        plain = index.plain()
-        changes.blobs[SEARCH] = (digest(codec.dump(plain)), codec.dump(plain), index)
+        data = codec.dump(index.plain())
+        changes.blobs[SEARCH] = (digest(data), data, index)
     return index.files, index.paths()
 
 
