@@ -9,12 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from . import importer, scaffold
+from . import scaffold
 from .build import BuildOptions, build
 from .config import base_url_error, base_url_warnings, config_file
 from .errors import BUG_HINT, BuildError, Problem
-from .importer.report import format_report
 from .progress import ProgressBar, summary_line
+
+
+# The tools `import` reads (importer.TOOLS), named here so that a build does not load the importer.
+IMPORTED_TOOLS = ("hugo", "jekyll", "pelican")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     init_cmd.add_argument("folder", type=Path, nargs="?", default=Path("."), help="where (default: .)")
     init_cmd.set_defaults(run=_init)
     import_cmd = commands.add_parser("import", help="make reports and settings of a Hugo, Jekyll or Pelican site")
-    import_cmd.add_argument("tool", choices=sorted(importer.TOOLS), help="the tool the site was made with")
+    import_cmd.add_argument("tool", choices=IMPORTED_TOOLS, help="the tool the site was made with")
     import_cmd.add_argument("source", type=Path, help="the folder of that site")
     import_cmd.add_argument("--root", type=Path, default=Path("."), help="the trendsite site to write (default: .)")
     import_cmd.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
@@ -137,6 +140,9 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from . import importer  # loaded only to import, as every build starts up here
+    from .importer.report import format_report
+
     done = importer.import_site(args.tool, args.source, args.root.resolve(), args.force)
     print(format_report(done))
     return 0

@@ -11,13 +11,15 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from PIL import Image, ImageDraw, ImageFont
 
 from .media import library, media_path
 from .model import Card
 from .store import Made, digest
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
 
 WIDTH, HEIGHT = 1200, 630
 FONT = "fonts/DejaVuSans-Bold.ttf"
@@ -69,12 +71,16 @@ def draw_many(texts: list[Text], font: Path, workers: int) -> Iterable[bytes]:
 
 
 def draw_chunk(texts: list[Text], font: Path) -> list[bytes]:
+    from PIL import ImageFont  # Pillow loads only when a card is drawn, not in every build that draws none
+
     faces = {size: ImageFont.truetype(str(font), size) for size in (*TITLE_SIZES, 30, 26)}
     return [draw(text, faces) for text in texts]
 
 
-def draw(text: Text, faces: dict[int, ImageFont.FreeTypeFont]) -> bytes:
+def draw(text: Text, faces: dict[int, FreeTypeFont]) -> bytes:
     """One card's PNG."""
+    from PIL import Image, ImageDraw
+
     title, topics, site = text
     image = Image.new("RGB", (WIDTH, HEIGHT), COLOURS["page"])
     pen = ImageDraw.Draw(image)
@@ -100,7 +106,7 @@ def draw(text: Text, faces: dict[int, ImageFont.FreeTypeFont]) -> bytes:
     return out.getvalue()
 
 
-def _wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(text: str, face: FreeTypeFont, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         if lines and face.getlength(f"{lines[-1]} {word}") <= width:
@@ -110,7 +116,7 @@ def _wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines or [""]
 
 
-def _fit(text: str, face: ImageFont.FreeTypeFont, width: int) -> str:
+def _fit(text: str, face: FreeTypeFont, width: int) -> str:
     """The text, cut with an ellipsis where it would pass `width`."""
     if face.getlength(text) <= width:
         return text

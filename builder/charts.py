@@ -19,7 +19,6 @@ import posixpath
 import re
 from typing import Any
 
-import vl_convert
 import yaml
 from markdown.preprocessors import Preprocessor
 
@@ -262,6 +261,8 @@ def _title(value: Any) -> tuple[str, str]:
 
 
 def _draw(spec: dict, line: int, time_locale: dict | None = None) -> bytes:
+    import vl_convert  # its engine loads only when a chart is drawn, not in every build that draws none
+
     if _uses(spec, "href"):
         raise MediaError(line, "a chart cannot link its marks to other pages (the `href` channel)",
                          "remove `href` from the chart's encoding, and link to the page in the text")

@@ -13,8 +13,6 @@ import warnings
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from PIL import Image, ImageOps
-
 from .errors import Problem, warning
 from .load import ReportFiles
 from .media import MediaLog, library, media_path
@@ -75,6 +73,8 @@ def picture_of(target: str, files: ReportFiles, made: Made | None) -> Picture:
 
 def picture(data: bytes, made: Made | None) -> Picture:
     """The size of a picture's bytes and its copies, made and kept in `made` (none when it is None)."""
+    from PIL import Image  # Pillow loads only when a picture is read, not in every build that reads none
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -105,6 +105,8 @@ def _copies(data: bytes, shown_width: int, wanted: dict[str, int]):
     """(key, WebP bytes) of each copy wanted (key -> width), decoding the picture once."""
     if not wanted:
         return
+    from PIL import Image, ImageOps
+
     image = Image.open(io.BytesIO(data))
     scale = max(wanted.values()) / shown_width
     image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))  # a JPEG decodes smaller

@@ -5,7 +5,7 @@ import io
 import re
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFont
 
 from builder import cards
 from builder.render import default_theme
@@ -76,7 +76,7 @@ def test_a_social_card_is_drawn_again_only_when_what_it_shows_changes(make_site,
 
 def test_a_title_too_long_for_four_lines_is_cut_with_an_ellipsis_inside_the_card():
     font = default_theme() / cards.FONT
-    faces = {size: cards.ImageFont.truetype(str(font), size) for size in (*cards.TITLE_SIZES, 30, 26)}
+    faces = {size: ImageFont.truetype(str(font), size) for size in (*cards.TITLE_SIZES, 30, 26)}
     png = cards.draw(("Word " * 80, "A · B", "A site name long enough " * 5), faces)
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
     lines = cards._wrap("Word " * 80, faces[cards.TITLE_SIZES[-1]], cards.WIDTH - 2 * cards.MARGIN)

@@ -6,6 +6,8 @@ import re
 import shutil
 
 import pytest
+import vl_convert
+from PIL import Image
 
 from builder import charts, images
 from builder.errors import BuildError
@@ -51,7 +53,7 @@ def test_pictures_beside_a_report_get_width_height_and_webp_sizes_that_exist(bui
     for url, width in sizes:
         copy = root / "output" / url.removeprefix("/trends/")
         assert copy.read_bytes()[8:12] == b"WEBP"
-        assert images.Image.open(copy).size == (int(width[:-1]), int(width[:-1]) * 900 // 1600)
+        assert Image.open(copy).size == (int(width[:-1]), int(width[:-1]) * 900 // 1600)
     icon = re.search(r'<img alt="a small icon"[^>]*>', html).group(0)
     assert 'width="32"' in icon and 'height="32"' in icon
 
@@ -183,7 +185,7 @@ def test_a_chart_cannot_make_the_reader_fetch_from_or_follow_a_link_to_another_s
 
 def test_a_chart_that_cannot_be_drawn_does_not_stop_the_next_one(make_site, monkeypatch):
     failures = iter([ValueError("conversion failed:\nTypeError: left over from the last chart")])
-    draw = charts.vl_convert.vegalite_to_svg
+    draw = vl_convert.vegalite_to_svg
 
     def flaky(*args, **options):
         failure = next(failures, None)
@@ -191,7 +193,7 @@ def test_a_chart_that_cannot_be_drawn_does_not_stop_the_next_one(make_site, monk
             raise failure
         return draw(*args, **options)
 
-    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", flaky)
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", flaky)
     build_site(chart_site(make_site, "data: {values: [{a: 1}]}\nmark: bar\nencoding: {x: {field: a}}"))
 
 

@@ -170,3 +170,9 @@ def test_a_source_that_is_not_utf8_is_an_error_naming_it(tmp_path):
     with pytest.raises(BuildError) as error:
         imported(tmp_path, "hugo", {"hugo.toml": "", "content/a.md": b"---\ntitle: caf\xe9\n---\n"})
     assert str(error.value) == "content/a.md: is not UTF-8 (byte offset 14) (save it as UTF-8, then import again)"
+
+
+def test_the_command_line_offers_every_tool_the_importer_reads():
+    from builder import __main__ as cli, importer
+
+    assert cli.IMPORTED_TOOLS == tuple(sorted(importer.TOOLS))
