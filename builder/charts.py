@@ -31,6 +31,8 @@ _VERSION = "chart-3"  # names how charts are drawn and themed: change it when th
 MAX_DATA_BYTES = 2_000_000  # past this a chart is too dense to read, and too heavy for a page
 MAX_SVG_BYTES = 50 * 1024
 TABLE_ROWS = 100  # rows of the data shown in the page; the whole file is linked
+# The words of the data table, in English; markup.TITLES carries them in the site's language.
+TABLE_WORDS = ("Data table", "Download {file}", "The first {shown} of {total} rows.")
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".topojson": "topojson"}
 # Mid-tone colours that keep 3:1 contrast on the theme's light and dark backgrounds (tests check it).
 PALETTE = ("#3b7dd8", "#d0680c", "#28925a", "#d84a5e", "#8f67d6", "#178f9c", "#a9782a", "#c453a0")
@@ -119,7 +121,8 @@ def chart_html(text: str, line: int, number: int, md) -> str:
     caption = f"<figcaption>{html.escape(title)}" + (
         f'<span class="chart-subtitle">{html.escape(subtitle)}</span>' if subtitle else "") + "</figcaption>"
     return (f'<figure class="chart" data-chart="{key}">' + (caption if title else "")
-            + f'<div class="chart-graphic">{graphic}</div>' + "".join(_table(rows, source) for source, rows in tables[:1])
+            + f'<div class="chart-graphic">{graphic}</div>'
+            + "".join(_table(rows, source, md.titles[2:]) for source, rows in tables[:1])
             + "</figure>")
 
 
@@ -306,17 +309,19 @@ def _inline(svg: str, prefix: str, name: str) -> str:
     return (head + body).replace("\n", " ")
 
 
-def _table(rows: list[dict], source: str | None) -> str:
-    """The data as a table in a <details>, and a link to its file."""
+def _table(rows: list[dict], source: str | None, words: tuple[str, ...]) -> str:
+    """The data as a table in a <details>, and a link to its file; `words` are TABLE_WORDS in the site's
+    language."""
     columns = list(dict.fromkeys(name for row in rows for name in row if name is not None))
     if not columns:
         return ""
     cells = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
                     for row in rows[:TABLE_ROWS])
-    more = f"The first {TABLE_ROWS} of {len(rows):,} rows. " if len(rows) > TABLE_ROWS else ""
-    link = f'<a href="{html.escape(source)}">Download {html.escape(posixpath.basename(source))}</a>' if source else ""
+    more = html.escape(words[2].format(shown=TABLE_ROWS, total=len(rows))) + " " if len(rows) > TABLE_ROWS else ""
+    link = (f'<a href="{html.escape(source)}">{html.escape(words[1].format(file=posixpath.basename(source)))}</a>'
+            if source else "")
     note = f'<p class="chart-note">{more}{link}</p>' if more or link else ""
-    return ('<details class="chart-data"><summary>Data table</summary><table><thead><tr>'
+    return (f'<details class="chart-data"><summary>{html.escape(words[0])}</summary><table><thead><tr>'
             + "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in columns)
             + f"</tr></thead><tbody>{cells}</tbody></table>{note}</details>")
 

@@ -127,10 +127,14 @@ class Language:
         """A whole percentage as the language writes it: "30 %" in French."""
         return format_percent(value / 100, locale=self.locale)
 
-    def markup_titles(self) -> tuple[str, str]:
-        """markup.TITLES in the site's language."""
-        back = self.gettext("Jump back to footnote %(num)s in the text").replace("{", "{{").replace("}", "}}")
-        return self.gettext("Link to this section"), back.replace("%(num)s", "{}")
+    def markup_titles(self) -> tuple[str, ...]:
+        """markup.TITLES in the site's language, their placeholders as str.format's."""
+        def braced(text: str) -> str:
+            return re.sub(r"%\((\w+)\)s", r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+        back = braced(self.gettext("Jump back to footnote %(num)s in the text")).replace("{num}", "{}")
+        return (self.gettext("Link to this section"), back, self.gettext("Data table"),
+                braced(self.gettext("Download %(file)s")),
+                braced(self.gettext("The first %(shown)s of %(total)s rows.")))
 
     def script_text(self) -> dict[str, object]:
         """The strings static/search.js shows once it has the index, translated; the index carries them."""

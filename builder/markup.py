@@ -13,7 +13,7 @@ from .extensions import BUILT_IN, Extensions, failing_extension
 from .linear import (Budget, CountedImage, CountedLink, LinearFootnotes, LinearInline, TooMuchWork,
                      linear_block_parsing)
 from .callouts import Callouts
-from .charts import ChartBlocks
+from .charts import TABLE_WORDS, ChartBlocks
 from .figures import Figures
 from .load import ReportFiles
 from .media import MediaError, MediaLog
@@ -128,12 +128,12 @@ def _heading_id(title: str) -> str:
     return f"{slug}-section" if slug in PAGE_IDS else slug
 
 
-# The titles of a heading's "#" link and of a footnote's way back ("{}": its number); prepare.py passes them
-# in the site's language.
-TITLES = ("Link to this section", "Jump back to footnote {} in the text")
+# The words Markdown writes: the titles of a heading's "#" link and of a footnote's way back ("{}": its
+# number), and those of a chart's data table (charts.py); prepare.py passes them in the site's language.
+TITLES = ("Link to this section", "Jump back to footnote {} in the text", *TABLE_WORDS)
 
 
-def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tuple[str, str] = TITLES
+def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tuple[str, ...] = TITLES
             ) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[*BUILT_IN, *(name for name, _ in extensions)],
@@ -163,6 +163,7 @@ def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tup
     md.inlinePatterns.register(CountedLink(md.inlinePatterns["link"].pattern, md, budget), "link", 160)
     md.inlinePatterns.register(CountedImage(md.inlinePatterns["image_link"].pattern, md, budget), "image_link", 150)
     linear_block_parsing(md.parser, budget)
+    md.titles = titles  # for the extensions that write words of their own (charts' data tables)
     md.preprocessors.register(ChartBlocks(md), "trendsite_charts", 27)  # before fenced code takes the blocks
     md.treeprocessors.register(Callouts(md), "trendsite_callouts", 25)  # before inline Markdown
     # Last: the pictures, players and posters it makes have attributes (srcset, controls, data-embed) that the
@@ -181,7 +182,7 @@ def _create(safe: bool, budget: Budget, extensions: Extensions = (), titles: tup
 class MarkdownRenderer:
     """A reusable converter: building Python-Markdown once and resetting it is much cheaper."""
 
-    def __init__(self, unsafe_html: bool = False, extensions: Extensions = (), titles: tuple[str, str] = TITLES):
+    def __init__(self, unsafe_html: bool = False, extensions: Extensions = (), titles: tuple[str, ...] = TITLES):
         self._budget = Budget()
         self._md = _create(safe=not unsafe_html, budget=self._budget, extensions=extensions, titles=titles)
         self._extensions = extensions  # the site's own (markdown_extensions)

@@ -40,7 +40,7 @@ _ID = re.compile(r'\sid="([^"]+)"')
 Progress = Callable[[int, int], None]
 
 
-def prepare_salt(config: SiteConfig, titles: tuple[str, str]) -> str:
+def prepare_salt(config: SiteConfig, titles: tuple[str, ...]) -> str:
     """What, beside a source's text, decides its entry: trendsite's code and libraries, the settings the
     Markdown stage reads (the site's own extensions among them), and what of the site's language it
     writes: the stopwords its terms are made without, and the titles of heading and footnote links
@@ -55,7 +55,7 @@ def entry_key(salt: str, source_digest: str) -> str:
     return digest(salt, source_digest)
 
 
-def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfig, titles: tuple[str, str],
+def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfig, titles: tuple[str, ...],
                     tz: tzinfo, store: Store, workers: int = 1, progress: Progress | None = None
                     ) -> tuple[dict[str, str], list[Problem]]:
     """Prepare each source (content path -> (entry key, Source)) and store its entry by its key; return
@@ -81,7 +81,7 @@ def prepare_entries(sources: Mapping[str, tuple[str, Source]], config: SiteConfi
     return {rel: key for rel, key in keys.items() if rel not in failed}, problems
 
 
-def _compute(sources: list[Source], config: SiteConfig, titles: tuple[str, str], tz: tzinfo, workers: int,
+def _compute(sources: list[Source], config: SiteConfig, titles: tuple[str, ...], tz: tzinfo, workers: int,
              made: Made):
     """Yield (chunk, results) per chunk of sources, from worker processes when there is enough work."""
     chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
@@ -97,7 +97,7 @@ def _compute(sources: list[Source], config: SiteConfig, titles: tuple[str, str],
                                         repeat(made.path)))
 
 
-def prepare_chunk(sources: Sequence[Source], config: SiteConfig, titles: tuple[str, str], tz: tzinfo,
+def prepare_chunk(sources: Sequence[Source], config: SiteConfig, titles: tuple[str, ...], tz: tzinfo,
                   made: Made | Path | None = None) -> list[tuple[Entry | None, list[Problem]]]:
     """For each source: its entry (None if it has errors) and its problems. `made` keeps what extensions
     make from other files (charts, say): the store's, the path of its database in a worker process, or

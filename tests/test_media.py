@@ -327,3 +327,14 @@ def test_chart_colours_keep_three_to_one_contrast_on_the_light_and_dark_backgrou
     backgrounds = ("#ffffff", "#fbfaf7", "#131519", "#1b1e24")  # the theme's surfaces (style.css)
     weak = {(c, b): round(contrast(c, b), 2) for c in charts.PALETTE for b in backgrounds if contrast(c, b) < 3}
     assert weak == {}
+
+
+def test_a_charts_data_table_speaks_the_sites_language(make_site):
+    rows = "".join(f"2026-01-{1 + n % 28:02d},{n}\n" for n in range(150))
+    chart = "title: Load\ndata: {url: load.csv}\nmark: line\nencoding: {x: {field: day, type: temporal}, y: {field: n, type: quantitative}}"
+    root = chart_site(make_site, chart, **{"content/ai/load.csv": "day,n\n" + rows,
+                                          "pyproject.toml": '[tool.trendsite]\nlanguage = "es"\n'})
+    build_site(root)
+    page = (root / "output" / "reports" / "a" / "index.html").read_text("utf-8")
+    assert "<summary>Tabla de datos</summary>" in page and ">Descargar load.csv</a>" in page
+    assert "Las primeras 100 de 150 filas." in page and "Data table" not in page
