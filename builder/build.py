@@ -125,7 +125,9 @@ def update(options: BuildOptions, store: Store, output: Output, stand: bool = Tr
     steady = engine.steady_key(settings, options.drafts, options.future)
     last = engine.last_site(store, steady, found, now) if stand else None  # nothing changed: the last site stands
     if last is not None:
-        return _stands(last, settings.config, len(found.sources), store, output), Changes()
+        # Stamps of files read again to be sure (written just before the last scan) are trusted now.
+        return _stands(last, settings.config, len(found.sources), store, output), Changes(
+            inputs=engine.input_changes(found, store))
     problems = list(found.problems) + list(settings.language.problems)  # and catalogs that could not be read
     progress = options.progress
     keys, found_problems = engine.prepare(root, found, settings, store, options.workers,  # front matter, Markdown

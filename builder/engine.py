@@ -34,7 +34,7 @@ from .errors import Problem
 from .languages import Language, load_language
 from .listing import (Digests, PageSpec, collect_series, collect_topics, fingerprint, name_topics, page_of, plan_specs,
                       sort_reports)
-from .load import ContentScan, read_source, scan_content
+from .load import RACY, ContentScan, read_source, scan_content
 from .model import Card, Report, SiteConfig, Source, Topic
 from .prepare import entry_key, prepare_entries, prepare_salt
 from .redirects import REDIRECTS_FILE, alias_clashes, redirect_pages, redirects_file
@@ -122,9 +122,19 @@ def last_site(store: Store, steady: str, found: ContentScan, now: datetime) -> L
     except (KeyError, ValueError, TypeError, AttributeError):
         return None
     if (last.steady != steady or store.notices or found.problems or (last.next_change and now >= last.next_change)
-            or not store.outputs_intact or input_changes(found, store)):
+            or not store.outputs_intact or not _same_files(found, store)):
         return None
     return last
+
+
+def _same_files(found: ContentScan, store: Store) -> bool:
+    """Whether content/ holds the files the state records, as it records them. A file the last scan found
+    just written (its stamp marked racy, load.stamp_of) was read again: its bytes, not its stamp, count."""
+    known = store.inputs()
+    files = (*found.sources.values(), *found.assets.values())
+    return len(files) == len(known) and all(
+        (was := known.get(f"content/{f.rel}")) is not None
+        and (was[0] == f.stamp or was[0].endswith(RACY)) and was[1] == f.digest for f in files)
 
 
 def input_changes(found: ContentScan, store: Store) -> dict[str, tuple[str, str] | None]:

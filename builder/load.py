@@ -49,6 +49,7 @@ def is_ignored(name: str) -> bool:
 # keeping its stamp (git's "racily clean" files): its stamp is marked so that it never matches, and
 # the next scan reads it again. Two seconds covers the coarsest clocks (FAT's).
 RACY_NS = 2_000_000_000
+RACY = ":racy"  # the end of a stamp taken too soon after its file was written to be trusted
 
 
 def stamp_of(stat: os.stat_result, scanned_ns: int | None = None) -> str:
@@ -56,7 +57,7 @@ def stamp_of(stat: os.stat_result, scanned_ns: int | None = None) -> str:
     back by a program. Marked racy when changed less than RACY_NS before `scanned_ns`."""
     stamp = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
     recent = scanned_ns is not None and scanned_ns - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS
-    return stamp + ":racy" if recent else stamp
+    return stamp + RACY if recent else stamp
 
 
 def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str, str]], read_all: bool = False
@@ -105,7 +106,7 @@ def scan_content(root: Path, max_file_bytes: int, known: Mapping[str, tuple[str,
             continue
         stamp = stamp_of(stat, scanned_ns)
         last = known.get(rel)
-        if last is not None and last[0].endswith(":racy"):
+        if last is not None and last[0].endswith(RACY):
             last = None  # recorded while it could still change unseen: read it again
         if not rel.endswith(".md"):
             stem, suffix = posixpath.splitext(rel)

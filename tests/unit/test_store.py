@@ -2,7 +2,6 @@
 take what they can from it produce exactly what a clean build does."""
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from datetime import datetime, timedelta, timezone
@@ -129,8 +128,7 @@ def test_a_mistyped_record_in_the_state_is_made_again(make_site):
     build_site(root)
     with sqlite3.connect(state_file(root, root / "output")) as db:
         db.execute("UPDATE reports SET card = ?", (codec.dump(("not", "a", "card")),))
-    os.utime(root / "content" / "r0.md")  # a file looks changed: the update reads the records
-    result = build_site(root)
+    result = build_site(root, drafts=True)  # another option: the update reads the records (there is no draft)
     assert result.site.reports_from_cache == 0
     assert result.summary.written == 0  # made again, the same bytes
 
