@@ -117,7 +117,9 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 def _serve(args: argparse.Namespace) -> int:
     from . import preview  # the watcher and the server: loaded only to serve, as every build starts up here
 
-    return preview.serve(_options(args), host=args.host, port=args.port, debug=args.debug)
+    # Across the cores, as `build`: a first build of a large site, or a theme edit, renders every page.
+    options = replace(_options(args), workers=os.cpu_count() or 1)
+    return preview.serve(options, host=args.host, port=args.port, debug=args.debug)
 
 
 def _new(args: argparse.Namespace) -> int:
