@@ -9,7 +9,7 @@ from __future__ import annotations
 import marshal
 from datetime import date, datetime, timedelta, timezone
 from sys import intern
-from typing import Any
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from .errors import Problem
@@ -137,6 +137,15 @@ def decode_notes(plain: Any, path: str) -> tuple[Problem, ...]:
     if not all(p.line is None or type(p.line) is int for p in notes):
         raise TypeError("a note's line is not a number")
     return notes
+
+
+def encode_warnings(warnings: Iterable[Problem]) -> list:
+    """Problems of any files, each with its path (a build's warnings, said again when it stands)."""
+    return [(p.path, *note) for p in warnings for note in encode_notes((p,))]
+
+
+def decode_warnings(plain: Any) -> tuple[Problem, ...]:
+    return tuple(note for path, *fields in plain for note in decode_notes((fields,), _text(path)))
 
 
 def encode_headings(headings: tuple[Heading, ...]) -> tuple:

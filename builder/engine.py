@@ -106,8 +106,8 @@ def steady_key(settings: Settings, drafts: bool, future: bool) -> str:
 
 def encode_last_site(steady: str, next_change: datetime | None, warnings: list[Problem],
                      left_out: Mapping[str, int]) -> str:
-    return json.dumps([steady, next_change and next_change.isoformat(),
-                       [[p.path, p.line, p.message, p.hint, p.severity] for p in warnings], dict(left_out)])
+    return json.dumps([steady, next_change and next_change.isoformat(), codec.encode_warnings(warnings),
+                       dict(left_out)])
 
 
 def last_site(store: Store, steady: str, found: ContentScan, now: datetime) -> LastSite | None:
@@ -115,9 +115,7 @@ def last_site(store: Store, steady: str, found: ContentScan, now: datetime) -> L
     the clock short of its next change, and output/ holding every file as the state records it. Else None."""
     try:
         key, until, warnings, left_out = json.loads(store.meta()["last_site"])
-        last = LastSite(key, until and datetime.fromisoformat(until),
-                        tuple(Problem(path, line, message, hint, severity)
-                              for path, line, message, hint, severity in warnings),
+        last = LastSite(key, until and datetime.fromisoformat(until), codec.decode_warnings(warnings),
                         {str(option): int(count) for option, count in left_out.items()})
     except (KeyError, ValueError, TypeError, AttributeError):
         return None
